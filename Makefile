@@ -1,0 +1,35 @@
+# Every target installs what it needs; all are safe to run again.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.synced
+UV := python3 -m uv
+
+.PHONY: install lock test lint run demo doctor bench policy clean
+
+$(STAMP): requirements-dev.txt .python-version
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@test -x $(PY) || $(UV) venv --quiet $(VENV)
+	$(UV) pip sync --quiet --python $(PY) requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lock:
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) pip compile pyproject.toml --quiet --generate-hashes --python-version 3.12 -o requirements.txt
+	$(UV) pip compile pyproject.toml --quiet --group dev --generate-hashes --python-version 3.12 -o requirements-dev.txt
+
+test: install
+	$(PY) -m pytest -n 2 --dist loadfile -q
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy .
+
+run: install
+	$(VENV)/bin/ocean sail
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

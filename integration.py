@@ -1,0 +1,99 @@
+"""The Ocean integration class and the mapping's selector for AWS kinds."""
+
+from typing import Any
+
+from port_ocean.core.handlers.port_app_config.api import APIPortAppConfig
+from port_ocean.core.handlers.port_app_config.models import (
+    PortAppConfig,
+    ResourceConfig,
+    Selector,
+)
+from port_ocean.core.integrations.base import BaseIntegration
+from pydantic import ValidationError as PydanticV2Error
+from pydantic.v1 import Field, root_validator, validator
+
+from port_aws.catalog import RESOURCE_TYPES
+from port_aws.catalog.model import KindOptions
+from port_aws.regions import RegionPolicy
+
+
+class AWSSelector(Selector):
+    region_policy: dict[str, list[str]] = Field(
+        alias="regionPolicy",
+        default_factory=dict,
+        description="Regions to read: {allow: [...], deny: [...]}; deny wins; globs like eu-*.",
+    )
+    include_actions: list[str] = Field(
+        alias="includeActions",
+        default_factory=list,
+        description="Optional enrichments of this kind (see docs/kinds.md for each kind's list).",
+    )
+    max_concurrent_accounts: int | None = Field(
+        alias="maxConcurrentAccounts",
+        default=None,
+        ge=1,
+        description="Accounts read at once for this kind (default: bounded only by maxConcurrency).",
+    )
+    history_days: int = Field(
+        alias="historyDays", default=30, ge=1, description="History kinds: how many days back."
+    )
+    history_max_per_parent: int = Field(
+        alias="historyMaxPerParent",
+        default=100,
+        ge=1,
+        description="History kinds: at most this many records per parent (project, pipeline, …).",
+    )
+
+    @validator("region_policy")
+    def _region_policy(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(value) - {"allow", "deny"}
+        if unknown:
+            raise ValueError(f"regionPolicy accepts only 'allow' and 'deny', got {sorted(unknown)}")
+        try:
+            RegionPolicy.model_validate(value)
+        except PydanticV2Error as error:
+            raise ValueError(f"regionPolicy: {error.errors()[0]['msg']}") from None
+        return value
+
+    def options(self) -> KindOptions:
+        return KindOptions(
+            region_policy=RegionPolicy.model_validate(self.region_policy),
+            include_actions=self.include_actions,
+            max_concurrent_accounts=self.max_concurrent_accounts,
+            history_days=self.history_days,
+            history_max_per_parent=self.history_max_per_parent,
+        )
+
+
+class AWSResourceConfig(ResourceConfig):
+    selector: AWSSelector
+    kind: str
+
+    @root_validator(skip_on_failure=True)
+    def _known_kind_and_actions(cls, values: dict[str, Any]) -> dict[str, Any]:
+        kind = values.get("kind", "")
+        declared = RESOURCE_TYPES.get(kind)
+        if declared is None:
+            raise ValueError(
+                f"kind {kind!r} is not supported; supported kinds: {', '.join(RESOURCE_TYPES)}"
+            )
+        selector: AWSSelector = values["selector"]
+        unknown = [a for a in selector.include_actions if a not in declared.enrichments]
+        if unknown:
+            valid = ", ".join(declared.enrichments) or "none"
+            raise ValueError(
+                f"{kind}: unknown includeActions {unknown}; valid for this kind: {valid}"
+            )
+        return values
+
+
+class AWSPortAppConfig(PortAppConfig):
+    resources: list[AWSResourceConfig] = Field(default_factory=list)  # type: ignore[assignment]
+
+
+class AWSAppConfigHandler(APIPortAppConfig):
+    CONFIG_CLASS = AWSPortAppConfig
+
+
+class AWSIntegration(BaseIntegration):
+    AppConfigHandlerClass = AWSAppConfigHandler

@@ -1,0 +1,270 @@
+"""Which accounts a resync reads, and a session for each.
+
+Single account, an explicit list of roles, or AWS Organizations (recursively through the
+configured OUs, filtered by scope) — then every in-scope role is assumed concurrently, once
+per resync. An account whose role cannot be assumed is reported and kept out, never silently
+dropped: the resync is marked incomplete so its entities stay in Port.
+"""
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aioboto3
+from botocore.exceptions import BotoCoreError, ClientError
+from loguru import logger
+
+from port_aws.arn import RoleArn
+from port_aws.credentials import CredentialSource
+from port_aws.settings import Settings
+
+ORG_NOT_AVAILABLE = {
+    "AWSOrganizationsNotInUseException",
+    "AccessDeniedException",
+    "AccessDenied",
+    "AccountNotRegisteredException",
+}
+
+
+@dataclass
+class Account:
+    id: str
+    name: str | None
+    session: aioboto3.Session = field(repr=False)
+    role_arn: str | None = None
+    email: str | None = None
+
+
+@dataclass
+class OrgAccount:
+    """An account as AWS Organizations describes it, with its place in the OU tree."""
+
+    raw: dict[str, Any]
+    parent_id: str
+    ou_path: list[str]
+
+    @property
+    def id(self) -> str:
+        return str(self.raw["Id"])
+
+    @property
+    def state(self) -> str:
+        return str(self.raw.get("State") or self.raw.get("Status") or "")
+
+
+@dataclass
+class AccountFailure:
+    account_id: str
+    role_arn: str
+    code: str
+    message: str
+    hint: str
+
+    def describe(self) -> str:
+        return f"account {self.account_id}: cannot assume {self.role_arn}: {self.code}: {self.message}. {self.hint}"
+
+
+@dataclass
+class Discovery:
+    accounts: list[Account]
+    failures: list[AccountFailure]
+    organization: list[OrgAccount] | None = None
+    """All accounts of the discovered OUs (any state), when Organizations was used."""
+    management: Account | None = None
+
+
+class DiscoveryError(RuntimeError):
+    """No account can be read, or Organizations was asked for and is not reachable."""
+
+
+def error_code(error: BaseException) -> str:
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code") or "ClientError")
+    return type(error).__name__
+
+
+def error_message(error: BaseException) -> str:
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Message") or error)
+    return str(error)
+
+
+_HINTS = {
+    "InvalidIdentityToken": "The account has no IAM OIDC provider for the token's issuer, or the "
+    "token's audience is not in the provider's client ids: deploy the member stack there.",
+    "IDPRejectedClaim": "The token was rejected by the OIDC provider: check its audience.",
+    "ExpiredTokenException": "The OIDC token file holds an expired token.",
+    "AccessDenied": "The role does not exist or its trust policy does not allow this principal "
+    "(for OIDC: the provider ARN and the aud/sub conditions; for AssumeRole: the principal and "
+    "externalId). Check that the StackSet deployed the role to this account.",
+}
+
+
+def _hint(code: str) -> str:
+    return _HINTS.get(
+        code, "Check that the role exists in this account and trusts the integration."
+    )
+
+
+async def bounded_gather[T](limit: int, jobs: list[Callable[[], Awaitable[T]]]) -> list[T]:
+    semaphore = asyncio.Semaphore(limit)
+
+    async def run(job: Callable[[], Awaitable[T]]) -> T:
+        async with semaphore:
+            return await job()
+
+    return list(await asyncio.gather(*(run(job) for job in jobs)))
+
+
+async def _assume(account: Account) -> AccountFailure | None:
+    """Force the first credential fetch so a refused role is known before any kind runs."""
+    try:
+        credentials = await account.session.get_credentials()
+        await credentials.get_frozen_credentials()
+    except (ClientError, BotoCoreError, OSError) as error:
+        code = error_code(error)
+        return AccountFailure(
+            account.id, account.role_arn or "", code, error_message(error), _hint(code)
+        )
+    return None
+
+
+async def _caller_account(session: aioboto3.Session) -> str:
+    async with session.client("sts") as sts:
+        identity = await sts.get_caller_identity()
+    return str(identity["Account"])
+
+
+async def _walk_organization(org: Any, starts: list[str], limit: int) -> list[OrgAccount]:
+    """Accounts under the given roots/OUs, recursively, with their OU path; de-duplicated."""
+    found: dict[str, OrgAccount] = {}
+    semaphore = asyncio.Semaphore(limit)
+
+    async def pages(operation: str, **params: Any) -> list[dict[str, Any]]:
+        async with semaphore:
+            out: list[dict[str, Any]] = []
+            async for page in org.get_paginator(operation).paginate(**params):
+                out.extend(page.get("Accounts") or page.get("OrganizationalUnits") or [])
+            return out
+
+    async def visit(parent: str, path: list[str]) -> None:
+        accounts, units = await asyncio.gather(
+            pages("list_accounts_for_parent", ParentId=parent),
+            pages("list_organizational_units_for_parent", ParentId=parent),
+        )
+        for raw in accounts:
+            found.setdefault(raw["Id"], OrgAccount(raw, parent, path))
+        await asyncio.gather(*(visit(u["Id"], [*path, u.get("Name", u["Id"])]) for u in units))
+
+    await asyncio.gather(*(visit(start, [start]) for start in starts))
+    return list(found.values())
+
+
+def _in_scope(settings: Settings, account_id: str) -> bool:
+    if settings.account_scope == "INTERSECTION":
+        return account_id in settings.account_ids
+    if settings.account_scope == "DIFFERENCE":
+        return account_id not in settings.account_ids
+    return True
+
+
+async def discover_accounts(settings: Settings, source: CredentialSource) -> Discovery:
+    limit = settings.limits.max_concurrent_accounts
+    main_role = settings.account_role_arn
+
+    if not main_role and not settings.account_role_arns:
+        session = source.own_session()
+        try:
+            account_id = await _caller_account(session)
+        except (ClientError, BotoCoreError) as error:
+            raise DiscoveryError(
+                f"the configured credentials ({source.method}) were refused by AWS STS: "
+                f"{error_code(error)}: {error_message(error)}"
+            ) from error
+        return Discovery([Account(account_id, None, session)], [])
+
+    roles: list[RoleArn] = ([main_role] if main_role else []) + [
+        r for r in settings.account_role_arns if r != main_role
+    ]
+    organization: list[OrgAccount] | None = None
+    management: Account | None = None
+    if main_role and not settings.account_role_arns:
+        management = Account(
+            main_role.account_id, None, source.session_for_role(main_role), str(main_role)
+        )
+        refused = await _assume(management)
+        if refused is not None:
+            raise DiscoveryError(f"the integration role cannot be assumed: {refused.describe()}")
+        organization = await _organization(settings, management, limit)
+        if organization is not None:
+            member_name = settings.member_role_name
+            roles = []
+            for member in organization:
+                if member.state != "ACTIVE" or not _in_scope(settings, member.id):
+                    continue
+                if member.id == main_role.account_id:
+                    roles.append(main_role)
+                else:
+                    roles.append(main_role.in_account(member.id, member_name))
+
+    names = {m.id: m.raw.get("Name") for m in organization or []}
+    emails = {m.id: m.raw.get("Email") for m in organization or []}
+    accounts = [
+        management
+        if management and role == main_role
+        else Account(role.account_id, None, source.session_for_role(role), str(role))
+        for role in roles
+    ]
+    for account in accounts:
+        account.name = names.get(account.id) or account.name
+        account.email = emails.get(account.id) or account.email
+
+    results = await bounded_gather(limit, [functools.partial(_assume, a) for a in accounts])
+    failures = [f for f in results if f is not None]
+    failed_ids = {f.account_id for f in failures}
+    for failure in failures:
+        logger.error(failure.describe())
+    reachable = [a for a in accounts if a.id not in failed_ids]
+    if not reachable:
+        if not accounts:
+            raise DiscoveryError(
+                "no ACTIVE account is in scope: check ouId, accountScope and accountIds"
+            )
+        raise DiscoveryError(
+            "no account could be reached: " + "; ".join(f.describe() for f in failures)
+        )
+    logger.info(
+        f"Accounts: {len(reachable)} reachable, {len(failures)} refused"
+        + (f", {len(organization)} in the discovered OUs" if organization is not None else "")
+    )
+    return Discovery(reachable, failures, organization, management)
+
+
+async def _organization(
+    settings: Settings, management: Account, limit: int
+) -> list[OrgAccount] | None:
+    """The OU tree below ``ouId`` (or the whole organization); None when Organizations is off."""
+    try:
+        async with management.session.client("organizations") as org:
+            starts = list(settings.ou_ids)
+            if not starts:
+                roots = await org.list_roots()
+                starts = [root["Id"] for root in roots.get("Roots", [])]
+            return await _walk_organization(org, starts, min(limit, 4))
+    except ClientError as error:
+        code = error_code(error)
+        if code not in ORG_NOT_AVAILABLE and code != "ParentNotFoundException":
+            raise
+        if settings.uses_organizations_filters:
+            raise DiscoveryError(
+                f"ouId/accountScope need AWS Organizations, which answered {code}: "
+                f"{error_message(error)}. accountRoleArn must be a role in the organization's "
+                "management account or a delegated administrator, and every ouId must exist"
+            ) from error
+        logger.warning(
+            f"AWS Organizations is not available to {management.role_arn} ({code}); "
+            "syncing that single account"
+        )
+        return None

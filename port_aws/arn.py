@@ -1,0 +1,89 @@
+"""Parsing and building of the identifiers users type: role ARNs, OU and account ids, partitions."""
+
+import re
+from dataclasses import dataclass
+
+from port_aws.errors import ConfigError
+
+PARTITIONS: dict[str, str] = {
+    # partition -> region used for its global endpoints (STS, Organizations, IAM)
+    "aws": "us-east-1",
+    "aws-us-gov": "us-gov-west-1",
+    "aws-cn": "cn-north-1",
+}
+
+_ROLE_ARN = re.compile(
+    r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>\d{12}):role(?P<path>/(?:[\w+=,.@-]+/)*)"
+    r"(?P<name>[\w+=,.@-]{1,64})$"
+)
+_OU_ID = re.compile(r"^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$")
+_ROOT_ID = re.compile(r"^r-[0-9a-z]{4,32}$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+
+@dataclass(frozen=True)
+class RoleArn:
+    partition: str
+    account_id: str
+    path: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"arn:{self.partition}:iam::{self.account_id}:role{self.path}{self.name}"
+
+    def in_account(self, account_id: str, name: str | None = None) -> "RoleArn":
+        """The role of the same path and name (or ``name``, which may carry a path) in another account."""
+        if name is None:
+            return RoleArn(self.partition, account_id, self.path, self.name)
+        path, _, bare = name.strip("/").rpartition("/")
+        return RoleArn(self.partition, account_id, f"/{path}/" if path else "/", bare)
+
+
+def parse_role_arn(value: str, setting: str) -> RoleArn:
+    match = _ROLE_ARN.match(value.strip())
+    if not match:
+        raise ConfigError(
+            setting,
+            f"expected an IAM role ARN like arn:aws:iam::123456789012:role/port-integration, "
+            f"got {value!r}",
+        )
+    partition = match["partition"]
+    if partition not in PARTITIONS:
+        raise ConfigError(
+            setting,
+            f"unknown partition {partition!r} in {value!r}; expected one of "
+            f"{', '.join(PARTITIONS)}",
+        )
+    return RoleArn(partition, match["account"], match["path"], match["name"])
+
+
+def parse_ou_ids(value: str, setting: str = "ouId") -> list[str]:
+    ids = split_list(value)
+    for ou in ids:
+        if not (_OU_ID.match(ou) or _ROOT_ID.match(ou)):
+            raise ConfigError(
+                setting,
+                f"expected comma-separated OU ids (ou-xxxx-xxxxxxxx) or root ids (r-xxxx), "
+                f"got {ou!r}",
+            )
+    return ids
+
+
+def parse_account_ids(value: str | list[str], setting: str = "accountIds") -> list[str]:
+    ids = split_list(value) if isinstance(value, str) else [str(v).strip() for v in value]
+    for account in ids:
+        if not _ACCOUNT_ID.match(account):
+            raise ConfigError(setting, f"expected 12-digit AWS account ids, got {account!r}")
+    return ids
+
+
+def split_list(value: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for part in value.split(","):
+        if part.strip():
+            seen[part.strip()] = None
+    return list(seen)
+
+
+def arn(partition: str, service: str, region: str, account: str, resource: str) -> str:
+    return f"arn:{partition}:{service}:{region}:{account}:{resource}"

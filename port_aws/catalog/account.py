@@ -1,0 +1,78 @@
+"""Accounts themselves: every reachable account, and the organization's view of its members."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+
+
+async def _account_info(sc: SliceContext) -> AsyncIterator[list[Item]]:
+    name = sc.account.name
+    if not name:
+        try:
+            aliases = await sc.call("iam", "list_account_aliases")
+            name = next(iter(aliases.get("AccountAliases") or []), None)
+        except Exception:  # an alias is a nicety; the account is listed either way
+            name = None
+    yield [
+        {
+            "Id": sc.account.id,
+            "Name": name or sc.account.id,
+            "Arn": f"arn:{sc.partition}:iam::{sc.account.id}:root",
+            **({"Email": sc.account.email} if sc.account.email else {}),
+        }
+    ]
+
+
+async def _organization_accounts(sc: SliceContext) -> AsyncIterator[list[Item]]:
+    discovery = sc.discovery
+    if discovery is None or discovery.organization is None or discovery.management is None:
+        return
+    if sc.account.id != discovery.management.id:
+        return
+    page: list[Item] = []
+    for member in discovery.organization:
+        page.append(
+            {**member.raw, "ParentId": member.parent_id, "OuPath": "/".join(member.ou_path)}
+        )
+        if len(page) == 100:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
+async def _organization_tags(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
+    async def tags(item: Item) -> Any:
+        answer = await sc.call("organizations", "list_tags_for_resource", ResourceId=item["Id"])
+        return answer.get("Tags", [])
+
+    found = await sc.each(items, tags)
+    return {
+        str(item["Id"]): {"Tags": t} for item, t in zip(items, found, strict=True) if t is not None
+    }
+
+
+TYPES = [
+    ResourceType(
+        kind="AWS::Account::Info",
+        service="iam",
+        id="Id",
+        global_service=True,
+        lister=_account_info,
+        permissions=("iam:ListAccountAliases",),
+    ),
+    ResourceType(
+        kind="AWS::Organizations::Account",
+        service="organizations",
+        id="Id",
+        global_service=True,
+        lister=_organization_accounts,
+        tags=Enrichment(_organization_tags, ("organizations:ListTagsForResource",)),
+        permissions=(
+            "organizations:ListRoots",
+            "organizations:ListAccountsForParent",
+            "organizations:ListOrganizationalUnitsForParent",
+        ),
+    ),
+]

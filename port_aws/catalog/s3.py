@@ -1,0 +1,97 @@
+"""S3: buckets are listed once per account (a global call) and carry their own region."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+
+
+async def _buckets(sc: SliceContext) -> AsyncIterator[list[Item]]:
+    """ListBuckets pages; a bucket's region comes from BucketRegion, else GetBucketLocation."""
+    async for answer in sc.pages("s3", "list_buckets"):
+        buckets = [dict(b) for b in answer.get("Buckets", [])]
+
+        async def location(bucket: Item) -> str:
+            found = await sc.call("s3", "get_bucket_location", Bucket=bucket["Name"])
+            constraint = found.get("LocationConstraint") or "us-east-1"
+            return "eu-west-1" if constraint == "EU" else str(constraint)
+
+        unknown = [b for b in buckets if not b.get("BucketRegion")]
+        for bucket, region in zip(unknown, await sc.each(unknown, location), strict=True):
+            bucket["BucketRegion"] = region
+        page = []
+        for bucket in buckets:
+            if bucket.get("BucketRegion") and sc.options.region_policy.permits(
+                bucket["BucketRegion"]
+            ):
+                bucket["BucketName"] = bucket.pop("Name")
+                page.append(bucket)
+        yield page
+
+
+def _per_bucket(operation: str, answer_key: str, prop: str, *missing: str) -> Any:
+    async def fetch(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
+        async def one(item: Item) -> Any:
+            try:
+                answer = await sc.call("s3", operation, Bucket=item["BucketName"])
+            except Exception as error:
+                code = getattr(error, "response", {}).get("Error", {}).get("Code")
+                if code in missing:
+                    return {prop: [] if prop == "Tags" else None}
+                raise
+            return {prop: answer.get(answer_key)}
+
+        found = await sc.each(items, one)
+        return {str(i["BucketName"]): f for i, f in zip(items, found, strict=True) if f is not None}
+
+    return fetch
+
+
+TYPES = [
+    ResourceType(
+        kind="AWS::S3::Bucket",
+        service="s3",
+        lister=_buckets,
+        region_property="BucketRegion",
+        id="BucketName",
+        arn="arn:{partition}:s3:::{BucketName}",
+        global_service=True,
+        tags=Enrichment(
+            _per_bucket("get_bucket_tagging", "TagSet", "Tags", "NoSuchTagSet"),
+            ("s3:GetBucketTagging",),
+        ),
+        enrichments={
+            "GetBucketEncryption": Enrichment(
+                _per_bucket(
+                    "get_bucket_encryption",
+                    "ServerSideEncryptionConfiguration",
+                    "BucketEncryption",
+                    "ServerSideEncryptionConfigurationNotFoundError",
+                ),
+                ("s3:GetEncryptionConfiguration",),
+                "BucketEncryption: default encryption rules",
+            ),
+            "GetPublicAccessBlock": Enrichment(
+                _per_bucket(
+                    "get_public_access_block",
+                    "PublicAccessBlockConfiguration",
+                    "PublicAccessBlockConfiguration",
+                    "NoSuchPublicAccessBlockConfiguration",
+                ),
+                ("s3:GetBucketPublicAccessBlock",),
+                "PublicAccessBlockConfiguration",
+            ),
+            "GetBucketOwnershipControls": Enrichment(
+                _per_bucket(
+                    "get_bucket_ownership_controls",
+                    "OwnershipControls",
+                    "OwnershipControls",
+                    "OwnershipControlsNotFoundError",
+                ),
+                ("s3:GetBucketOwnershipControls",),
+                "OwnershipControls",
+            ),
+        },
+        permissions=("s3:ListAllMyBuckets", "s3:GetBucketLocation"),
+    ),
+]

@@ -1,0 +1,175 @@
+"""Where AWS credentials come from, and sessions for account roles that refresh themselves.
+
+Sources, tried in the order of ``credentialProviderPriority``:
+
+- ``AssumeRoleWithWebIdentity``: the OIDC token file in ``AWS_WEB_IDENTITY_TOKEN_FILE``; every
+  account role is assumed with it, and the file is read again at every refresh.
+- ``StaticCredential``: ``aws_access_key_id``/``aws_secret_access_key``; roles, when configured,
+  are assumed from them, otherwise the keys' own account is synced.
+- ``AssumeRole``: roles assumed (with ``externalId``) from base credentials: the static keys,
+  or the host's own chain when ``DefaultCredentialChain`` is also listed.
+- ``DefaultCredentialChain``: the host's own credentials (environment, profile, instance role);
+  used only when named, never as a silent fallback.
+"""
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aioboto3
+from aiobotocore.config import AioConfig
+from aiobotocore.credentials import (
+    AioAssumeRoleCredentialFetcher,
+    AioAssumeRoleWithWebIdentityCredentialFetcher,
+    AioCredentialResolver,
+    AioCredentials,
+    AioDeferredRefreshableCredentials,
+)
+from aiobotocore.session import AioSession
+from botocore.credentials import CredentialProvider
+from botocore.utils import FileWebIdentityTokenLoader
+
+from port_aws.arn import PARTITIONS, RoleArn
+from port_aws.errors import ConfigError
+from port_aws.settings import Settings
+
+SESSION_NAME = "port-aws-integration"
+EventHook = Callable[..., Any]
+
+
+class _Given(CredentialProvider):  # type: ignore[misc]
+    """Hands a session exactly the credentials we chose (or none): no host chain behind it."""
+
+    METHOD = "port-aws"
+    CANONICAL_NAME = "custom-port-aws"
+
+    def __init__(self, credentials: Any) -> None:
+        super().__init__()
+        self._credentials = credentials
+
+    async def load(self) -> Any:
+        return self._credentials
+
+
+def client_config(settings: Settings) -> AioConfig:
+    limits = settings.limits
+    return AioConfig(
+        retries={"mode": "standard", "total_max_attempts": limits.max_attempts},
+        max_pool_connections=max(10, limits.max_concurrency_per_service),
+        connect_timeout=10,
+        read_timeout=60,
+        user_agent_extra="port-aws-integration",
+    )
+
+
+def _session(settings: Settings, credentials: Any, hooks: dict[str, EventHook]) -> AioSession:
+    session = AioSession()
+    session.register_component("credential_provider", AioCredentialResolver([_Given(credentials)]))
+    session.set_config_variable("region", PARTITIONS[settings.partition])
+    session.set_default_client_config(client_config(settings))
+    for event_name, hook in hooks.items():
+        session.register(event_name, hook)
+    return session
+
+
+@dataclass
+class CredentialSource:
+    """Makes one aioboto3 session per account; the chosen provider is fixed at start."""
+
+    method: str
+    settings: Settings
+    hooks: dict[str, EventHook]
+    base_credentials: Any = None
+    token_file: str | None = None
+
+    def _wrap(self, credentials: Any) -> aioboto3.Session:
+        return aioboto3.Session(botocore_session=_session(self.settings, credentials, self.hooks))
+
+    def own_session(self) -> aioboto3.Session:
+        """The source's own account, with no role (static keys or the host chain)."""
+        return self._wrap(self.base_credentials)
+
+    def session_for_role(self, role: RoleArn) -> aioboto3.Session:
+        base = _session(self.settings, self.base_credentials, self.hooks)
+        extra: dict[str, Any] = {"RoleSessionName": SESSION_NAME}
+        fetcher: Any
+        if self.token_file:
+            fetcher = AioAssumeRoleWithWebIdentityCredentialFetcher(
+                client_creator=base.create_client,
+                web_identity_token_loader=FileWebIdentityTokenLoader(self.token_file),
+                role_arn=str(role),
+                extra_args=extra,
+            )
+            method = "assume-role-with-web-identity"
+        else:
+            if self.settings.external_id:
+                extra["ExternalId"] = self.settings.external_id
+            fetcher = AioAssumeRoleCredentialFetcher(
+                client_creator=base.create_client,
+                source_credentials=self.base_credentials,
+                role_arn=str(role),
+                extra_args=extra,
+            )
+            method = "assume-role"
+        credentials = AioDeferredRefreshableCredentials(
+            refresh_using=fetcher.fetch_credentials, method=method
+        )
+        return self._wrap(credentials)
+
+    @property
+    def uses_roles(self) -> bool:
+        return (
+            bool(self.token_file)
+            or self.method == "AssumeRole"
+            or bool(self.settings.account_role_arn or self.settings.account_role_arns)
+        )
+
+
+async def resolve_source(settings: Settings, hooks: dict[str, EventHook]) -> CredentialSource:
+    """Pick the first applicable provider of the configured priority, or fail clearly."""
+    has_roles = bool(settings.account_role_arn or settings.account_role_arns)
+    ambient_allowed = "DefaultCredentialChain" in settings.provider_priority
+    static = (
+        AioCredentials(
+            settings.aws_access_key_id, settings.aws_secret_access_key, settings.aws_session_token
+        )
+        if settings.has_static_keys
+        else None
+    )
+    for name in settings.provider_priority:
+        if name == "AssumeRoleWithWebIdentity" and settings.web_identity_token_file and has_roles:
+            if not os.path.isfile(settings.web_identity_token_file):
+                raise ConfigError(
+                    "AWS_WEB_IDENTITY_TOKEN_FILE",
+                    f"token file {settings.web_identity_token_file!r} does not exist or is not a file",
+                )
+            return CredentialSource(
+                name, settings, hooks, token_file=settings.web_identity_token_file
+            )
+        if name == "StaticCredential" and static is not None:
+            return CredentialSource(name, settings, hooks, base_credentials=static)
+        if name == "AssumeRole" and has_roles and (static is not None or ambient_allowed):
+            base = static if static is not None else await _ambient_credentials()
+            return CredentialSource(name, settings, hooks, base_credentials=base)
+        if name == "DefaultCredentialChain":
+            return CredentialSource(
+                name, settings, hooks, base_credentials=await _ambient_credentials()
+            )
+    raise ConfigError(
+        "credentialProviderPriority",
+        "no credential source applies: set accountRoleArn with an OIDC token file "
+        "(AWS_WEB_IDENTITY_TOKEN_FILE), or aws_access_key_id and aws_secret_access_key, or add "
+        "DefaultCredentialChain to use this host's own AWS credentials",
+    )
+
+
+async def _ambient_credentials() -> Any:
+    credentials = await AioSession().get_credentials()
+    if credentials is None:
+        raise ConfigError(
+            "credentialProviderPriority",
+            "DefaultCredentialChain is listed but this host has no AWS credentials "
+            "(environment, profile or instance role)",
+        )
+    return credentials

@@ -1,0 +1,246 @@
+"""The integration's configuration (``.port/spec.yaml`` configurations), validated once.
+
+Every problem is reported as a :class:`ConfigError` naming the setting as users see it
+(camelCase, as in the spec) and what is expected.
+"""
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from port_aws.arn import (
+    PARTITIONS,
+    RoleArn,
+    parse_account_ids,
+    parse_ou_ids,
+    parse_role_arn,
+    split_list,
+)
+from port_aws.errors import ConfigError
+
+PROVIDERS = (
+    "AssumeRoleWithWebIdentity",
+    "StaticCredential",
+    "AssumeRole",
+    "DefaultCredentialChain",
+)
+DEFAULT_PRIORITY = "AssumeRoleWithWebIdentity,StaticCredential,AssumeRole"
+SCOPES = ("ALL", "INTERSECTION", "DIFFERENCE")
+_ROLE_NAME = re.compile(r"^(/?[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$")
+
+Scope = Literal["ALL", "INTERSECTION", "DIFFERENCE"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_concurrency: int = 32
+    """Slices (account × region) read at once, across all accounts."""
+    max_concurrency_per_service: int = 8
+    """Calls at once to one service in one account and region (AWS throttles per account/region)."""
+    max_concurrent_accounts: int = 16
+    """Accounts whose role is assumed (or regions discovered) at once."""
+    max_attempts: int = 10
+    """Attempts per AWS call, first one included (botocore standard retry mode)."""
+    progress_interval: float = 15.0
+    """Seconds between progress lines while a kind is read."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    account_role_arn: RoleArn | None = None
+    account_role_arns: tuple[RoleArn, ...] = ()
+    ou_ids: tuple[str, ...] = ()
+    account_scope: Scope = "ALL"
+    account_ids: tuple[str, ...] = ()
+    member_role_name: str | None = None
+    external_id: str | None = None
+    provider_priority: tuple[str, ...] = tuple(DEFAULT_PRIORITY.split(","))
+    aws_access_key_id: str | None = field(default=None, repr=False)
+    aws_secret_access_key: str | None = field(default=None, repr=False)
+    aws_session_token: str | None = field(default=None, repr=False)
+    partition: str = "aws"
+    access_denied: Literal["empty", "fail"] = "empty"
+    limits: Limits = Limits()
+    web_identity_token_file: str | None = None
+
+    @property
+    def uses_organizations_filters(self) -> bool:
+        return bool(self.ou_ids) or self.account_scope != "ALL"
+
+    @property
+    def has_static_keys(self) -> bool:
+        return bool(self.aws_access_key_id)
+
+
+def _text(config: Mapping[str, Any], key: str) -> str | None:
+    value = config.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = str(value)
+    return value.strip() or None
+
+
+def _positive_int(config: Mapping[str, Any], key: str, setting: str, default: int) -> int:
+    value = config.get(key)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1 or str(number) != str(value).strip():
+        raise ConfigError(setting, f"expected a whole number of at least 1, got {value!r}")
+    return number
+
+
+def _role_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return split_list(value)
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    raise ConfigError("accountRoleArns", f"expected a list of role ARNs, got {value!r}")
+
+
+def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
+    """Validate the integration config (snake_case keys, as Ocean hands them over)."""
+    env = os.environ if environ is None else environ
+
+    main_role = _text(config, "account_role_arn")
+    account_role_arn = parse_role_arn(main_role, "accountRoleArn") if main_role else None
+    listed = [
+        parse_role_arn(v, "accountRoleArns") for v in _role_list(config.get("account_role_arns"))
+    ]
+    by_account: dict[str, RoleArn] = {}
+    for role in ([account_role_arn] if account_role_arn else []) + listed:
+        known = by_account.get(role.account_id)
+        if known and known != role:
+            raise ConfigError(
+                "accountRoleArns",
+                f"two different roles for account {role.account_id}: {known} and {role}",
+            )
+        by_account[role.account_id] = role
+
+    partitions = {role.partition for role in by_account.values()}
+    configured_partition = _text(config, "aws_partition")
+    if configured_partition and configured_partition not in PARTITIONS:
+        raise ConfigError(
+            "aws_partition",
+            f"expected one of {', '.join(PARTITIONS)}, got {configured_partition!r}",
+        )
+    if len(partitions) > 1:
+        raise ConfigError(
+            "accountRoleArns",
+            f"all roles must be in one partition, got {', '.join(sorted(partitions))}",
+        )
+    partition = configured_partition or (partitions.pop() if partitions else "aws")
+    if partitions and configured_partition and partitions != {configured_partition}:
+        raise ConfigError(
+            "accountRoleArn",
+            f"role ARNs are in partition {partitions.pop()!r} but aws_partition is "
+            f"{configured_partition!r}",
+        )
+
+    ou_text = _text(config, "ou_id")
+    ou_ids = parse_ou_ids(ou_text) if ou_text else []
+    scope = (_text(config, "account_scope") or "ALL").upper()
+    if scope not in SCOPES:
+        raise ConfigError("accountScope", f"expected one of {', '.join(SCOPES)}, got {scope!r}")
+    ids_value = config.get("account_ids")
+    account_ids = parse_account_ids(ids_value) if ids_value else []
+    if scope != "ALL" and not account_ids:
+        raise ConfigError(
+            "accountIds", f"accountScope {scope} needs a comma-separated list of account ids"
+        )
+    if scope == "ALL" and account_ids:
+        raise ConfigError(
+            "accountScope",
+            "accountIds are only used with accountScope INTERSECTION (only these) or "
+            "DIFFERENCE (all but these); got ALL",
+        )
+    if (ou_ids or scope != "ALL") and not account_role_arn:
+        raise ConfigError(
+            "accountRoleArn",
+            "ouId and accountScope discover accounts through AWS Organizations and need the "
+            "management (or delegated administrator) account's role in accountRoleArn",
+        )
+    if (ou_ids or scope != "ALL") and listed:
+        raise ConfigError(
+            "accountRoleArns",
+            "an explicit list of roles cannot be combined with ouId/accountScope "
+            "(Organizations discovery); use one or the other",
+        )
+
+    member_role_name = _text(config, "member_role_name")
+    if member_role_name and not _ROLE_NAME.match(member_role_name):
+        raise ConfigError(
+            "memberRoleName",
+            f"expected a role name, optionally with a path, got {member_role_name!r}",
+        )
+
+    priority = split_list(_text(config, "credential_provider_priority") or DEFAULT_PRIORITY)
+    for name in priority:
+        if name not in PROVIDERS:
+            raise ConfigError(
+                "credentialProviderPriority",
+                f"unknown provider {name!r}; expected a comma list of {', '.join(PROVIDERS)}",
+            )
+
+    key_id = _text(config, "aws_access_key_id")
+    secret = _text(config, "aws_secret_access_key")
+    token = _text(config, "aws_session_token")
+    if bool(key_id) != bool(secret):
+        missing = "aws_secret_access_key" if key_id else "aws_access_key_id"
+        raise ConfigError(
+            missing, "static credentials need both aws_access_key_id and aws_secret_access_key"
+        )
+    if token and not key_id:
+        raise ConfigError(
+            "aws_session_token", "a session token needs aws_access_key_id and aws_secret_access_key"
+        )
+
+    access_denied = (_text(config, "access_denied_policy") or "empty").lower()
+    if access_denied not in ("empty", "fail"):
+        raise ConfigError(
+            "accessDeniedPolicy", f"expected 'empty' or 'fail', got {access_denied!r}"
+        )
+
+    interval_value = config.get("progress_interval_seconds")
+    limits = Limits(
+        max_concurrency=_positive_int(config, "max_concurrency", "maxConcurrency", 32),
+        max_concurrency_per_service=_positive_int(
+            config, "max_concurrency_per_service", "maxConcurrencyPerService", 8
+        ),
+        max_concurrent_accounts=_positive_int(
+            config, "max_concurrent_accounts", "maxConcurrentAccounts", 16
+        ),
+        max_attempts=_positive_int(config, "max_attempts", "maxAttempts", 10),
+        progress_interval=float(
+            _positive_int(config, "progress_interval_seconds", "progressIntervalSeconds", 15)
+        )
+        if interval_value not in (None, "")
+        else 15.0,
+    )
+
+    token_file = env.get("AWS_WEB_IDENTITY_TOKEN_FILE") or None
+    return Settings(
+        account_role_arn=account_role_arn,
+        account_role_arns=tuple(listed),
+        ou_ids=tuple(ou_ids),
+        account_scope=scope,  # type: ignore[arg-type]
+        account_ids=tuple(account_ids),
+        member_role_name=member_role_name,
+        external_id=_text(config, "external_id"),
+        provider_priority=tuple(priority),
+        aws_access_key_id=key_id,
+        aws_secret_access_key=secret,
+        aws_session_token=token,
+        partition=partition,
+        access_denied=access_denied,  # type: ignore[arg-type]
+        limits=limits,
+        web_identity_token_file=token_file,
+    )

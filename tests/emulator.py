@@ -1,0 +1,201 @@
+"""The AWS emulator the tests talk to: moto's server app in a child process, with a fault layer.
+
+Why a child process: Ocean maps each batch in a forked process; forking while an emulator
+thread runs in the same process can deadlock. The child serves moto's own WSGI app
+(``DomainDispatcherApplication``) on loopback, wrapped in a small middleware that can
+
+- inject errors in each service's real wire format (query/XML, JSON, REST), on a share of the
+  matching calls or a fixed number of them, and add latency;
+- stand in for ``account:ListRegions``, which moto lacks (404), with real pagination;
+- count requests by service, action and account, so tests can assert call counts.
+
+Control endpoints (JSON): ``POST /_test/faults`` replaces the rules, ``POST /_test/regions``
+sets the ListRegions answer (``null`` = 404 as moto), ``GET /_test/requests`` returns counts,
+``POST /_test/reset`` clears rules and counts. moto's own ``/moto-api/reset`` resets AWS state.
+"""
+
+import json
+import logging
+import random
+import re
+import threading
+import time
+from collections import Counter
+from typing import Any
+from urllib.parse import parse_qs
+
+from botocore.session import get_session
+from moto.iam.models import get_account_id_from
+from moto.moto_server.threaded_moto_server import MotoRequestHandler  # type: ignore[attr-defined]
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import make_server
+
+_CREDENTIAL = re.compile(r"Credential=([^/]+)/\d+/([^/]+)/([^/]+)/")
+
+
+def _protocols() -> dict[str, str]:
+    session = get_session()
+    found: dict[str, str] = {}
+    for name in session.get_available_services():
+        model = session.get_service_model(name)
+        signing = model.metadata.get("signingName", name)
+        found.setdefault(signing, model.metadata["protocol"])
+        found.setdefault(name, model.metadata["protocol"])
+    return found
+
+
+PROTOCOLS = _protocols()
+
+
+class FaultLayer:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+        self.rules: list[dict[str, Any]] = []
+        self.regions: list[dict[str, str]] | None = None
+        self.region_page = 2
+        self.counts: Counter[str] = Counter()
+        self.random = random.Random(7)
+
+    # -- request facts ---------------------------------------------------------------------
+    @staticmethod
+    def _facts(environ: dict[str, Any], body: bytes) -> dict[str, str]:
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        match = _CREDENTIAL.search(auth)
+        key, region, service = match.groups() if match else ("", "", "")
+        action = ""
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target:
+            action = target.rsplit(".", 1)[-1]
+        else:
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            form = parse_qs(body.decode("utf-8", "replace")) if body[:1] not in (b"{", b"<") else {}
+            action = (query.get("Action") or form.get("Action") or [""])[0]
+        if not action:
+            action = environ.get("REQUEST_METHOD", "") + " " + environ.get("PATH_INFO", "")
+        account = ""
+        if key:
+            try:
+                account = get_account_id_from(key)
+            except Exception:
+                account = ""
+        return {"service": service, "region": region, "action": action, "account": account}
+
+    def _matching_rule(self, facts: dict[str, str]) -> dict[str, Any] | None:
+        with self.lock:
+            for rule in self.rules:
+                if any(
+                    rule.get(k) and rule[k] != facts[k]
+                    for k in ("service", "action", "region", "account")
+                ):
+                    continue
+                if rule.get("times") is not None and rule["times"] <= 0:
+                    continue
+                if self.random.random() >= rule.get("rate", 1.0):
+                    continue
+                if rule.get("times") is not None:
+                    rule["times"] -= 1
+                return rule
+        return None
+
+    # -- answers ---------------------------------------------------------------------------
+    @staticmethod
+    def _error(
+        service: str, status: int, code: str, message: str
+    ) -> tuple[str, list[tuple[str, str]], bytes]:
+        protocol = PROTOCOLS.get(service, "json")
+        head = f"{status} ERROR"
+        if protocol == "ec2":
+            body = (
+                f'<?xml version="1.0"?><Response><Errors><Error><Code>{code}</Code>'
+                f"<Message>{message}</Message></Error></Errors><RequestID>fault</RequestID></Response>"
+            )
+            return head, [("Content-Type", "text/xml")], body.encode()
+        if protocol == "query":
+            body = (
+                f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}"
+                f"</Message></Error><RequestId>fault</RequestId></ErrorResponse>"
+            )
+            return head, [("Content-Type", "text/xml")], body.encode()
+        if protocol == "rest-xml":
+            body = f"<Error><Code>{code}</Code><Message>{message}</Message></Error>"
+            return head, [("Content-Type", "application/xml")], body.encode()
+        payload = json.dumps({"__type": code, "message": message}).encode()
+        return (
+            head,
+            [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code)],
+            payload,
+        )
+
+    def _list_regions(self, body: bytes) -> bytes:
+        request = json.loads(body or b"{}")
+        wanted = set(
+            request.get("RegionOptStatusContains") or ["ENABLED", "ENABLED_BY_DEFAULT", "DISABLED"]
+        )
+        regions = [r for r in self.regions or [] if r["RegionOptStatus"] in wanted]
+        start = int(request.get("NextToken") or 0)
+        size = int(request.get("MaxResults") or self.region_page)
+        size = min(size, self.region_page)
+        answer: dict[str, Any] = {"Regions": regions[start : start + size]}
+        if start + size < len(regions):
+            answer["NextToken"] = str(start + size)
+        return json.dumps(answer).encode()
+
+    def _control(self, environ: dict[str, Any], body: bytes) -> bytes:
+        path = environ["PATH_INFO"]
+        with self.lock:
+            if path == "/_test/faults":
+                self.rules = json.loads(body or b"[]")
+            elif path == "/_test/regions":
+                data = json.loads(body or b"null")
+                self.regions = None if data is None else data["regions"]
+                self.region_page = int((data or {}).get("page_size", 2))
+            elif path == "/_test/reset":
+                self.rules, self.regions = [], None
+                self.counts.clear()
+            elif path == "/_test/requests":
+                return json.dumps(dict(self.counts)).encode()
+        return b"{}"
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        if environ["PATH_INFO"].startswith("/_test/"):
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [self._control(environ, body)]
+        facts = self._facts(environ, body)
+        with self.lock:
+            self.counts[f"{facts['service']}:{facts['action']}:{facts['account']}"] += 1
+        rule = self._matching_rule(facts)
+        if rule is not None:
+            time.sleep(float(rule.get("delay", 0)))
+            if rule.get("status"):
+                head, headers, payload = self._error(
+                    facts["service"],
+                    int(rule["status"]),
+                    rule.get("code", "InternalError"),
+                    rule.get("message", "injected"),
+                )
+                start_response(head, headers)
+                return [payload]
+        stand_in = facts["service"] == "account" and facts["action"] == "POST /listRegions"
+        if stand_in and self.regions is not None:
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [self._list_regions(body)]
+        import io
+
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        return self.app(environ, start_response)
+
+
+def main() -> None:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    app = FaultLayer(DomainDispatcherApplication(create_backend_app))
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
+    print(f"PORT {server.server_address[1]}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
