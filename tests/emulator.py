@@ -5,7 +5,8 @@ thread runs in the same process can deadlock. The child serves moto's own WSGI a
 (``DomainDispatcherApplication``) on loopback, wrapped in a small middleware that can
 
 - inject errors in each service's real wire format (query/XML, JSON, REST), on a share of the
-  matching calls or a fixed number of them, and add latency;
+  matching calls or a fixed number of them, and add latency; a rule matches on service, action,
+  region, account (from the access key), a text of the URL and a text the body contains;
 - stand in for ``account:ListRegions``, which moto lacks (404), with real pagination;
 - count requests by service, action and account, so tests can assert call counts.
 
@@ -22,7 +23,7 @@ import threading
 import time
 from collections import Counter
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote_plus
 
 from botocore.session import get_session
 from moto.iam.models import get_account_id_from
@@ -73,20 +74,35 @@ class FaultLayer:
             action = (query.get("Action") or form.get("Action") or [""])[0]
         if not action:
             action = environ.get("REQUEST_METHOD", "") + " " + environ.get("PATH_INFO", "")
+        if not service and action.startswith("AssumeRoleWith"):
+            service = "sts"  # unsigned by design: the web identity token is the credential
         account = ""
         if key:
             try:
                 account = get_account_id_from(key)
             except Exception:
                 account = ""
-        return {"service": service, "region": region, "action": action, "account": account}
+        url = environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", "")
+        return {
+            "service": service,
+            "region": region,
+            "action": action,
+            "account": account,
+            "url": url,
+        }
 
-    def _matching_rule(self, facts: dict[str, str]) -> dict[str, Any] | None:
+    def _matching_rule(self, facts: dict[str, str], body: bytes) -> dict[str, Any] | None:
         with self.lock:
             for rule in self.rules:
                 if any(
                     rule.get(k) and rule[k] != facts[k]
                     for k in ("service", "action", "region", "account")
+                ):
+                    continue
+                if rule.get("url") and rule["url"] not in facts["url"]:
+                    continue
+                if rule.get("body") and rule["body"] not in unquote_plus(
+                    body.decode("utf-8", "replace")
                 ):
                     continue
                 if rule.get("times") is not None and rule["times"] <= 0:
@@ -166,7 +182,7 @@ class FaultLayer:
         facts = self._facts(environ, body)
         with self.lock:
             self.counts[f"{facts['service']}:{facts['action']}:{facts['account']}"] += 1
-        rule = self._matching_rule(facts)
+        rule = self._matching_rule(facts, body)
         if rule is not None:
             time.sleep(float(rule.get("delay", 0)))
             if rule.get("status"):

@@ -1,5 +1,6 @@
 """S3: buckets are listed once per account (a global call) and carry their own region."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,7 +18,9 @@ async def _buckets(sc: SliceContext) -> AsyncIterator[list[Item]]:
             return "eu-west-1" if constraint == "EU" else str(constraint)
 
         unknown = [b for b in buckets if not b.get("BucketRegion")]
-        for bucket, region in zip(unknown, await sc.each(unknown, location), strict=True):
+        # Not through sc.each: a bucket whose region is unknown must fail the slice, not vanish.
+        regions = await asyncio.gather(*(location(b) for b in unknown))
+        for bucket, region in zip(unknown, regions, strict=True):
             bucket["BucketRegion"] = region
         page = []
         for bucket in buckets:

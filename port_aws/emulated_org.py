@@ -1,0 +1,98 @@
+"""A small AWS organization, created through the Organizations API of an AWS emulator.
+
+Used by ``python -m port_aws demo`` and by the tests: a management account and six member
+accounts in nested OUs (three levels deep), one of them suspended.
+
+    Root
+    ├── management account
+    ├── workloads
+    │   ├── prod: prod-a, prod/eu: prod-eu
+    │   └── dev: dev-a, dev-b
+    └── sandbox: sandbox-a, sandbox-old (suspended)
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+MANAGEMENT_ACCOUNT = "123456789012"
+_NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+
+ClientFactory = Callable[[str, str, str], Any]
+
+
+@dataclass
+class EmulatedOrg:
+    management: str
+    root: str
+    ous: dict[str, str] = field(default_factory=dict)
+    """OU path (``workloads/prod``) -> OU id."""
+    accounts: dict[str, str] = field(default_factory=dict)
+    """Account name -> account id, members and management."""
+    suspended: str = ""
+
+    @property
+    def active(self) -> list[str]:
+        return [a for a in self.accounts.values() if a != self.suspended]
+
+
+def emulator_clients(endpoint: str) -> ClientFactory:
+    """boto3 clients for the emulator, in any account (the emulator accepts any role)."""
+
+    def client(service: str, region: str, account: str) -> Any:
+        keys: dict[str, str] = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+        if account != MANAGEMENT_ACCOUNT:
+            sts = boto3.client(
+                "sts", region_name=region, endpoint_url=endpoint, config=_NO_RETRY, **keys
+            )
+            found = sts.assume_role(
+                RoleArn=f"arn:aws:iam::{account}:role/seed", RoleSessionName="seed"
+            )
+            creds = found["Credentials"]
+            keys = {
+                "aws_access_key_id": creds["AccessKeyId"],
+                "aws_secret_access_key": creds["SecretAccessKey"],
+                "aws_session_token": creds["SessionToken"],
+            }
+        return boto3.client(
+            service, region_name=region, endpoint_url=endpoint, config=_NO_RETRY, **keys
+        )
+
+    return client
+
+
+_LAYOUT: dict[str, list[str]] = {
+    "workloads": [],
+    "workloads/prod": ["prod-a"],
+    "workloads/prod/eu": ["prod-eu"],
+    "workloads/dev": ["dev-a", "dev-b"],
+    "sandbox": ["sandbox-a", "sandbox-old"],
+}
+
+
+def create_organization(clients: ClientFactory) -> EmulatedOrg:
+    org = clients("organizations", "us-east-1", MANAGEMENT_ACCOUNT)
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    seeded = EmulatedOrg(MANAGEMENT_ACCOUNT, root, accounts={"management": MANAGEMENT_ACCOUNT})
+    for path, names in _LAYOUT.items():
+        parent_path, _, name = path.rpartition("/")
+        parent = seeded.ous[parent_path] if parent_path else root
+        unit = org.create_organizational_unit(ParentId=parent, Name=name)["OrganizationalUnit"]
+        seeded.ous[path] = unit["Id"]
+        for account_name in names:
+            status = org.create_account(
+                Email=f"{account_name}@example.com", AccountName=account_name
+            )
+            account_id = status["CreateAccountStatus"]["AccountId"]
+            org.move_account(
+                AccountId=account_id, SourceParentId=root, DestinationParentId=unit["Id"]
+            )
+            org.tag_resource(ResourceId=account_id, Tags=[{"Key": "ou", "Value": path}])
+            seeded.accounts[account_name] = account_id
+    seeded.suspended = seeded.accounts["sandbox-old"]
+    org.close_account(AccountId=seeded.suspended)
+    return seeded

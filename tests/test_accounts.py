@@ -1,0 +1,272 @@
+"""Account discovery end to end: web identity, Organizations with OU scope, explicit roles,
+partitions and refused roles — through Ocean's harness against the emulator."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from port_aws.emulated_org import EmulatedOrg, create_organization, emulator_clients
+from tests.rig import STATIC, Emulator, by_blueprint, mapping_for, resync
+
+ROLE = "port-integration"
+KINDS = ("AWS::Account::Info", "AWS::Organizations::Account", "AWS::S3::Bucket")
+
+
+def role(account: str, partition: str = "aws") -> str:
+    return f"arn:{partition}:iam::{account}:role/{ROLE}"
+
+
+@pytest.fixture(scope="module")
+def org(emulator: Emulator) -> EmulatedOrg:
+    """One organization for the whole module, with a bucket in every account."""
+    emulator.reset()
+    emulator.list_regions(["us-east-1"])
+    seeded = create_organization(emulator_clients(emulator.url))
+    for name, account in seeded.accounts.items():
+        emulator.client("s3", "us-east-1", account).create_bucket(Bucket=f"bucket-{name}")
+    return seeded
+
+
+@pytest.fixture
+def token_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    token = tmp_path / "token"
+    token.write_text("header.payload.signature")
+    monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(token))
+    yield token
+
+
+def synced_accounts(result: Any) -> set[str]:
+    return set(by_blueprint(result, "awsAccount"))
+
+
+def bucket_accounts(result: Any) -> set[str]:
+    return {e["relations"]["account"] for e in by_blueprint(result, "s3Bucket").values()}
+
+
+async def test_web_identity_reads_every_active_account_of_the_organization(
+    org: EmulatedOrg, emulator: Emulator, token_file: Path
+) -> None:
+    emulator.faults([])
+    before = emulator.requests()
+
+    result = await resync({"account_role_arn": role(org.management)}, mapping_for(*KINDS))
+
+    assert result.errors == []
+    assert synced_accounts(result) == set(org.active)
+    assert bucket_accounts(result) == set(org.active)
+    members = by_blueprint(result, "awsOrganizationsAccount")
+    assert set(members) == {f"org-{a}" for a in org.accounts.values()}
+    suspended = members[f"org-{org.suspended}"]
+    assert suspended["properties"]["state"] == "SUSPENDED"
+    assert suspended["relations"]["account"] is None
+    prod_eu = members[f"org-{org.accounts['prod-eu']}"]
+    assert prod_eu["properties"]["parentId"] == org.ous["workloads/prod/eu"]
+    assert prod_eu["properties"]["ouPath"] == f"{org.root}/workloads/prod/eu"
+    assert prod_eu["properties"]["tags"] == [{"Key": "ou", "Value": "workloads/prod/eu"}]
+    assert prod_eu["properties"]["email"] == "prod-eu@example.com"
+    assert by_blueprint(result, "awsAccount")[org.accounts["dev-a"]]["title"] == "dev-a"
+
+    # Roles are assumed and regions resolved once per account, whatever the number of kinds.
+    after = emulator.requests()
+
+    def calls(prefix: str) -> int:
+        return sum(n - before.get(k, 0) for k, n in after.items() if k.startswith(prefix))
+
+    assert calls("sts:AssumeRoleWithWebIdentity:") == len(org.active)
+    assert calls("sts:AssumeRole:") == 0
+    assert calls("account:POST /listRegions:") <= len(org.active)
+
+
+@pytest.mark.parametrize(
+    ("scope", "names", "expected"),
+    [
+        ("INTERSECTION", ["prod-a", "dev-a"], ["prod-a", "dev-a"]),
+        ("DIFFERENCE", ["dev-b", "management"], ["prod-a", "prod-eu", "dev-a", "sandbox-a"]),
+    ],
+)
+async def test_account_scope_filters_before_any_role_is_assumed(
+    org: EmulatedOrg,
+    emulator: Emulator,
+    token_file: Path,
+    scope: str,
+    names: list[str],
+    expected: list[str],
+) -> None:
+    ids = ",".join(org.accounts[n] for n in names)
+    before = emulator.count("sts", "AssumeRoleWithWebIdentity")
+
+    result = await resync(
+        {"account_role_arn": role(org.management), "account_scope": scope, "account_ids": ids},
+        mapping_for("AWS::Account::Info", "AWS::S3::Bucket"),
+    )
+
+    assert result.errors == []
+    assert synced_accounts(result) == {org.accounts[n] for n in expected}
+    assert bucket_accounts(result) == {org.accounts[n] for n in expected}
+    assumed = emulator.count("sts", "AssumeRoleWithWebIdentity") - before
+    management_extra = 0 if org.management in {org.accounts[n] for n in expected} else 1
+    assert assumed == len(expected) + management_extra
+
+
+@pytest.mark.parametrize(
+    ("ou", "expected"),
+    [
+        ("workloads/prod", ["prod-a", "prod-eu"]),
+        ("sandbox", ["sandbox-a"]),
+        ("ROOT", ["management", "prod-a", "prod-eu", "dev-a", "dev-b", "sandbox-a"]),
+    ],
+)
+async def test_ou_ids_are_walked_recursively(
+    org: EmulatedOrg, token_file: Path, ou: str, expected: list[str]
+) -> None:
+    ou_id = org.root if ou == "ROOT" else org.ous[ou]
+
+    result = await resync(
+        {"account_role_arn": role(org.management), "ou_id": ou_id},
+        mapping_for("AWS::Account::Info", "AWS::S3::Bucket"),
+    )
+
+    assert result.errors == []
+    assert synced_accounts(result) == {org.accounts[n] for n in expected}
+
+
+async def test_two_ou_ids_overlapping_are_deduplicated(org: EmulatedOrg, token_file: Path) -> None:
+    ou_ids = f"{org.ous['workloads']},{org.ous['workloads/dev']}"
+
+    result = await resync(
+        {"account_role_arn": role(org.management), "ou_id": ou_ids},
+        mapping_for("AWS::Account::Info"),
+    )
+
+    assert result.errors == []
+    assert len(result.upserted_entities) == 4
+    assert synced_accounts(result) == {
+        org.accounts[n] for n in ("prod-a", "prod-eu", "dev-a", "dev-b")
+    }
+
+
+async def test_refused_member_role_is_reported_and_its_entities_are_kept(
+    org: EmulatedOrg, emulator: Emulator, token_file: Path
+) -> None:
+    refused = org.accounts["dev-b"]
+    emulator.faults(
+        [
+            {
+                "service": "sts",
+                "action": "AssumeRoleWithWebIdentity",
+                "body": f"arn:aws:iam::{refused}:role",
+                "status": 403,
+                "code": "AccessDenied",
+                "message": "Not authorized to perform sts:AssumeRoleWithWebIdentity",
+            }
+        ]
+    )
+    existing = [
+        {
+            "identifier": "arn:aws:s3:::bucket-dev-b",
+            "blueprint": "s3Bucket",
+            "properties": {},
+            "relations": {"account": refused},
+        }
+    ]
+    try:
+        result = await resync(
+            {"account_role_arn": role(org.management)},
+            mapping_for("AWS::Account::Info", "AWS::S3::Bucket"),
+            existing=existing,
+        )
+    finally:
+        emulator.faults([])
+
+    assert synced_accounts(result) == set(org.active) - {refused}
+    assert "arn:aws:s3:::bucket-dev-a" in by_blueprint(result, "s3Bucket")
+    assert result.deleted_entities == []
+    message = " ".join(str(e) for e in result.errors)
+    assert refused in message
+    assert role(refused) in message
+    assert "AccessDenied" in message
+
+
+async def test_explicit_role_list_needs_no_organization(org: EmulatedOrg) -> None:
+    accounts = [org.accounts["prod-a"], org.accounts["sandbox-a"]]
+
+    result = await resync(
+        {
+            **STATIC,
+            "account_role_arns": [role(a) for a in accounts],
+            "external_id": "shared-secret",
+        },
+        mapping_for("AWS::Account::Info", "AWS::S3::Bucket", "AWS::Organizations::Account"),
+    )
+
+    assert result.errors == []
+    assert synced_accounts(result) == set(accounts)
+    assert bucket_accounts(result) == set(accounts)
+    assert by_blueprint(result, "awsOrganizationsAccount") == {}
+
+
+async def test_no_credential_source_is_a_clear_error_and_nothing_is_deleted(
+    org: EmulatedOrg,
+) -> None:
+    existing = [
+        {
+            "identifier": "arn:aws:s3:::kept",
+            "blueprint": "s3Bucket",
+            "properties": {},
+            "relations": {},
+        }
+    ]
+
+    result = await resync({}, mapping_for("AWS::S3::Bucket"), existing=existing)
+
+    assert result.upserted_entities == []
+    assert result.deleted_entities == []
+    [error] = {str(e) for e in result.errors}
+    assert "credentialProviderPriority: no credential source applies" in error
+
+
+async def test_organization_filters_without_organizations_access_fail_clearly(
+    emulator: Emulator, token_file: Path
+) -> None:
+    emulator.reset()
+    emulator.list_regions(["us-east-1"])
+    result = await resync(
+        {"account_role_arn": role("210987654321"), "ou_id": "r-abcd"},
+        mapping_for("AWS::Account::Info"),
+    )
+    assert result.upserted_entities == []
+    message = " ".join(str(e) for e in result.errors)
+    assert "management account or a delegated administrator" in message
+
+
+async def test_without_organizations_the_single_account_is_synced(
+    emulator: Emulator, token_file: Path
+) -> None:
+    emulator.reset()
+    emulator.list_regions(["us-east-1"])
+    result = await resync(
+        {"account_role_arn": role("210987654321")}, mapping_for("AWS::Account::Info")
+    )
+    assert result.errors == []
+    assert synced_accounts(result) == {"210987654321"}
+
+
+async def test_govcloud_role_arns_build_govcloud_arns(emulator: Emulator, token_file: Path) -> None:
+    emulator.reset()
+    gov = "333333333333"
+    emulator.client("s3", "us-gov-west-1", gov).create_bucket(
+        Bucket="gov-bucket", CreateBucketConfiguration={"LocationConstraint": "us-gov-west-1"}
+    )
+
+    result = await resync(
+        {"account_role_arns": [role(gov, "aws-us-gov")]},
+        mapping_for("AWS::Account::Info", "AWS::S3::Bucket"),
+    )
+
+    assert result.errors == []
+    assert synced_accounts(result) == {gov}
+    account = by_blueprint(result, "awsAccount")[gov]
+    assert account["properties"]["arn"] == f"arn:aws-us-gov:iam::{gov}:root"
+    assert list(by_blueprint(result, "s3Bucket")) == ["arn:aws-us-gov:s3:::gov-bucket"]

@@ -1,0 +1,142 @@
+"""Configuration parsing: every bad input is one line naming the setting and what is expected."""
+
+import pytest
+
+from port_aws.arn import parse_account_ids, parse_ou_ids, parse_role_arn
+from port_aws.errors import ConfigError
+from port_aws.settings import load_settings
+
+ROLE = "arn:aws:iam::111111111111:role/port-integration"
+
+
+@pytest.mark.parametrize(
+    ("config", "setting", "words"),
+    [
+        ({"account_role_arn": "arn:aws:iam::1111:role/x"}, "accountRoleArn", "IAM role ARN"),
+        (
+            {"account_role_arn": "arn:aws-mars:iam::111111111111:role/x"},
+            "accountRoleArn",
+            "unknown partition",
+        ),
+        (
+            {"account_role_arn": "arn:aws:iam::111111111111:user/x"},
+            "accountRoleArn",
+            "IAM role ARN",
+        ),
+        (
+            {"account_role_arns": ["arn:aws:iam::111111111111:role/a", "nope"]},
+            "accountRoleArns",
+            "IAM role ARN",
+        ),
+        (
+            {
+                "account_role_arns": [
+                    "arn:aws:iam::111111111111:role/a",
+                    "arn:aws-cn:iam::222222222222:role/a",
+                ]
+            },
+            "accountRoleArns",
+            "one partition",
+        ),
+        (
+            {
+                "account_role_arn": ROLE,
+                "account_role_arns": ["arn:aws:iam::111111111111:role/other"],
+            },
+            "accountRoleArns",
+            "two different roles for account 111111111111",
+        ),
+        ({"account_role_arn": ROLE, "ou_id": "ou-12"}, "ouId", "ou-xxxx-xxxxxxxx"),
+        ({"account_role_arn": ROLE, "ou_id": "r-ab12,ou-ab12-"}, "ouId", "'ou-ab12-'"),
+        (
+            {"account_role_arn": ROLE, "account_scope": "SOME"},
+            "accountScope",
+            "ALL, INTERSECTION, DIFFERENCE",
+        ),
+        (
+            {"account_role_arn": ROLE, "account_scope": "INTERSECTION"},
+            "accountIds",
+            "needs a comma-separated list",
+        ),
+        (
+            {"account_role_arn": ROLE, "account_scope": "DIFFERENCE", "account_ids": "12345"},
+            "accountIds",
+            "12-digit",
+        ),
+        ({"account_role_arn": ROLE, "account_ids": "222222222222"}, "accountScope", "INTERSECTION"),
+        ({"ou_id": "r-ab12"}, "accountRoleArn", "management"),
+        (
+            {"account_role_arns": [ROLE], "ou_id": "r-ab12", "account_role_arn": ROLE},
+            "accountRoleArns",
+            "cannot be combined",
+        ),
+        ({"aws_access_key_id": "AKIA"}, "aws_secret_access_key", "both"),
+        ({"aws_secret_access_key": "s"}, "aws_access_key_id", "both"),
+        ({"aws_session_token": "t"}, "aws_session_token", "needs"),
+        ({"account_role_arn": ROLE, "aws_partition": "aws-cn"}, "accountRoleArn", "partition"),
+        ({"aws_partition": "azure"}, "aws_partition", "aws, aws-us-gov, aws-cn"),
+        (
+            {"credential_provider_priority": "AssumeRole,Magic"},
+            "credentialProviderPriority",
+            "'Magic'",
+        ),
+        ({"member_role_name": "bad name!"}, "memberRoleName", "role name"),
+        ({"max_concurrency": -3}, "maxConcurrency", "at least 1"),
+        ({"max_attempts": "ten"}, "maxAttempts", "whole number"),
+        ({"access_denied_policy": "ignore"}, "accessDeniedPolicy", "'empty' or 'fail'"),
+    ],
+)
+def test_bad_setting_is_one_line_naming_it(
+    config: dict[str, object], setting: str, words: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings(config, environ={})
+    message = str(raised.value)
+    assert raised.value.setting == setting
+    assert message.startswith(f"{setting}: ")
+    assert words in message
+    assert "\n" not in message
+
+
+def test_partition_is_inferred_from_the_role_arns() -> None:
+    settings = load_settings(
+        {"account_role_arn": "arn:aws-us-gov:iam::111111111111:role/p"}, environ={}
+    )
+    assert settings.partition == "aws-us-gov"
+    cn = load_settings({"account_role_arns": ["arn:aws-cn:iam::111111111111:role/p"]}, environ={})
+    assert cn.partition == "aws-cn"
+
+
+def test_member_role_keeps_path_and_name_of_the_main_role_by_default() -> None:
+    role = parse_role_arn("arn:aws:iam::111111111111:role/port/integration", "accountRoleArn")
+    assert role.path == "/port/" and role.name == "integration"
+    assert str(role.in_account("222222222222")) == "arn:aws:iam::222222222222:role/port/integration"
+    assert str(role.in_account("222222222222", "reader")) == "arn:aws:iam::222222222222:role/reader"
+    assert (
+        str(role.in_account("222222222222", "/a/b/reader"))
+        == "arn:aws:iam::222222222222:role/a/b/reader"
+    )
+
+
+def test_ids_are_split_trimmed_and_deduplicated() -> None:
+    assert parse_ou_ids(" ou-ab12-abcdefgh, r-ab12 ,ou-ab12-abcdefgh") == [
+        "ou-ab12-abcdefgh",
+        "r-ab12",
+    ]
+    assert parse_account_ids("111111111111, 222222222222") == ["111111111111", "222222222222"]
+    assert parse_account_ids(["111111111111"]) == ["111111111111"]
+
+
+def test_web_identity_token_file_comes_from_the_environment() -> None:
+    settings = load_settings(
+        {"account_role_arn": ROLE}, environ={"AWS_WEB_IDENTITY_TOKEN_FILE": "/t"}
+    )
+    assert settings.web_identity_token_file == "/t"
+    assert settings.provider_priority[0] == "AssumeRoleWithWebIdentity"
+
+
+def test_secrets_are_not_in_the_settings_repr() -> None:
+    settings = load_settings(
+        {"aws_access_key_id": "AKIAX", "aws_secret_access_key": "very-secret"}, environ={}
+    )
+    assert "very-secret" not in repr(settings)
