@@ -39,3 +39,16 @@ def aws(emulator: Emulator) -> Emulator:
     """The shared emulator, emptied for this test."""
     emulator.reset()
     return emulator
+
+
+@pytest.fixture
+def logs() -> Iterator[list[str]]:
+    """Every message logged through loguru during the test."""
+    from loguru import logger
+
+    lines: list[str] = []
+    sink = logger.add(lambda message: lines.append(str(message)), level="DEBUG")
+    try:
+        yield lines
+    finally:
+        logger.remove(sink)

@@ -163,13 +163,15 @@ async def test_refused_member_role_is_reported_and_its_entities_are_kept(
             }
         ]
     )
+    # Were the delete phase to run, it would delete the refused account's bucket.
     existing = [
         {
-            "identifier": "arn:aws:s3:::bucket-dev-b",
+            "identifier": f"arn:aws:s3:::bucket-{name}",
             "blueprint": "s3Bucket",
             "properties": {},
-            "relations": {"account": refused},
+            "relations": {},
         }
+        for name in ("dev-b", "dev-a", "prod-a")
     ]
     try:
         result = await resync(
