@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.rig import Emulator
+from port_aws.emulator import Emulator
 
 
 @pytest.fixture(scope="session")

@@ -19,9 +19,14 @@ import json
 import logging
 import random
 import re
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote_plus
 
@@ -30,6 +35,8 @@ from moto.iam.models import get_account_id_from
 from moto.moto_server.threaded_moto_server import MotoRequestHandler  # type: ignore[attr-defined]
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
+
+from port_aws.emulated_org import MANAGEMENT_ACCOUNT, emulator_clients
 
 _CREDENTIAL = re.compile(r"Credential=([^/]+)/\d+/([^/]+)/([^/]+)/")
 
@@ -203,6 +210,73 @@ class FaultLayer:
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         return self.app(environ, start_response)
+
+
+@dataclass
+class Emulator:
+    """Controls a running emulator process from the outside (tests, the demo)."""
+
+    url: str
+    process: subprocess.Popen[str] = field(repr=False)
+
+    @classmethod
+    def start(cls) -> "Emulator":
+        process = subprocess.Popen(
+            [sys.executable, "-m", "port_aws.emulator"],
+            cwd=str(Path(__file__).resolve().parent.parent),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line.startswith("PORT "):
+            process.kill()
+            raise RuntimeError(f"emulator did not start: {line!r}")
+        return cls(f"http://127.0.0.1:{line.split()[1]}", process)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def _post(self, path: str, payload: Any = None) -> Any:
+        data = json.dumps(payload).encode() if payload is not None else b""
+        request = urllib.request.Request(self.url + path, data=data, method="POST")
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            body = answer.read()
+        return json.loads(body) if body.strip().startswith(b"{") else None
+
+    def reset(self) -> None:
+        """Forget all AWS state, injected faults and counts."""
+        self._post("/moto-api/reset")
+        self._post("/_test/reset")
+
+    def faults(self, rules: list[dict[str, Any]]) -> None:
+        self._post("/_test/faults", rules)
+
+    def list_regions(
+        self, regions: list[str] | None, page_size: int = 2, disabled: tuple[str, ...] = ()
+    ) -> None:
+        """Serve account:ListRegions (moto lacks it) with these regions, paginated."""
+        if regions is None:
+            self._post("/_test/regions", None)
+            return
+        rows = [{"RegionName": r, "RegionOptStatus": "ENABLED_BY_DEFAULT"} for r in regions]
+        rows += [{"RegionName": r, "RegionOptStatus": "DISABLED"} for r in disabled]
+        self._post("/_test/regions", {"regions": rows, "page_size": page_size})
+
+    def requests(self) -> dict[str, int]:
+        with urllib.request.urlopen(self.url + "/_test/requests", timeout=30) as answer:
+            return dict(json.loads(answer.read()))
+
+    def count(self, service: str, action: str) -> int:
+        return sum(
+            n for key, n in self.requests().items() if key.startswith(f"{service}:{action}:")
+        )
+
+    def client(self, service: str, region: str = "us-east-1", account: str | None = None) -> Any:
+        """A boto3 client for seeding, in ``account`` (moto isolates accounts by the
+        credentials AssumeRole returns)."""
+        return emulator_clients(self.url)(service, region, account or MANAGEMENT_ACCOUNT)
 
 
 def main() -> None:
