@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.synced
 UV := python3 -m uv
 
-.PHONY: install lock test lint run demo doctor bench policy clean
+.PHONY: install lock test lint run demo preview clean
 
 $(STAMP): requirements-dev.txt .python-version
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -30,6 +30,12 @@ lint: install
 
 run: install
 	$(VENV)/bin/ocean sail
+
+demo: install
+	$(PY) -m port_aws demo
+
+preview: install
+	$(PY) -m port_aws preview
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

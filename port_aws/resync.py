@@ -23,3 +23,8 @@ def run_for(event_id: str, config: Mapping[str, Any]) -> ResyncRun:
 def report_if_last(run: ResyncRun, kinds_in_mapping: int) -> None:
     if len(run.kinds) >= kinds_in_mapping:
         logger.info("Resync report\n" + render_report(run.kinds))
+
+
+def current_run() -> ResyncRun | None:
+    """The run of the latest resync (its figures, once it finished)."""
+    return _current[1] if _current else None

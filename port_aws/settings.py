@@ -4,6 +4,7 @@ Every problem is reported as a :class:`ConfigError` naming the setting as users 
 (camelCase, as in the spec) and what is expected.
 """
 
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -100,7 +101,15 @@ def _role_list(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        return split_list(value)
+        if value.strip().startswith("["):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                raise ConfigError(
+                    "accountRoleArns", f"expected a JSON list of role ARNs, got {value!r}"
+                ) from None
+        else:
+            return split_list(value)
     if isinstance(value, list):
         return [str(v).strip() for v in value if str(v).strip()]
     raise ConfigError("accountRoleArns", f"expected a list of role ARNs, got {value!r}")

@@ -1,0 +1,84 @@
+"""``python -m port_aws preview``: the entities a mapping yields from your AWS, without Port.
+
+Configuration is read as ``ocean sail`` reads it: ``OCEAN__INTEGRATION__CONFIG__<NAME>``
+variables, from the environment or a ``.env`` file. Credentials are the integration's own
+(web identity, static keys, roles; the host's chain only with DefaultCredentialChain).
+Exit status: 0 when every slice was read, 1 when the resync was incomplete, 2 on bad input.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+from port_aws.errors import ConfigError
+from port_aws.pipeline import (
+    DEFAULT_MAPPING,
+    MappingFileError,
+    load_mapping,
+    render_summary,
+    run_pipeline,
+)
+from port_aws.settings import load_settings
+
+PREFIX = "OCEAN__INTEGRATION__CONFIG__"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "preview", help="resync against AWS and write the mapped entities to a file, without Port"
+    )
+    parser.add_argument(
+        "--mapping", type=Path, default=DEFAULT_MAPPING, help="port-app-config YAML file"
+    )
+    parser.add_argument(
+        "--output", type=Path, default=Path("preview-output/entities.json"), help="entities file"
+    )
+    parser.add_argument(
+        "--jsonl", action="store_true", help="stream JSON Lines (flat memory for large runs)"
+    )
+    parser.add_argument(
+        "--env-file", type=Path, default=Path(".env"), help="file of OCEAN__ variables"
+    )
+    parser.add_argument("--verbose", action="store_true", help="show Ocean's own logs too")
+    parser.set_defaults(func=run)
+
+
+def integration_config(environ: Mapping[str, str], env_file: Path | None) -> dict[str, Any]:
+    """The integration config from ``.env`` then the environment (the environment wins)."""
+    values: dict[str, str | None] = (
+        dict(dotenv_values(env_file)) if env_file and env_file.is_file() else {}
+    )
+    values.update(environ)
+    config: dict[str, Any] = {}
+    for name, value in values.items():
+        if name.upper().startswith(PREFIX) and value is not None:
+            key = name[len(PREFIX) :].lower()
+            config[key] = json.loads(value) if value.strip().startswith("[") else value
+    return config
+
+
+def run(args: argparse.Namespace) -> int:
+    config = integration_config(os.environ, args.env_file)
+    try:
+        load_settings(config)
+        mapping = load_mapping(args.mapping)
+    except (ConfigError, MappingFileError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except json.JSONDecodeError as error:
+        print(
+            f"error: accountRoleArns: expected a JSON list of role ARNs ({error.msg})",
+            file=sys.stderr,
+        )
+        return 2
+    result = asyncio.run(run_pipeline(config, mapping, args.output, args.jsonl, args.verbose))
+    print(render_summary(result, mapping))
+    print(f"{result.entities} entities written to {args.output.resolve()}")
+    return 1 if result.failed else 0

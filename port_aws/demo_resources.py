@@ -1,0 +1,128 @@
+"""Resources for the demo organization, created through AWS APIs in the emulator.
+
+Spread over three regions and the active member accounts; moto also gives every account and
+region its default VPC, subnets and security group.
+"""
+
+import io
+import json
+import zipfile
+from typing import Any
+
+from port_aws.emulated_org import ClientFactory, EmulatedOrg
+
+REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
+_TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+)
+
+
+def _bucket_config(region: str) -> dict[str, Any]:
+    return (
+        {}
+        if region == "us-east-1"
+        else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    )
+
+
+def _lambda_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "def handle(event, context):\n    return 'ok'\n")
+    return buffer.getvalue()
+
+
+def seed_account(clients: ClientFactory, account: str, name: str, index: int) -> int:
+    """A handful of resources of many kinds in one account; returns how many were created."""
+    created = 0
+    tags = [{"Key": "team", "Value": name.split("-")[0]}, {"Key": "env", "Value": name}]
+    region = REGIONS[index % len(REGIONS)]
+    other = REGIONS[(index + 1) % len(REGIONS)]
+
+    s3 = clients("s3", region, account)
+    for suffix, where in (("logs", region), ("assets", other)):
+        bucket = f"{name}-{suffix}-{account[-4:]}"
+        clients("s3", where, account).create_bucket(Bucket=bucket, **_bucket_config(where))
+        s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tags})
+        created += 1
+
+    iam = clients("iam", "us-east-1", account)
+    role_arn = iam.create_role(
+        RoleName=f"{name}-lambda", AssumeRolePolicyDocument=_TRUST, Tags=tags
+    )["Role"]["Arn"]
+    iam.create_user(UserName=f"{name}-deployer", Tags=tags)
+    created += 2
+
+    for where in (region, other):
+        ecs = clients("ecs", where, account)
+        ecs.create_cluster(
+            clusterName=f"{name}-apps", tags=[{"key": t["Key"], "value": t["Value"]} for t in tags]
+        )
+        sqs = clients("sqs", where, account)
+        sqs.create_queue(QueueName=f"{name}-jobs", tags={t["Key"]: t["Value"] for t in tags})
+        sns = clients("sns", where, account)
+        sns.create_topic(Name=f"{name}-alerts", Tags=tags)
+        created += 3
+
+    dynamodb = clients("dynamodb", region, account)
+    dynamodb.create_table(
+        TableName=f"{name}-orders",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        Tags=tags,
+    )
+    clients("lambda", region, account).create_function(
+        FunctionName=f"{name}-worker",
+        Runtime="python3.12",
+        Role=role_arn,
+        Handler="handler.handle",
+        Code={"ZipFile": _lambda_zip()},
+        Tags={t["Key"]: t["Value"] for t in tags},
+    )
+    clients("ecr", region, account).create_repository(repositoryName=f"{name}/service", tags=tags)
+    clients("logs", region, account).create_log_group(
+        logGroupName=f"/{name}/app", tags={"team": name}
+    )
+    clients("kms", region, account).create_key(
+        Description=f"{name} data key",
+        Tags=[{"TagKey": t["Key"], "TagValue": t["Value"]} for t in tags],
+    )
+    clients("secretsmanager", region, account).create_secret(
+        Name=f"{name}/db-password", SecretString="not-read-by-the-integration", Tags=tags
+    )
+    created += 6
+    if index < 2:  # EC2 is slow in the emulator: a couple of instances are enough
+        ec2 = clients("ec2", region, account)
+        image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+        ec2.run_instances(
+            ImageId=image,
+            MinCount=1,
+            MaxCount=1,
+            InstanceType="t3.small",
+            TagSpecifications=[
+                {
+                    "ResourceType": "instance",
+                    "Tags": [{"Key": "Name", "Value": f"{name}-web"}, *tags],
+                }
+            ],
+        )
+        created += 1
+    return created
+
+
+def seed_resources(clients: ClientFactory, org: EmulatedOrg, accounts: int | None = None) -> int:
+    """Resources in every account (or the first ``accounts`` by name)."""
+    total = 0
+    for index, (name, account) in enumerate(sorted(org.accounts.items())[:accounts]):
+        total += seed_account(clients, account, name, index)
+    return total
