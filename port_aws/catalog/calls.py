@@ -57,14 +57,16 @@ def per_item(
     answer: str,
     prop: str,
     convert: Callable[[Any], Any] | None = None,
+    source: str | None = None,
     **params: Any,
 ) -> Fetch:
-    """One call per item: ``operation(param=item[key], **params)``; ``answer`` (JMESPath) of the
-    reply becomes ``prop`` of the item whose ``key`` was sent."""
+    """One call per item: ``operation(param=item[source or key], **params)``; ``answer``
+    (JMESPath) of the reply becomes ``prop`` of that item, returned under its ``key`` (the
+    kind's ``id``)."""
 
     async def fetch(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
         async def one(item: Item) -> Any:
-            reply = await sc.call(service, operation, **{param: item[key]}, **params)
+            reply = await sc.call(service, operation, **{param: item[source or key]}, **params)
             value = jmespath.search(answer, reply)
             return convert(value) if convert is not None else value
 

@@ -33,8 +33,9 @@ TYPES = [
                 per_item(
                     "dynamodb",
                     "describe_continuous_backups",
-                    key="TableName",
+                    key="TableArn",
                     param="TableName",
+                    source="TableName",
                     answer="ContinuousBackupsDescription",
                     prop="ContinuousBackupsDescription",
                 ),

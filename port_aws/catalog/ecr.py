@@ -14,7 +14,11 @@ TYPES = [
         arn="{RepositoryArn}",
         tags=Enrichment(
             per_item_tags(
-                "ecr", "list_tags_for_resource", key="RepositoryArn", param="resourceArn"
+                "ecr",
+                "list_tags_for_resource",
+                key="RepositoryArn",
+                param="resourceArn",
+                answer="tags",
             ),
             ("ecr:ListTagsForResource",),
         ),
