@@ -1,11 +1,47 @@
 """Every kind the integration reads, by CloudFormation type name."""
 
-from port_aws.catalog import account, ec2, ecs, s3
+from port_aws.catalog import (
+    account,
+    autoscaling,
+    awslambda,
+    dynamodb,
+    ec2,
+    ecr,
+    ecs,
+    eks,
+    elasticache,
+    elbv2,
+    iam,
+    memorydb,
+    msk,
+    rds,
+    s3,
+    sns,
+    sqs,
+)
 from port_aws.catalog.model import ResourceType
 
-RESOURCE_TYPES: dict[str, ResourceType] = {
-    rt.kind: rt for module in (account, s3, ec2, ecs) for rt in module.TYPES
-}
+MODULES = (
+    account,
+    s3,
+    ec2,
+    ecs,
+    ecr,
+    eks,
+    awslambda,
+    rds,
+    dynamodb,
+    elasticache,
+    memorydb,
+    msk,
+    sqs,
+    sns,
+    iam,
+    elbv2,
+    autoscaling,
+)
+
+RESOURCE_TYPES: dict[str, ResourceType] = {rt.kind: rt for module in MODULES for rt in module.TYPES}
 
 
 ENGINE_ACTIONS = ("account:ListRegions", "ec2:DescribeRegions", "sts:GetCallerIdentity")

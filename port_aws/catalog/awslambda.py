@@ -1,0 +1,36 @@
+"""Lambda: functions (the list answer is the configuration; tags per function: Lambda has no
+batch tag read). Code is never downloaded."""
+
+from port_aws.catalog.calls import per_item, per_item_tags
+from port_aws.catalog.model import Enrichment, ResourceType
+
+TYPES = [
+    ResourceType(
+        kind="AWS::Lambda::Function",
+        service="lambda",
+        operation="list_functions",
+        params={"PaginationConfig": {"PageSize": 50}},
+        items="Functions",
+        id="FunctionArn",
+        arn="{FunctionArn}",
+        tags=Enrichment(
+            per_item_tags("lambda", "list_tags", key="FunctionArn", param="Resource"),
+            ("lambda:ListTags",),
+        ),
+        enrichments={
+            "GetFunctionConcurrency": Enrichment(
+                per_item(
+                    "lambda",
+                    "get_function_concurrency",
+                    key="FunctionArn",
+                    param="FunctionName",
+                    answer="ReservedConcurrentExecutions || `null`",
+                    prop="ReservedConcurrentExecutions",
+                ),
+                ("lambda:GetFunctionConcurrency",),
+                "ReservedConcurrentExecutions: the function's reserved concurrency",
+            ),
+        },
+        permissions=("lambda:ListFunctions",),
+    ),
+]

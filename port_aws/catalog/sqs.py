@@ -1,0 +1,45 @@
+"""SQS: queues with their attributes (one GetQueueAttributes and one ListQueueTags per queue:
+SQS has no batch form). Messages are never received."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from port_aws.catalog.calls import describe_each, per_item_tags
+from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+
+
+def attribute_value(name: str, value: str) -> Any:
+    """Counts and flags as numbers and booleans; timestamps and documents stay strings."""
+    if value in ("true", "false"):
+        return value == "true"
+    if value.isdigit() and not name.endswith("Timestamp"):
+        return int(value)
+    return value
+
+
+async def _queues(sc: SliceContext) -> AsyncIterator[list[Item]]:
+    async def describe(url: str) -> Item:
+        answer = await sc.call("sqs", "get_queue_attributes", QueueUrl=url, AttributeNames=["All"])
+        attributes = answer.get("Attributes", {})
+        return {"QueueUrl": url, **{k: attribute_value(k, v) for k, v in attributes.items()}}
+
+    async for listed in sc.pages("sqs", "list_queues", MaxResults=1000):
+        page = await describe_each(sc, listed.get("QueueUrls", []), describe)
+        if page:
+            yield page
+
+
+TYPES = [
+    ResourceType(
+        kind="AWS::SQS::Queue",
+        service="sqs",
+        lister=_queues,
+        id="QueueUrl",
+        arn="{QueueArn}",
+        tags=Enrichment(
+            per_item_tags("sqs", "list_queue_tags", key="QueueUrl", param="QueueUrl"),
+            ("sqs:ListQueueTags",),
+        ),
+        permissions=("sqs:ListQueues", "sqs:GetQueueAttributes"),
+    ),
+]

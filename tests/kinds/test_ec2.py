@@ -1,0 +1,61 @@
+"""EC2 volumes, VPCs, subnets and security groups, seeded through the EC2 API and resynced."""
+
+from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, mapping_for, resync
+
+PREFIX = f"arn:aws:ec2:us-east-1:{DEFAULT_ACCOUNT}"
+
+
+async def test_volumes_vpcs_subnets_security_groups(aws: Emulator) -> None:
+    aws.list_regions(["us-east-1"])
+    ec2 = aws.client("ec2", "us-east-1")
+    name = [{"Key": "Name", "Value": "core"}]
+    vpc = ec2.create_vpc(
+        CidrBlock="10.10.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": name}]
+    )["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.10.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="web", Description="web tier", VpcId=vpc)["GroupId"]
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet)[
+        "Instances"
+    ][0]["InstanceId"]
+    volume = ec2.create_volume(
+        AvailabilityZone="us-east-1a",
+        Size=20,
+        VolumeType="gp3",
+        TagSpecifications=[{"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": "data"}]}],
+    )["VolumeId"]
+    ec2.attach_volume(VolumeId=volume, InstanceId=instance, Device="/dev/sdf")
+
+    result = await resync(
+        STATIC,
+        mapping_for(
+            "AWS::EC2::Volume", "AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::SecurityGroup"
+        ),
+    )
+
+    assert result.errors == []
+    volumes = by_blueprint(result, "ec2Volume")
+    data = volumes[f"{PREFIX}:volume/{volume}"]
+    assert data["title"] == "data"
+    assert data["properties"]["size"] == 20
+    assert data["properties"]["volumeType"] == "gp3"
+    assert data["properties"]["tags"] == [{"Key": "Name", "Value": "data"}]
+    assert data["relations"]["instances"] == [f"{PREFIX}:instance/{instance}"]
+    assert data["relations"]["account"] == DEFAULT_ACCOUNT
+
+    vpcs = by_blueprint(result, "ec2Vpc")
+    assert vpcs[f"{PREFIX}:vpc/{vpc}"]["title"] == "core"
+    assert vpcs[f"{PREFIX}:vpc/{vpc}"]["properties"]["cidrBlock"] == "10.10.0.0/16"
+
+    subnets = by_blueprint(result, "ec2Subnet")
+    mine = subnets[f"{PREFIX}:subnet/{subnet}"]
+    assert mine["properties"]["cidrBlock"] == "10.10.1.0/24"
+    assert mine["relations"]["vpc"] == f"{PREFIX}:vpc/{vpc}"
+
+    groups = by_blueprint(result, "ec2SecurityGroup")
+    web = groups[f"{PREFIX}:security-group/{group}"]
+    assert web["title"] == "web"
+    assert web["properties"]["description"] == "web tier"
+    assert web["relations"]["vpc"] == f"{PREFIX}:vpc/{vpc}"
+    for entity in result.upserted_entities:
+        assert entity["relations"]["account"] == DEFAULT_ACCOUNT
