@@ -65,7 +65,7 @@ async def test_single_account_resync_upserts_exactly_the_seeded_resources(aws: E
     clusters = by_blueprint(result, "ecsCluster")
     [(arn, cluster)] = clusters.items()
     assert arn == f"arn:aws:ecs:eu-west-1:{DEFAULT_ACCOUNT}:cluster/apps"
-    assert cluster["properties"]["tags"] == [{"Key": "env", "Value": "prod"}]
+    assert cluster["properties"]["tags"] == [{"key": "env", "value": "prod"}]  # as ECS answers
     assert cluster["properties"]["region"] == "eu-west-1"
 
     for entity in result.upserted_entities:

@@ -81,26 +81,39 @@ def per_item(
 
 
 def per_item_tags(
-    service: str, operation: str, *, key: str, param: str, answer: str = "Tags", **params: Any
+    service: str,
+    operation: str,
+    *,
+    key: str,
+    param: str,
+    answer: str = "Tags",
+    native: bool = False,
+    **params: Any,
 ) -> Fetch:
-    """Tags read one item at a time, as ``[{"Key", "Value"}]``."""
+    """Tags read one item at a time, as ``[{"Key", "Value"}]``, or ``native``: as the API
+    answers them (a ``{key: value}`` map for Lambda and SQS, which Port's aws-v3 items kept)."""
     return per_item(
         service,
         operation,
         key=key,
         param=param,
-        answer=f"{answer} || `[]`",
+        answer=f"{answer} || `{{}}`" if native else f"{answer} || `[]`",
         prop="Tags",
-        convert=tag_list,
+        convert=None if native else tag_list,
         **params,
     )
 
 
-def tags_of(prop: str = "Tags") -> Callable[[Item, SliceContext], Item]:
-    """A ``shape`` turning the item's own tags (``prop``) into ``Tags`` as ``[{"Key", "Value"}]``."""
+def tags_of(prop: str = "Tags", native: Any = None) -> Callable[[Item, SliceContext], Item]:
+    """A ``shape`` turning the item's own tags (``prop``) into ``Tags`` as ``[{"Key", "Value"}]``.
+
+    With ``native`` (the empty value, ``[]`` or ``{}``) the API's own shape is kept instead, as
+    Port's aws-v3 items did for ECS (``key``/``value``), EKS and MSK (a map).
+    """
 
     def shape(item: Item, _: SliceContext) -> Item:
-        item["Tags"] = tag_list(item.pop(prop, None))
+        tags = item.pop(prop, None)
+        item["Tags"] = (tags or native) if native is not None else tag_list(tags)
         return item
 
     return shape

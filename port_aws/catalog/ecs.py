@@ -62,7 +62,7 @@ TYPES = [
         ),
         id="ClusterArn",
         arn="{ClusterArn}",
-        shape=tags_of(),
+        shape=tags_of(native=[]),
         permissions=("ecs:ListClusters", "ecs:DescribeClusters"),
     ),
     ResourceType(
@@ -71,7 +71,7 @@ TYPES = [
         lister=_services,
         id="ServiceArn",
         arn="{ServiceArn}",
-        shape=tags_of(),
+        shape=tags_of(native=[]),
         permissions=("ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices"),
     ),
     ResourceType(
@@ -80,7 +80,7 @@ TYPES = [
         lister=_task_definitions,
         id="TaskDefinitionArn",
         arn="{TaskDefinitionArn}",
-        shape=tags_of(),
+        shape=tags_of(native=[]),
         permissions=("ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition"),
     ),
 ]

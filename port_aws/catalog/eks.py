@@ -46,7 +46,7 @@ TYPES = [
         service="eks",
         lister=_clusters,
         id="Arn",
-        shape=tags_of(),
+        shape=tags_of(native={}),
         permissions=("eks:ListClusters", "eks:DescribeCluster"),
     ),
     ResourceType(
@@ -55,7 +55,7 @@ TYPES = [
         lister=_nodegroups,
         id="NodegroupArn",
         arn="{NodegroupArn}",
-        shape=tags_of(),
+        shape=tags_of(native={}),
         permissions=("eks:ListClusters", "eks:ListNodegroups", "eks:DescribeNodegroup"),
     ),
 ]

@@ -3,7 +3,7 @@
 from port_aws.catalog.calls import tags_of
 from port_aws.catalog.model import Item, ResourceType, SliceContext
 
-_tags = tags_of()
+_tags = tags_of(native={})
 
 
 def _provisioned(item: Item, sc: SliceContext) -> Item:

@@ -34,7 +34,9 @@ def register(subparsers: Any) -> None:
         "--jsonl", action="store_true", help="write JSON Lines instead of a JSON array"
     )
     parser.add_argument("--verbose", action="store_true", help="show Ocean's own logs too")
-    parser.add_argument("--small", action="store_true", help="seed resources in two accounts only (quick check)")
+    parser.add_argument(
+        "--small", action="store_true", help="seed resources in two accounts only (quick check)"
+    )
     parser.set_defaults(func=run)
 
 

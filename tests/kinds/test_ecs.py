@@ -30,7 +30,7 @@ async def test_services_and_task_definitions(aws: Emulator) -> None:
     service = services[f"{PREFIX}:service/apps/frontend"]
     assert service["title"] == "frontend"
     assert service["properties"]["desiredCount"] == 2
-    assert service["properties"]["tags"] == [{"Key": "env", "Value": "prod"}]
+    assert service["properties"]["tags"] == [{"key": "env", "value": "prod"}]
     assert service["relations"]["cluster"] == f"{PREFIX}:cluster/apps"
     assert service["relations"]["taskDefinition"] == task
     assert service["relations"]["account"] == DEFAULT_ACCOUNT
@@ -40,4 +40,4 @@ async def test_services_and_task_definitions(aws: Emulator) -> None:
     definition = definitions[task]
     assert definition["title"] == "web:1"
     assert definition["properties"]["containerImages"] == ["nginx:1.27"]
-    assert definition["properties"]["tags"] == [{"Key": "team", "Value": "edge"}]
+    assert definition["properties"]["tags"] == [{"key": "team", "value": "edge"}]

@@ -31,7 +31,7 @@ async def test_clusters_and_nodegroups(aws: Emulator) -> None:
     assert list(clusters) == [f"{PREFIX}:cluster/prod"]
     cluster = clusters[f"{PREFIX}:cluster/prod"]
     assert cluster["title"] == "prod"
-    assert cluster["properties"]["tags"] == [{"Key": "env", "Value": "prod"}]
+    assert cluster["properties"]["tags"] == {"env": "prod"}
     assert cluster["relations"]["role"] == ROLE
     assert cluster["relations"]["account"] == DEFAULT_ACCOUNT
 
@@ -39,5 +39,5 @@ async def test_clusters_and_nodegroups(aws: Emulator) -> None:
     assert arn.startswith(f"{PREFIX}:nodegroup/prod/workers/")
     assert nodegroup["title"] == "workers"
     assert nodegroup["properties"]["desiredSize"] == 2
-    assert nodegroup["properties"]["tags"] == [{"Key": "pool", "Value": "general"}]
+    assert nodegroup["properties"]["tags"] == {"pool": "general"}
     assert nodegroup["relations"]["cluster"] == f"{PREFIX}:cluster/prod"

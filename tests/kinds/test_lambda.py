@@ -54,7 +54,7 @@ async def test_functions_with_tags_role_and_concurrency(aws: Emulator) -> None:
     assert function["title"] == "resize"
     assert function["properties"]["runtime"] == "python3.12"
     assert function["properties"]["memorySize"] == 256
-    assert function["properties"]["tags"] == [{"Key": "team", "Value": "media"}]
+    assert function["properties"]["tags"] == {"team": "media"}
     assert function["properties"]["reservedConcurrency"] == 5
     assert function["relations"]["role"] == role
     assert function["relations"]["account"] == DEFAULT_ACCOUNT

@@ -34,12 +34,10 @@ async def test_provisioned_and_serverless_clusters(aws: Emulator) -> None:
     assert cluster["title"] == "events"
     assert cluster["properties"]["brokerNodes"] == 2
     assert cluster["properties"]["instanceType"] == "kafka.m5.large"
-    assert cluster["properties"]["tags"] == [{"Key": "team", "Value": "streams"}]
+    assert cluster["properties"]["tags"] == {"team": "streams"}
     assert cluster["relations"]["account"] == DEFAULT_ACCOUNT
 
     serverless_clusters = by_blueprint(result, "mskServerlessCluster")
     assert list(serverless_clusters) == [serverless]
     assert serverless_clusters[serverless]["properties"]["subnetIds"] == ["subnet-1", "subnet-2"]
-    assert serverless_clusters[serverless]["properties"]["tags"] == [
-        {"Key": "team", "Value": "streams"}
-    ]
+    assert serverless_clusters[serverless]["properties"]["tags"] == {"team": "streams"}
