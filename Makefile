@@ -31,5 +31,11 @@ lint: install
 run: install
 	$(VENV)/bin/ocean sail
 
+policy: install  ## regenerate the IAM permissions in cloudformation/*.yaml from the kind catalog
+	$(PY) -m port_aws.policy
+
+doctor: install  ## check the configured credentials, roles, Organizations and permissions
+	$(PY) -m port_aws doctor
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
