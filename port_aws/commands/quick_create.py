@@ -73,7 +73,7 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
-class _TemplateLoader(yaml.SafeLoader):
+class _TemplateLoader(yaml.SafeLoader):  # type: ignore[misc]
     """YAML with CloudFormation's short intrinsic tags (``!Ref``...), kept as plain values."""
 
 
