@@ -73,6 +73,8 @@ class FaultLayer:
             action = (query.get("Action") or form.get("Action") or [""])[0]
         if not action:
             action = environ.get("REQUEST_METHOD", "") + " " + environ.get("PATH_INFO", "")
+        if not service and action in ("AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"):
+            service = "sts"  # unsigned calls: no credential scope names the service
         account = ""
         if key:
             try:
