@@ -240,6 +240,7 @@ def test_multi_account_embeds_exactly_the_member_template() -> None:
     stack_set = load(policy.MULTI)["Resources"]["MemberRoles"]["Properties"]
     assert "TemplateURL" not in stack_set
     assert loads(stack_set["TemplateBody"]) == load(policy.MEMBER)
+    assert len(stack_set["TemplateBody"].encode()) <= 51_200  # CloudFormation's TemplateBody limit
 
 
 @pytest.mark.parametrize(
