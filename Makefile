@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.synced
 UV := python3 -m uv
 
-.PHONY: install lock test lint run demo preview clean
+.PHONY: install lock test lint run demo preview policy doctor clean
 
 $(STAMP): requirements-dev.txt .python-version
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -36,6 +36,12 @@ demo: install
 
 preview: install
 	$(PY) -m port_aws preview
+
+policy: install  ## regenerate the IAM permissions in cloudformation/*.yaml from the kind catalog
+	$(PY) -m port_aws.policy
+
+doctor: install  ## check the configured credentials, roles, Organizations and permissions
+	$(PY) -m port_aws doctor
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

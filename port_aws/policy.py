@@ -1,0 +1,246 @@
+"""The installation's IAM permissions, generated from the kind catalog and kept in the templates.
+
+``required_actions()`` of the catalog is the single source: it becomes a read-only policy, one
+statement per service, written into the CloudFormation templates between marker comments::
+
+    # BEGIN GENERATED read-only-policy (make policy)
+    ...
+    # END GENERATED read-only-policy
+
+``make policy`` (``python -m port_aws.policy``) rewrites every block; ``--check`` only reports
+the templates that differ, which a test runs so the templates never drift from the catalog.
+The multi-account template also embeds the member template as its StackSet's TemplateBody.
+"""
+
+import argparse
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from port_aws.catalog import required_actions
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "cloudformation"
+SINGLE = TEMPLATES / "single-account.yaml"
+MEMBER = TEMPLATES / "member-account.yaml"
+MULTI = TEMPLATES / "multi-account.yaml"
+
+MANAGED_POLICY_LIMIT = 6144
+"""IAM's size limit of a managed policy document, in characters without whitespace."""
+
+ORGANIZATIONS_ACTIONS = (
+    "organizations:DescribeAccount",
+    "organizations:DescribeOrganization",
+    "organizations:DescribeOrganizationalUnit",
+    "organizations:ListAccounts",
+    "organizations:ListAccountsForParent",
+    "organizations:ListChildren",
+    "organizations:ListOrganizationalUnitsForParent",
+    "organizations:ListParents",
+    "organizations:ListRoots",
+    "organizations:ListTagsForResource",
+)
+"""Read-only Organizations calls of the management (or delegated administrator) role:
+account discovery, the OU ids check of ``doctor``, and account tags."""
+
+DATA_PLANE_ACTIONS = frozenset(
+    {
+        "athena:GetQueryResults",
+        "codecommit:GetBlob",
+        "codecommit:GetFile",
+        "codecommit:GetFolder",
+        "dynamodb:BatchGetItem",
+        "dynamodb:GetItem",
+        "dynamodb:GetRecords",
+        "dynamodb:PartiQLSelect",
+        "dynamodb:Query",
+        "dynamodb:Scan",
+        "ec2:GetConsoleOutput",
+        "ec2:GetConsoleScreenshot",
+        "ec2:GetPasswordData",
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+        "glacier:GetJobOutput",
+        "kinesis:GetRecords",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "lambda:InvokeFunction",
+        "logs:FilterLogEvents",
+        "logs:GetLogEvents",
+        "logs:GetQueryResults",
+        "logs:StartQuery",
+        "rds-data:ExecuteStatement",
+        "s3:GetObject",
+        "s3:GetObjectAcl",
+        "s3:GetObjectAttributes",
+        "s3:GetObjectTorrent",
+        "s3:GetObjectVersion",
+        "secretsmanager:BatchGetSecretValue",
+        "secretsmanager:GetSecretValue",
+        "sqs:ReceiveMessage",
+        "ssm:GetParameter",
+        "ssm:GetParameterHistory",
+        "ssm:GetParameters",
+        "ssm:GetParametersByPath",
+    }
+)
+"""Actions that read data rather than describe resources: never in a generated policy."""
+
+
+def statements(actions: Iterable[str]) -> list[dict[str, Any]]:
+    """One Allow statement per service prefix, services and actions sorted, no wildcards."""
+    by_service: dict[str, set[str]] = {}
+    for action in actions:
+        service, _, name = action.partition(":")
+        if not service or not name or "*" in action:
+            raise ValueError(f"expected a service:Action name without wildcards, got {action!r}")
+        if action in DATA_PLANE_ACTIONS:
+            raise ValueError(f"{action} reads data-plane content and is never granted")
+        by_service.setdefault(service, set()).add(action)
+    return [
+        {
+            "Sid": "Read" + "".join(part.capitalize() for part in re.split(r"[^a-z0-9]+", service)),
+            "Effect": "Allow",
+            "Action": sorted(by_service[service]),
+            "Resource": "*",
+        }
+        for service in sorted(by_service)
+    ]
+
+
+def document(actions: Iterable[str]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": statements(actions)}
+
+
+def read_only_document() -> dict[str, Any]:
+    """The policy every integration role gets: what the catalog's kinds call."""
+    return document(required_actions())
+
+
+def organizations_document() -> dict[str, Any]:
+    return document(ORGANIZATIONS_ACTIONS)
+
+
+def policy_size(policy: dict[str, Any]) -> int:
+    """Characters IAM counts against the managed policy limit (JSON without whitespace)."""
+    import json
+
+    return len(json.dumps(policy, separators=(",", ":")))
+
+
+def _statement_lines(policy: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for statement in policy["Statement"]:
+        lines += [f"- Sid: {statement['Sid']}", "  Effect: Allow", "  Action:"]
+        lines += [f"    - {action}" for action in statement["Action"]]
+        lines.append('  Resource: "*"')
+    return lines
+
+
+def _embedded_member_lines() -> list[str]:
+    """The member template as the StackSet's TemplateBody, without its comment lines."""
+    body = [
+        line.rstrip()
+        for line in MEMBER.read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    return ["TemplateBody: |", *(f"  {line}" for line in body)]
+
+
+BLOCKS: dict[str, Callable[[], list[str]]] = {
+    "read-only-policy": lambda: _statement_lines(read_only_document()),
+    "organizations-policy": lambda: _statement_lines(organizations_document()),
+    "member-template": _embedded_member_lines,
+}
+
+_BEGIN = re.compile(r"^(?P<indent> *)# BEGIN GENERATED (?P<name>[a-z-]+)\b.*$")
+
+
+def regenerate(text: str) -> str:
+    """``text`` with every marked block replaced by what the generator produces now."""
+    lines = text.splitlines()
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        out.append(line)
+        index += 1
+        match = _BEGIN.match(line)
+        if not match:
+            continue
+        name, indent = match["name"], match["indent"]
+        if name not in BLOCKS:
+            raise ValueError(f"unknown generated block {name!r}; known: {', '.join(BLOCKS)}")
+        end = f"{indent}# END GENERATED {name}"
+        while index < len(lines) and lines[index].rstrip() != end:
+            index += 1
+        if index == len(lines):
+            raise ValueError(f"block {name!r} has no closing line {end.strip()!r}")
+        out += [f"{indent}{generated}" if generated else "" for generated in BLOCKS[name]()]
+    return "\n".join(out) + "\n"
+
+
+def template_paths() -> list[Path]:
+    """In dependency order: the member template is embedded in the multi-account one."""
+    return [SINGLE, MEMBER, MULTI]
+
+
+def stale_templates() -> list[Path]:
+    """Templates whose generated blocks differ from what the catalog gives now."""
+    stale = []
+    for path in template_paths():
+        text = path.read_text()
+        if path == MULTI:
+            # the member template may itself be stale; compare against its regenerated form
+            member_text = MEMBER.read_text()
+            regenerated_member = regenerate(member_text)
+            if regenerated_member != member_text:
+                stale.append(path)
+                continue
+        if regenerate(text) != text:
+            stale.append(path)
+    return stale
+
+
+def write_templates() -> list[Path]:
+    changed = []
+    for path in template_paths():
+        text = path.read_text()
+        new = regenerate(text)
+        if new != text:
+            path.write_text(new)
+            changed.append(path)
+    return changed
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m port_aws.policy",
+        description="Regenerate the IAM permissions in cloudformation/*.yaml from the kind catalog.",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="only report stale templates (exit status 1)"
+    )
+    args = parser.parse_args(argv)
+    size = policy_size(read_only_document())
+    if size > MANAGED_POLICY_LIMIT:
+        print(
+            f"the generated policy has {size} characters, over IAM's managed policy limit of "
+            f"{MANAGED_POLICY_LIMIT}: split it into several managed policies",
+            file=sys.stderr,
+        )
+        return 1
+    if args.check:
+        stale = stale_templates()
+        for path in stale:
+            print(f"{path.relative_to(ROOT)} is stale: run `make policy`", file=sys.stderr)
+        return 1 if stale else 0
+    for path in write_templates():
+        print(f"updated {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
