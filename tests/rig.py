@@ -61,6 +61,11 @@ class Emulator:
     def faults(self, rules: list[dict[str, Any]]) -> None:
         self._post("/_test/faults", rules)
 
+    def answers(self, rules: list[dict[str, Any]]) -> None:
+        """Canned answers for calls moto lacks: ``{service, action, body[, match, status]}``;
+        ``body`` is the JSON the real service sends (see tests/emulator.py)."""
+        self._post("/_test/answers", rules)
+
     def list_regions(
         self, regions: list[str] | None, page_size: int = 2, disabled: tuple[str, ...] = ()
     ) -> None:

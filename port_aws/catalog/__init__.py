@@ -1,10 +1,58 @@
 """Every kind the integration reads, by CloudFormation type name."""
 
-from port_aws.catalog import account, ec2, ecs, s3
+from port_aws.catalog import (
+    account,
+    acm,
+    apigateway,
+    cloudformation,
+    cloudfront,
+    cloudwatch,
+    codebuild,
+    codedeploy,
+    codepipeline,
+    ec2,
+    ecs,
+    efs,
+    events,
+    kinesis,
+    kms,
+    logs,
+    opensearch,
+    route53,
+    s3,
+    secretsmanager,
+    ses,
+    stepfunctions,
+)
 from port_aws.catalog.model import ResourceType
 
 RESOURCE_TYPES: dict[str, ResourceType] = {
-    rt.kind: rt for module in (account, s3, ec2, ecs) for rt in module.TYPES
+    rt.kind: rt
+    for module in (
+        account,
+        s3,
+        ec2,
+        ecs,
+        ses,
+        codebuild,
+        codedeploy,
+        codepipeline,
+        cloudformation,
+        acm,
+        route53,
+        cloudfront,
+        apigateway,
+        stepfunctions,
+        secretsmanager,
+        kms,
+        efs,
+        opensearch,
+        kinesis,
+        events,
+        cloudwatch,
+        logs,
+    )
+    for rt in module.TYPES
 }
 
 

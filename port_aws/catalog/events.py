@@ -1,0 +1,36 @@
+"""EventBridge: rules of every event bus, tags per rule."""
+
+from collections.abc import AsyncIterator
+
+from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.support import per_item_tags, token_pages
+
+
+async def _rules(sc: SliceContext) -> AsyncIterator[list[Item]]:
+    async for buses in token_pages(sc, "events", "list_event_buses", Limit=100):
+        for bus in buses.get("EventBuses", []):
+            async for page in sc.pages("events", "list_rules", EventBusName=bus["Name"]):
+                rules: list[Item] = page.get("Rules", [])
+                if rules:
+                    yield rules
+
+
+TYPES = [
+    ResourceType(
+        kind="AWS::Events::Rule",
+        service="events",
+        id="Arn",
+        lister=_rules,
+        tags=Enrichment(
+            per_item_tags(
+                "events",
+                "list_tags_for_resource",
+                "Arn",
+                lambda i: {"ResourceARN": i["Arn"]},
+                "Tags",
+            ),
+            ("events:ListTagsForResource",),
+        ),
+        permissions=("events:ListEventBuses", "events:ListRules"),
+    ),
+]
