@@ -13,7 +13,7 @@ from port_aws.items import tag_list
 
 
 async def _identities(sc: SliceContext) -> AsyncIterator[list[Item]]:
-    async for page in token_pages(sc, "sesv2", "list_email_identities", PageSize=1000):
+    async for page in token_pages(sc, "sesv2", "list_email_identities"):
         listed: list[Item] = page.get("EmailIdentities", [])
 
         async def details(item: Item) -> dict[str, Any]:
@@ -33,7 +33,7 @@ async def _identities(sc: SliceContext) -> AsyncIterator[list[Item]]:
 
 
 async def _configuration_sets(sc: SliceContext) -> AsyncIterator[list[Item]]:
-    async for page in token_pages(sc, "sesv2", "list_configuration_sets", PageSize=1000):
+    async for page in token_pages(sc, "sesv2", "list_configuration_sets"):
         names: list[str] = page.get("ConfigurationSets", [])
 
         async def details(name: str) -> dict[str, Any]:
