@@ -9,7 +9,7 @@ TRUST = {
     "Statement": [
         {
             "Effect": "Allow",
-            "Principal": {"Service": ["codepipeline.amazonaws.com", "codebuild.amazonaws.com"]},
+            "Principal": {"Service": "codepipeline.amazonaws.com"},
             "Action": "sts:AssumeRole",
         }
     ],
