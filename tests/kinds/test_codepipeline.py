@@ -31,7 +31,12 @@ def _action_execution(execution: str, action_id: str, started: float) -> dict[st
         "lastUpdateTime": started + 30,
         "status": "Succeeded",
         "input": {
-            "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
+            "actionTypeId": {
+                "category": "Source",
+                "owner": "AWS",
+                "provider": "S3",
+                "version": "1",
+            },
             "configuration": {"S3Bucket": "sources", "S3ObjectKey": "app.zip"},
             "region": "us-east-1",
             "inputArtifacts": [],
