@@ -7,7 +7,7 @@ described 100 at a time (across projects); builds started before ``historyDays``
 from collections.abc import AsyncIterator
 
 from port_aws.catalog.model import Describe, Item, ResourceType, SliceContext
-from port_aws.catalog.support import chunks, is_recent
+from port_aws.catalog.support import chunks, each_listed, is_recent
 from port_aws.items import tag_list
 
 
@@ -35,7 +35,7 @@ async def _builds(sc: SliceContext) -> AsyncIterator[list[Item]]:
     since = sc.history_since()
     async for page in sc.pages("codebuild", "list_projects"):
         projects: list[str] = page.get("projects", [])
-        found = await sc.each(
+        found = await each_listed(
             [{"name": p} for p in projects], lambda p: _recent_build_ids(sc, p["name"])
         )
         ids = [build_id for listed in found if listed for build_id in listed]

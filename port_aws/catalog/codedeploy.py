@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 from port_aws.catalog.model import Describe, Enrichment, Item, ResourceType, SliceContext
-from port_aws.catalog.support import chunks, per_item_tags
+from port_aws.catalog.support import chunks, each_listed, per_item_tags
 
 APPLICATION_ARN = "application:{}"
 GROUP_ARN = "deploymentgroup:{}/{}"
@@ -33,7 +33,7 @@ async def _group_names(sc: SliceContext, application: str) -> list[str]:
 
 async def _groups(sc: SliceContext) -> AsyncIterator[list[Item]]:
     async for applications in _application_names(sc):
-        listed = await sc.each(
+        listed = await each_listed(
             [{"name": a} for a in applications], lambda a: _group_names(sc, a["name"])
         )
         for application, groups in zip(applications, listed, strict=True):
@@ -73,7 +73,7 @@ async def _recent_deployments(sc: SliceContext) -> AsyncIterator[list[str]]:
         return ids[:limit]
 
     async for applications in _application_names(sc):
-        listed = await sc.each(
+        listed = await each_listed(
             [{"name": a} for a in applications], lambda a: _group_names(sc, a["name"])
         )
         pairs = [
@@ -81,7 +81,7 @@ async def _recent_deployments(sc: SliceContext) -> AsyncIterator[list[str]]:
             for a, groups in zip(applications, listed, strict=True)
             for g in groups or []
         ]
-        found = await sc.each(pairs, of_group)
+        found = await each_listed(pairs, of_group)
         ids = [deployment for group in found if group for deployment in group]
         if ids:
             yield ids
@@ -117,7 +117,9 @@ async def _target_ids(sc: SliceContext, deployment: str) -> list[str]:
 
 async def _targets(sc: SliceContext) -> AsyncIterator[list[Item]]:
     async for deployments in _recent_deployments(sc):
-        listed = await sc.each([{"id": d} for d in deployments], lambda d: _target_ids(sc, d["id"]))
+        listed = await each_listed(
+            [{"id": d} for d in deployments], lambda d: _target_ids(sc, d["id"])
+        )
         for deployment, target_ids in zip(deployments, listed, strict=True):
             for batch in chunks(target_ids or [], 25):
                 answer = await sc.call(

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
-from port_aws.catalog.support import is_recent, per_item_tags, without_metadata
+from port_aws.catalog.support import each_listed, is_recent, per_item_tags, without_metadata
 from port_aws.items import pascal_keys
 
 
@@ -30,7 +30,7 @@ async def _described(sc: SliceContext) -> AsyncIterator[list[Item]]:
                 await sc.call("codepipeline", "get_pipeline", name=item["name"])
             )
 
-        found = await sc.each(listed, get)
+        found = await each_listed(listed, get)
         out = []
         for summary, answer in zip(listed, found, strict=True):
             if answer is None:
@@ -131,7 +131,7 @@ async def _pipeline_names(sc: SliceContext) -> AsyncIterator[list[str]]:
 
 async def _executions(sc: SliceContext) -> AsyncIterator[list[Item]]:
     async for names in _pipeline_names(sc):
-        found = await sc.each(
+        found = await each_listed(
             [{"name": n} for n in names],
             lambda p: _history(
                 sc, "list_pipeline_executions", "pipelineExecutionSummaries", p["name"]
@@ -168,7 +168,7 @@ def _pascal_nested(record: Item) -> Item:
 
 async def _action_executions(sc: SliceContext) -> AsyncIterator[list[Item]]:
     async for names in _pipeline_names(sc):
-        found = await sc.each(
+        found = await each_listed(
             [{"name": n} for n in names],
             lambda p: _history(sc, "list_action_executions", "actionExecutionDetails", p["name"]),
         )

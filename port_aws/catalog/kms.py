@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
-from port_aws.catalog.support import per_item_tags
+from port_aws.catalog.support import each_listed, per_item_tags
 
 
 async def _keys(sc: SliceContext) -> AsyncIterator[list[Item]]:
@@ -18,10 +18,11 @@ async def _keys(sc: SliceContext) -> AsyncIterator[list[Item]]:
             answer = await sc.call("kms", "describe_key", KeyId=item["KeyId"])
             return dict(answer.get("KeyMetadata", {}))
 
-        found = await sc.each(listed, describe)
+        found = await each_listed(listed, describe)
         out = [
-            {**item, **(detail or {}), "Arn": (detail or {}).get("Arn") or item["KeyArn"]}
+            {**item, **detail, "Arn": detail.get("Arn") or item["KeyArn"]}
             for item, detail in zip(listed, found, strict=True)
+            if detail is not None  # None: deleted since it was listed
         ]
         if out:
             yield out

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from port_aws.catalog.model import Item, ResourceType, SliceContext
-from port_aws.catalog.support import token_pages, without_metadata
+from port_aws.catalog.support import each_listed, token_pages, without_metadata
 from port_aws.items import tag_list
 
 
@@ -22,10 +22,12 @@ async def _identities(sc: SliceContext) -> AsyncIterator[list[Item]]:
                 await sc.call("sesv2", "get_email_identity", EmailIdentity=name)
             )
 
-        found = await sc.each(listed, details)
+        found = await each_listed(listed, details)
         out = []
         for item, detail in zip(listed, found, strict=True):
-            merged = {**item, **(detail or {})}
+            if detail is None:  # deleted since it was listed
+                continue
+            merged = {**item, **detail}
             merged["Tags"] = tag_list(merged.get("Tags"))
             merged["Arn"] = sc.arn("ses", f"identity/{item['IdentityName']}")
             out.append(merged)
@@ -41,10 +43,12 @@ async def _configuration_sets(sc: SliceContext) -> AsyncIterator[list[Item]]:
             return without_metadata(answer)
 
         listed = [{"ConfigurationSetName": name} for name in names]
-        found = await sc.each(listed, lambda item: details(item["ConfigurationSetName"]))
+        found = await each_listed(listed, lambda item: details(item["ConfigurationSetName"]))
         out = []
         for item, detail in zip(listed, found, strict=True):
-            merged = {**item, **(detail or {})}
+            if detail is None:  # deleted since it was listed
+                continue
+            merged = {**item, **detail}
             merged["Tags"] = tag_list(merged.get("Tags"))
             merged["Arn"] = sc.arn("ses", f"configuration-set/{item['ConfigurationSetName']}")
             out.append(merged)

@@ -1,11 +1,47 @@
-"""Small reading helpers shared by catalog modules: token loops, chunks, per-item tags."""
+"""Small reading helpers shared by catalog modules: token loops, chunks, per-item calls, tags."""
 
-from collections.abc import AsyncIterator, Callable, Iterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from port_aws.catalog.model import Fetch, Item, SliceContext
 from port_aws.items import tag_list
+
+GONE = frozenset(
+    {
+        "NotFoundException",
+        "ResourceNotFoundException",
+        "PipelineNotFoundException",
+        "ApplicationDoesNotExistException",
+        "DeploymentGroupDoesNotExistException",
+        "DeploymentDoesNotExistException",
+    }
+)
+"""Codes of an item deleted between its listing and its per-item call."""
+
+
+async def each_listed[T](
+    items: list[Item], fetch: Callable[[Item], Awaitable[T]]
+) -> list[T | None]:
+    """Per-item calls that make up the listing itself (children, details of listed items).
+
+    Unlike ``SliceContext.each`` (for enrichments), a failure fails the slice, so Ocean keeps
+    entities it could not confirm instead of deleting them; an item deleted meanwhile gives
+    None. Each call is bounded by the slice's service limiter inside ``SliceContext.call``.
+    """
+
+    async def one(item: Item) -> T | None:
+        try:
+            return await fetch(item)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in GONE:
+                return None
+            raise
+
+    return list(await asyncio.gather(*(one(item) for item in items)))
 
 
 async def token_pages(

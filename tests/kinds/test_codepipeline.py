@@ -165,3 +165,43 @@ async def test_get_pipeline_execution_is_an_optional_enrichment(aws: Emulator) -
     [run] = by_blueprint(enriched, "codepipelineExecution").values()
     assert run["properties"]["version"] == 1
     assert aws.count("codepipeline", "GetPipelineExecution") == 1
+
+
+async def test_a_failed_per_pipeline_call_keeps_existing_entities(aws: Emulator) -> None:
+    seed(aws)
+    codepipeline = aws.client("codepipeline")
+    declaration = codepipeline.get_pipeline(name="deliver")["pipeline"]
+    codepipeline.create_pipeline(pipeline={**declaration, "name": "other"})
+    other = PIPELINE.replace(":deliver", ":other")
+    existing = [
+        {"identifier": f"{pipeline}/{stage}", "blueprint": "codepipelineStage", "properties": {}}
+        for pipeline, stage in [
+            (PIPELINE, "Source"),
+            (PIPELINE, "Build"),
+            (other, "Source"),
+            (other, "Build"),
+            (PIPELINE, "Gone"),
+        ]
+    ]
+    mapping = mapping_for("AWS::CodePipeline::Stage")
+
+    complete = await resync(STATIC, mapping, existing=existing)
+    assert complete.errors == []
+    assert [e["identifier"] for e in complete.deleted_entities] == [f"{PIPELINE}/Gone"]
+
+    # one of the two GetPipeline calls fails: no stage may be deleted, not even the stale one
+    aws.faults(
+        [
+            {
+                "service": "codepipeline",
+                "action": "GetPipeline",
+                "times": 1,
+                "status": 400,
+                "code": "ValidationException",
+            }
+        ]
+    )
+    failed = await resync(STATIC, mapping, existing=existing)
+
+    assert failed.errors, "a pipeline that could not be read must fail the kind"
+    assert failed.deleted_entities == []
