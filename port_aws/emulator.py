@@ -8,11 +8,14 @@ thread runs in the same process can deadlock. The child serves moto's own WSGI a
   matching calls or a fixed number of them, and add latency; a rule matches on service, action,
   region, account (from the access key), a text of the URL and a text the body contains;
 - stand in for ``account:ListRegions``, which moto lacks (404), with real pagination;
-- count requests by service, action and account, so tests can assert call counts.
+- count requests by service, action and account, so tests can assert call counts;
+- answer calls moto lacks with canned bodies in the service's wire format (``answers``).
 
 Control endpoints (JSON): ``POST /_test/faults`` replaces the rules, ``POST /_test/regions``
 sets the ListRegions answer (``null`` = 404 as moto), ``GET /_test/requests`` returns counts,
-``POST /_test/reset`` clears rules and counts. moto's own ``/moto-api/reset`` resets AWS state.
+``POST /_test/answers`` replaces the canned answers (each ``{service, action, body}``, optional
+``match``: a string the request body must contain, ``status``, ``content_type``), ``POST
+/_test/reset`` clears rules, answers and counts. moto's own ``/moto-api/reset`` resets AWS state.
 """
 
 import json
@@ -60,6 +63,7 @@ class FaultLayer:
         self.app = app
         self.lock = threading.Lock()
         self.rules: list[dict[str, Any]] = []
+        self.answers: list[dict[str, Any]] = []
         self.regions: list[dict[str, str]] | None = None
         self.region_page = 2
         self.counts: Counter[str] = Counter()
@@ -164,6 +168,27 @@ class FaultLayer:
             answer["NextToken"] = str(start + size)
         return json.dumps(answer).encode()
 
+    def _canned(
+        self, facts: dict[str, str], body: bytes
+    ) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        """A canned answer for a call moto lacks, in the wire format the test wrote."""
+        with self.lock:
+            for answer in self.answers:
+                if (
+                    answer.get("service") != facts["service"]
+                    or answer.get("action") != facts["action"]
+                ):
+                    continue
+                if answer.get("match") and answer["match"].encode() not in body:
+                    continue
+                payload = answer.get("body", {})
+                data = (
+                    payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
+                )
+                kind = answer.get("content_type", "application/x-amz-json-1.1")
+                return f"{int(answer.get('status', 200))} OK", [("Content-Type", kind)], data
+        return None
+
     def _control(self, environ: dict[str, Any], body: bytes) -> bytes:
         path = environ["PATH_INFO"]
         with self.lock:
@@ -173,8 +198,10 @@ class FaultLayer:
                 data = json.loads(body or b"null")
                 self.regions = None if data is None else data["regions"]
                 self.region_page = int((data or {}).get("page_size", 2))
+            elif path == "/_test/answers":
+                self.answers = json.loads(body or b"[]")
             elif path == "/_test/reset":
-                self.rules, self.regions = [], None
+                self.rules, self.regions, self.answers = [], None, []
                 self.counts.clear()
             elif path == "/_test/requests":
                 return json.dumps(dict(self.counts)).encode()
@@ -201,6 +228,10 @@ class FaultLayer:
                 )
                 start_response(head, headers)
                 return [payload]
+        canned = self._canned(facts, body)
+        if canned is not None:
+            start_response(*canned[:2])
+            return [canned[2]]
         stand_in = facts["service"] == "account" and facts["action"] == "POST /listRegions"
         if stand_in and self.regions is not None:
             start_response("200 OK", [("Content-Type", "application/json")])
@@ -252,6 +283,11 @@ class Emulator:
 
     def faults(self, rules: list[dict[str, Any]]) -> None:
         self._post("/_test/faults", rules)
+
+    def answers(self, rules: list[dict[str, Any]]) -> None:
+        """Canned answers for calls moto lacks: ``{service, action, body[, match, status]}``;
+        ``body`` is the JSON the real service sends."""
+        self._post("/_test/answers", rules)
 
     def list_regions(
         self, regions: list[str] | None, page_size: int = 2, disabled: tuple[str, ...] = ()

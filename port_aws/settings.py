@@ -9,7 +9,10 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
+
+from dotenv import dotenv_values
 
 from port_aws.arn import (
     PARTITIONS,
@@ -253,3 +256,24 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
         limits=limits,
         web_identity_token_file=token_file,
     )
+
+
+CONFIG_PREFIX = "OCEAN__INTEGRATION__CONFIG__"
+
+
+def config_from_environment(
+    environ: Mapping[str, str], env_file: Path | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The integration config as ``ocean sail`` reads it (``OCEAN__INTEGRATION__CONFIG__<NAME>``
+    from ``.env`` and the environment, the environment winning), snake_case, and the merged
+    environment (for ``AWS_WEB_IDENTITY_TOKEN_FILE`` set in ``.env``)."""
+    merged: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        merged.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    merged.update(environ)
+    config = {
+        key[len(CONFIG_PREFIX) :].lower(): value
+        for key, value in merged.items()
+        if key.upper().startswith(CONFIG_PREFIX)
+    }
+    return config, merged

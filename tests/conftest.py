@@ -42,13 +42,22 @@ def aws(emulator: Emulator) -> Emulator:
 
 
 @pytest.fixture
-def logs() -> Iterator[list[str]]:
-    """Every message logged through loguru during the test."""
+def logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every message logged through loguru during the test (kept across Ocean's own
+    ``logger.remove()`` when the harness sets up its logging)."""
     from loguru import logger
 
     lines: list[str] = []
-    sink = logger.add(lambda message: lines.append(str(message)), level="DEBUG")
-    try:
-        yield lines
-    finally:
-        logger.remove(sink)
+    remove = logger.remove
+
+    def sink(message: object) -> None:
+        lines.append(str(message))
+
+    def remove_and_keep(handler_id: int | None = None) -> None:
+        remove(handler_id)
+        if handler_id is None:
+            logger.add(sink, level="DEBUG")
+
+    monkeypatch.setattr(logger, "remove", remove_and_keep)
+    logger.add(sink, level="DEBUG")
+    yield lines

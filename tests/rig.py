@@ -12,8 +12,10 @@ from port_ocean.integration_testing import (
     ResyncResult,
 )
 
+from port_aws.catalog import ENGINE_ACTIONS, RESOURCE_TYPES, iam_action
 from port_aws.emulated_org import MANAGEMENT_ACCOUNT
 from port_aws.emulator import Emulator
+from port_aws.resync import current_run
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ACCOUNT = MANAGEMENT_ACCOUNT
@@ -57,9 +59,26 @@ async def resync(
     )
     await harness.start()
     try:
-        return await harness.trigger_resync()
+        result = await harness.trigger_resync()
     finally:
         await harness.shutdown()
+    assert_declared_actions()
+    return result
+
+
+def assert_declared_actions() -> None:
+    """Every AWS call the last resync made is among the IAM actions its kind declares, so the
+    installation's generated policy (built from the declarations) allows it."""
+    run = current_run()
+    assert run is not None
+    undeclared = {}
+    for figures in run.kinds:
+        allowed = set(RESOURCE_TYPES[figures.kind].all_permissions) | set(ENGINE_ACTIONS)
+        called = {iam_action(*op.split(":", 1)) for op in figures.calls_by_operation}
+        extra = {action for action in called - allowed if not action.startswith("sts:")}
+        if extra:
+            undeclared[figures.kind] = sorted(extra)
+    assert not undeclared, f"calls not declared in the catalog's permissions: {undeclared}"
 
 
 def by_blueprint(result: ResyncResult, blueprint: str) -> dict[str, dict[str, Any]]:

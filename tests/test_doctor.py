@@ -6,7 +6,8 @@ import pytest
 
 from port_aws.__main__ import main
 from port_aws.catalog import RESOURCE_TYPES
-from port_aws.commands.doctor import integration_config, probe_for
+from port_aws.commands.doctor import probe_for
+from port_aws.settings import config_from_environment
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator
 
 ROLE = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/port-reader"
@@ -123,7 +124,9 @@ def test_configuration_comes_from_env_file_with_the_environment_winning(
         "OCEAN__INTEGRATION__CONFIG__AWS_SECRET_ACCESS_KEY=testing\n"
         "OCEAN__INTEGRATION__CONFIG__ACCOUNT_SCOPE=SOME\n"
     )
-    config, _ = integration_config({"OCEAN__INTEGRATION__CONFIG__ACCOUNT_SCOPE": "ALL"}, env_file)
+    config, _ = config_from_environment(
+        {"OCEAN__INTEGRATION__CONFIG__ACCOUNT_SCOPE": "ALL"}, env_file
+    )
     assert config == {
         "aws_access_key_id": "testing",
         "aws_secret_access_key": "testing",

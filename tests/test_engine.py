@@ -196,7 +196,7 @@ async def test_access_denied_on_one_service_follows_the_setting(
     result = await resync({**STATIC, "access_denied_policy": policy}, ECS, existing=existing)
 
     assert list(by_blueprint(result, "ecsCluster")) == [cluster_arn("us-east-1", "c-us-east-1")]
-    assert any("ecs:ListClusters is not allowed" in line for line in logs)
+    assert any("ecs:ListClusters is not allowed" in line for line in logs), logs[-5:]
     if policy == "empty":
         assert result.errors == []
         assert [e["identifier"] for e in result.deleted_entities] == [

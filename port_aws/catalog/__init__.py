@@ -2,22 +2,40 @@
 
 from port_aws.catalog import (
     account,
+    acm,
+    apigateway,
     autoscaling,
     awslambda,
+    cloudformation,
+    cloudfront,
+    cloudwatch,
+    codebuild,
+    codedeploy,
+    codepipeline,
     dynamodb,
     ec2,
     ecr,
     ecs,
+    efs,
     eks,
     elasticache,
     elbv2,
+    events,
     iam,
+    kinesis,
+    kms,
+    logs,
     memorydb,
     msk,
+    opensearch,
     rds,
+    route53,
     s3,
+    secretsmanager,
+    ses,
     sns,
     sqs,
+    stepfunctions,
 )
 from port_aws.catalog.model import ResourceType
 
@@ -39,6 +57,24 @@ MODULES = (
     iam,
     elbv2,
     autoscaling,
+    ses,
+    codebuild,
+    codedeploy,
+    codepipeline,
+    cloudformation,
+    acm,
+    route53,
+    cloudfront,
+    apigateway,
+    stepfunctions,
+    secretsmanager,
+    kms,
+    efs,
+    opensearch,
+    kinesis,
+    events,
+    cloudwatch,
+    logs,
 )
 
 RESOURCE_TYPES: dict[str, ResourceType] = {rt.kind: rt for module in MODULES for rt in module.TYPES}
@@ -52,3 +88,28 @@ def required_actions() -> list[str]:
     """Every IAM action the catalog needs, sorted: the source of the installation's policy."""
     actions = {action for rt in RESOURCE_TYPES.values() for action in rt.all_permissions}
     return sorted(actions | set(ENGINE_ACTIONS))
+
+
+_IAM_PREFIX = {
+    "elbv2": "elasticloadbalancing",
+    "sesv2": "ses",
+    "efs": "elasticfilesystem",
+    "opensearch": "es",
+    "stepfunctions": "states",
+}
+"""botocore service name -> IAM service prefix, where they differ."""
+
+_ACTION_ALIASES = {
+    "s3:ListBuckets": "s3:ListAllMyBuckets",
+    "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
+    "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
+}
+"""Operations whose IAM action has another name."""
+
+
+def iam_action(service: str, operation: str) -> str:
+    """The IAM action that allows ``operation`` of botocore's ``service``."""
+    if service in ("apigateway", "apigatewayv2"):
+        return "apigateway:GET"  # API Gateway authorizes by HTTP method on resource paths
+    action = f"{_IAM_PREFIX.get(service, service)}:{operation}"
+    return _ACTION_ALIASES.get(action, action)

@@ -14,7 +14,7 @@ TYPES = [
         id="FunctionArn",
         arn="{FunctionArn}",
         tags=Enrichment(
-            per_item_tags("lambda", "list_tags", key="FunctionArn", param="Resource", native=True),
+            per_item_tags("lambda", "list_tags", key="FunctionArn", param="Resource", native={}),
             ("lambda:ListTags",),
         ),
         enrichments={

@@ -4,7 +4,9 @@ Results are always keyed by the item's identifier, never by position in a list.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 import jmespath
@@ -22,6 +24,10 @@ NOT_FOUND = frozenset(
         "QueueDoesNotExist",
         "NotFound",
         "NoSuchEntity",
+        "PipelineNotFoundException",
+        "ApplicationDoesNotExistException",
+        "DeploymentGroupDoesNotExistException",
+        "DeploymentDoesNotExistException",
     }
 )
 """Codes meaning the item was deleted between listing and describing it."""
@@ -30,22 +36,9 @@ NOT_FOUND = frozenset(
 async def describe_each[E](
     sc: SliceContext, entries: list[E], describe: Callable[[E], Awaitable[Item | None]]
 ) -> list[Item]:
-    """Describe listed entries one by one (AWS has no batch form), bounded by the slice's limiter.
-
-    An entry gone in between is dropped; any other error fails the slice (so Ocean keeps what
-    it could not confirm).
-    """
-
-    async def one(entry: E) -> Item | None:
-        try:
-            return await describe(entry)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in NOT_FOUND:
-                return None
-            raise
-
-    found = await asyncio.gather(*(one(entry) for entry in entries))
-    return [item for item in found if item is not None]
+    """Describe listed entries one by one (AWS has no batch form): see ``each_listed``; entries
+    gone in between are dropped."""
+    return [item for item in await each_listed(entries, describe) if item is not None]
 
 
 def per_item(
@@ -87,19 +80,20 @@ def per_item_tags(
     key: str,
     param: str,
     answer: str = "Tags",
-    native: bool = False,
+    native: Any = None,
     **params: Any,
 ) -> Fetch:
     """Tags read one item at a time, as ``[{"Key", "Value"}]``, or ``native``: as the API
-    answers them (a ``{key: value}`` map for Lambda and SQS, which Port's aws-v3 items kept)."""
+    answers them, ``native`` being its empty value (Lambda and SQS answer a ``{key: value}`` map,
+    CodePipeline ``[{"key", "value"}]``; Port's aws-v3 items kept those shapes)."""
     return per_item(
         service,
         operation,
         key=key,
         param=param,
-        answer=f"{answer} || `{{}}`" if native else f"{answer} || `[]`",
+        answer=f"{answer} || `{json.dumps(native if native is not None else [])}`",
         prop="Tags",
-        convert=None if native else tag_list,
+        convert=None if native is not None else tag_list,
         **params,
     )
 
@@ -117,3 +111,67 @@ def tags_of(prop: str = "Tags", native: Any = None) -> Callable[[Item, SliceCont
         return item
 
     return shape
+
+
+async def each_listed[E, T](
+    items: list[E], fetch: Callable[[E], Awaitable[T | None]]
+) -> list[T | None]:
+    """Per-item calls that make up the listing itself (children, details of listed items).
+
+    Unlike ``SliceContext.each`` (for enrichments), a failure fails the slice, so Ocean keeps
+    entities it could not confirm instead of deleting them; an item deleted meanwhile gives
+    None. Each call is bounded by the slice's service limiter inside ``SliceContext.call``.
+    """
+
+    async def one(item: E) -> T | None:
+        try:
+            return await fetch(item)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in NOT_FOUND:
+                return None
+            raise
+
+    return list(await asyncio.gather(*(one(item) for item in items)))
+
+
+async def token_pages(
+    sc: SliceContext,
+    service: str,
+    operation: str,
+    token: str = "NextToken",
+    out_token: str | None = None,
+    **params: Any,
+) -> AsyncIterator[dict[str, Any]]:
+    """Pages of a list call botocore has no paginator for (the token is followed to the end)."""
+    out_token = out_token or token
+    while True:
+        answer = await sc.call(service, operation, **params)
+        yield answer
+        following = answer.get(out_token)
+        if not following:
+            return
+        params[token] = following
+
+
+def chunks(values: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def without_metadata(answer: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in answer.items() if k != "ResponseMetadata"}
+
+
+def is_recent(value: Any, since: datetime) -> bool:
+    """True when a timestamp from an answer is at or after ``since`` (unknown counts as recent)."""
+    if not isinstance(value, datetime):
+        return True
+    moment = value if value.tzinfo else value.replace(tzinfo=since.tzinfo)
+    return moment >= since
+
+
+def normalise_tags(item: Item, _: SliceContext) -> Item:
+    """Shape hook: Tags as ``[{"Key", "Value"}]`` whatever the API answered with."""
+    if "Tags" in item:
+        item["Tags"] = tag_list(item["Tags"])
+    return item

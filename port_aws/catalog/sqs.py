@@ -37,7 +37,7 @@ TYPES = [
         id="QueueUrl",
         arn="{QueueArn}",
         tags=Enrichment(
-            per_item_tags("sqs", "list_queue_tags", key="QueueUrl", param="QueueUrl", native=True),
+            per_item_tags("sqs", "list_queue_tags", key="QueueUrl", param="QueueUrl", native={}),
             ("sqs:ListQueueTags",),
         ),
         permissions=("sqs:ListQueues", "sqs:GetQueueAttributes"),

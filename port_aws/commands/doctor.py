@@ -13,7 +13,7 @@ import asyncio
 import dataclasses
 import functools
 import os
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,6 @@ import yaml
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.session import get_session
-from dotenv import dotenv_values
 from loguru import logger
 
 from port_aws.accounts import (
@@ -35,19 +34,16 @@ from port_aws.accounts import (
     error_message,
 )
 from port_aws.arn import PARTITIONS
-from port_aws.catalog import RESOURCE_TYPES
+from port_aws.catalog import RESOURCE_TYPES, iam_action
 from port_aws.catalog.model import ResourceType
 from port_aws.credentials import CredentialSource, resolve_source
 from port_aws.engine import DENIED, NOT_AVAILABLE
 from port_aws.errors import ConfigError
 from port_aws.regions import service_regions
-from port_aws.settings import Settings, load_settings
+from port_aws.settings import CONFIG_PREFIX, Settings, config_from_environment, load_settings
 
-PREFIX = "OCEAN__INTEGRATION__CONFIG__"
 DEFAULT_MAPPING = Path(".port/resources/port-app-config.yml")
 PAGE_SIZE_PARAMS = ("MaxResults", "maxResults", "MaxItems", "MaxRecords", "MaxBuckets", "Limit")
-OPERATION_OF_ACTION = {"s3:ListAllMyBuckets": "ListBuckets"}
-"""IAM actions whose API operation has another name."""
 ERRORS = (ClientError, BotoCoreError, OSError, TimeoutError)
 FIND_OU_IDS = (
     "find OU ids in the AWS Organizations console under AWS accounts, or with "
@@ -66,22 +62,6 @@ class Check:
 
 
 # -- configuration ---------------------------------------------------------------------------
-
-
-def integration_config(
-    environ: Mapping[str, str], env_file: Path | None
-) -> tuple[dict[str, str], dict[str, str]]:
-    """(snake_case integration config, environment) with the environment winning over .env."""
-    merged: dict[str, str] = {}
-    if env_file is not None and env_file.is_file():
-        merged.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
-    merged.update(environ)
-    config = {
-        key[len(PREFIX) :].lower(): value
-        for key, value in merged.items()
-        if key.upper().startswith(PREFIX)
-    }
-    return config, merged
 
 
 def configured_kinds(mapping: Path | None, kinds: Sequence[str]) -> list[ResourceType]:
@@ -273,20 +253,16 @@ class Probe:
 def probe_for(rt: ResourceType) -> Probe | None:
     """The kind's first list call, with a small page size; None when it needs arguments."""
     model = get_session().get_service_model(rt.service)
-    candidates: list[tuple[str, str]] = []
     if rt.operation:
-        name = model.operation_model(
-            next(n for n in model.operation_names if xform_name(n) == rt.operation)
-        ).name
-        action = next(
-            (p for p in rt.permissions if p.split(":", 1)[1] == name), f"{rt.service}:{name}"
-        )
-        candidates.append((name, action))
+        names = [n for n in model.operation_names if xform_name(n) == rt.operation]
     else:
-        for permission in rt.permissions:
-            name = OPERATION_OF_ACTION.get(permission, permission.split(":", 1)[1])
-            if name in model.operation_names:
-                candidates.append((name, permission))
+        names = [
+            n
+            for p in rt.permissions
+            for n in model.operation_names
+            if iam_action(rt.service, n) == p
+        ]
+    candidates = [(name, iam_action(rt.service, name)) for name in names]
     for name, action in candidates:
         shape = model.operation_model(name).input_shape
         params = dict(rt.params) if rt.operation else {}
@@ -481,8 +457,15 @@ def render(checks: list[Check]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    logger.disable("port_aws")
-    config, environ = integration_config(os.environ, args.env_file)
+    logger.disable("port_aws")  # the table says it all; the engine's own lines would repeat it
+    try:
+        return _run(args)
+    finally:
+        logger.enable("port_aws")
+
+
+def _run(args: argparse.Namespace) -> int:
+    config, environ = config_from_environment(os.environ, args.env_file)
     try:
         kinds = configured_kinds(args.mapping, args.kind or [])
         settings = load_settings(config, environ)
@@ -501,7 +484,7 @@ def register(subparsers: Any) -> None:
         help="check credentials, roles, Organizations and permissions; print a fix for each failure",
         description=(
             "Check the integration's configuration against AWS, link by link. The configuration "
-            f"comes from {PREFIX}* environment variables and .env, as for `ocean sail`."
+            f"comes from {CONFIG_PREFIX}* environment variables and .env, as for `ocean sail`."
         ),
     )
     parser.add_argument(

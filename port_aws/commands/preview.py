@@ -11,11 +11,8 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-from dotenv import dotenv_values
 
 from port_aws.errors import ConfigError
 from port_aws.pipeline import (
@@ -25,9 +22,7 @@ from port_aws.pipeline import (
     render_summary,
     run_pipeline,
 )
-from port_aws.settings import load_settings
-
-PREFIX = "OCEAN__INTEGRATION__CONFIG__"
+from port_aws.settings import config_from_environment, load_settings
 
 
 def register(subparsers: Any) -> None:
@@ -50,24 +45,10 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def integration_config(environ: Mapping[str, str], env_file: Path | None) -> dict[str, Any]:
-    """The integration config from ``.env`` then the environment (the environment wins)."""
-    values: dict[str, str | None] = (
-        dict(dotenv_values(env_file)) if env_file and env_file.is_file() else {}
-    )
-    values.update(environ)
-    config: dict[str, Any] = {}
-    for name, value in values.items():
-        if name.upper().startswith(PREFIX) and value is not None:
-            key = name[len(PREFIX) :].lower()
-            config[key] = json.loads(value) if value.strip().startswith("[") else value
-    return config
-
-
 def run(args: argparse.Namespace) -> int:
-    config = integration_config(os.environ, args.env_file)
+    config, environ = config_from_environment(os.environ, args.env_file)
     try:
-        load_settings(config)
+        load_settings(config, environ)
         mapping = load_mapping(args.mapping)
     except (ConfigError, MappingFileError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -1,0 +1,75 @@
+"""CodeBuild: projects (listed, then described 100 at a time, tags included) and their builds.
+
+Builds are history: per project, the newest ``historyMaxPerParent`` build ids are listed and
+described 100 at a time (across projects); builds started before ``historyDays`` are dropped.
+"""
+
+from collections.abc import AsyncIterator
+
+from port_aws.catalog.calls import chunks, each_listed, is_recent
+from port_aws.catalog.model import Describe, Item, ResourceType, SliceContext
+
+
+def _project(item: Item, _: SliceContext) -> Item:
+    item["Tags"] = item.get("Tags") or []  # CodeBuild's own [{"key", "value"}], as aws-v3 kept it
+    webhook = item.get("Webhook")
+    if isinstance(webhook, dict):  # never carry a webhook's shared secret into the catalog
+        item["Webhook"] = {k: v for k, v in webhook.items() if k != "secret"}
+    return item
+
+
+async def _recent_build_ids(sc: SliceContext, project: str) -> list[str]:
+    limit = sc.options.history_max_per_parent
+    ids: list[str] = []
+    async for page in sc.pages(
+        "codebuild", "list_builds_for_project", projectName=project, sortOrder="DESCENDING"
+    ):
+        ids += page.get("ids", [])
+        if len(ids) >= limit:
+            break
+    return ids[:limit]
+
+
+async def _builds(sc: SliceContext) -> AsyncIterator[list[Item]]:
+    since = sc.history_since()
+    async for page in sc.pages("codebuild", "list_projects"):
+        projects: list[str] = page.get("projects", [])
+        found = await each_listed(
+            [{"name": p} for p in projects], lambda p: _recent_build_ids(sc, p["name"])
+        )
+        ids = [build_id for listed in found if listed for build_id in listed]
+        for batch in chunks(ids, 100):
+            answer = await sc.call("codebuild", "batch_get_builds", ids=batch)
+            builds = [b for b in answer.get("builds", []) if is_recent(b.get("startTime"), since)]
+            for build in builds:
+                build["ProjectArn"] = sc.arn("codebuild", f"project/{build.get('projectName')}")
+            if builds:
+                yield builds
+
+
+TYPES = [
+    ResourceType(
+        kind="AWS::CodeBuild::Project",
+        service="codebuild",
+        operation="list_projects",
+        items="projects",
+        describe=Describe("batch_get_projects", "names", "projects", batch=100),
+        id="Name",
+        arn="arn:{partition}:codebuild:{region}:{account}:project/{Name}",
+        shape=_project,
+        permissions=("codebuild:ListProjects", "codebuild:BatchGetProjects"),
+    ),
+    ResourceType(
+        kind="AWS::CodeBuild::BuildRun",
+        service="codebuild",
+        id="Id",
+        lister=_builds,
+        history=True,
+        arn="arn:{partition}:codebuild:{region}:{account}:build/{Id}",
+        permissions=(
+            "codebuild:ListProjects",
+            "codebuild:ListBuildsForProject",
+            "codebuild:BatchGetBuilds",
+        ),
+    ),
+]

@@ -1,0 +1,215 @@
+"""CodeDeploy: applications, deployment groups, deployments and deployment targets.
+
+Everything is described in batches (applications and groups 100 at a time, deployments and
+targets 25 at a time). Deployments and targets are history: per deployment group, deployments
+created in the last ``historyDays`` (at most ``historyMaxPerParent``), and per such deployment
+at most ``historyMaxPerParent`` targets. CodeDeploy gives deployments and targets no ARN; theirs
+is built in ARN form under the deployment id.
+"""
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+from port_aws.catalog.calls import chunks, each_listed, per_item_tags
+from port_aws.catalog.model import Describe, Enrichment, Item, ResourceType, SliceContext
+
+APPLICATION_ARN = "application:{}"
+GROUP_ARN = "deploymentgroup:{}/{}"
+
+
+async def _application_names(sc: SliceContext) -> AsyncIterator[list[str]]:
+    async for page in sc.pages("codedeploy", "list_applications"):
+        names: list[str] = page.get("applications", [])
+        if names:
+            yield names
+
+
+async def _group_names(sc: SliceContext, application: str) -> list[str]:
+    names: list[str] = []
+    async for page in sc.pages("codedeploy", "list_deployment_groups", applicationName=application):
+        names += page.get("deploymentGroups", [])
+    return names
+
+
+async def _groups(sc: SliceContext) -> AsyncIterator[list[Item]]:
+    async for applications in _application_names(sc):
+        listed = await each_listed(
+            [{"name": a} for a in applications], lambda a: _group_names(sc, a["name"])
+        )
+        for application, groups in zip(applications, listed, strict=True):
+            for batch in chunks(groups or [], 100):
+                answer = await sc.call(
+                    "codedeploy",
+                    "batch_get_deployment_groups",
+                    applicationName=application,
+                    deploymentGroupNames=batch,
+                )
+                found = answer.get("deploymentGroupsInfo", [])
+                for group in found:
+                    group["ApplicationArn"] = sc.arn(
+                        "codedeploy", APPLICATION_ARN.format(application)
+                    )
+                if found:
+                    yield found
+
+
+async def _recent_deployments(sc: SliceContext) -> AsyncIterator[list[str]]:
+    """Ids of each group's deployments created in the history window, newest bounded."""
+    window = {"start": sc.history_since(), "end": datetime.now(UTC)}
+    limit = sc.options.history_max_per_parent
+
+    async def of_group(pair: Item) -> list[str]:
+        ids: list[str] = []
+        async for page in sc.pages(
+            "codedeploy",
+            "list_deployments",
+            applicationName=pair["application"],
+            deploymentGroupName=pair["group"],
+            createTimeRange=window,
+        ):
+            ids += page.get("deployments", [])
+            if len(ids) >= limit:
+                break
+        return ids[:limit]
+
+    async for applications in _application_names(sc):
+        listed = await each_listed(
+            [{"name": a} for a in applications], lambda a: _group_names(sc, a["name"])
+        )
+        pairs = [
+            {"application": a, "group": g}
+            for a, groups in zip(applications, listed, strict=True)
+            for g in groups or []
+        ]
+        found = await each_listed(pairs, of_group)
+        ids = [deployment for group in found if group for deployment in group]
+        if ids:
+            yield ids
+
+
+async def _deployments(sc: SliceContext) -> AsyncIterator[list[Item]]:
+    async for ids in _recent_deployments(sc):
+        for batch in chunks(ids, 25):
+            answer = await sc.call("codedeploy", "batch_get_deployments", deploymentIds=batch)
+            found = answer.get("deploymentsInfo", [])
+            for deployment in found:
+                application = deployment.get("applicationName")
+                group = deployment.get("deploymentGroupName")
+                deployment["ApplicationArn"] = sc.arn(
+                    "codedeploy", APPLICATION_ARN.format(application)
+                )
+                deployment["DeploymentGroupArn"] = sc.arn(
+                    "codedeploy", GROUP_ARN.format(application, group)
+                )
+            if found:
+                yield found
+
+
+async def _target_ids(sc: SliceContext, deployment: str) -> list[str]:
+    limit = sc.options.history_max_per_parent
+    ids: list[str] = []
+    async for page in sc.pages("codedeploy", "list_deployment_targets", deploymentId=deployment):
+        ids += page.get("targetIds", [])
+        if len(ids) >= limit:
+            break
+    return ids[:limit]
+
+
+async def _targets(sc: SliceContext) -> AsyncIterator[list[Item]]:
+    async for deployments in _recent_deployments(sc):
+        listed = await each_listed(
+            [{"id": d} for d in deployments], lambda d: _target_ids(sc, d["id"])
+        )
+        for deployment, target_ids in zip(deployments, listed, strict=True):
+            for batch in chunks(target_ids or [], 25):
+                answer = await sc.call(
+                    "codedeploy",
+                    "batch_get_deployment_targets",
+                    deploymentId=deployment,
+                    targetIds=batch,
+                )
+                page = []
+                for target in answer.get("deploymentTargets", []):
+                    detail = (
+                        next((v for k, v in target.items() if k.endswith("Target")), None) or {}
+                    )
+                    target_id = detail.get("targetId", "")
+                    page.append(
+                        {
+                            "DeploymentId": deployment,
+                            "TargetId": target_id,
+                            "DeploymentArn": sc.arn("codedeploy", f"deployment:{deployment}"),
+                            "Arn": sc.arn(
+                                "codedeploy", f"deployment:{deployment}/target/{target_id}"
+                            ),
+                            **target,
+                        }
+                    )
+                if page:
+                    yield page
+
+
+_TAGS = Enrichment(
+    per_item_tags(
+        "codedeploy", "list_tags_for_resource", key="Arn", param="ResourceArn", answer="Tags"
+    ),
+    ("codedeploy:ListTagsForResource",),
+)
+
+TYPES = [
+    ResourceType(
+        kind="AWS::CodeDeploy::Application",
+        service="codedeploy",
+        operation="list_applications",
+        items="applications",
+        describe=Describe("batch_get_applications", "applicationNames", "applicationsInfo"),
+        id="Arn",
+        arn="arn:{partition}:codedeploy:{region}:{account}:application:{ApplicationName}",
+        tags=_TAGS,
+        permissions=("codedeploy:ListApplications", "codedeploy:BatchGetApplications"),
+    ),
+    ResourceType(
+        kind="AWS::CodeDeploy::DeploymentGroup",
+        service="codedeploy",
+        lister=_groups,
+        id="Arn",
+        arn=(
+            "arn:{partition}:codedeploy:{region}:{account}:deploymentgroup:"
+            "{ApplicationName}/{DeploymentGroupName}"
+        ),
+        tags=_TAGS,
+        permissions=(
+            "codedeploy:ListApplications",
+            "codedeploy:ListDeploymentGroups",
+            "codedeploy:BatchGetDeploymentGroups",
+        ),
+    ),
+    ResourceType(
+        kind="AWS::CodeDeploy::Deployment",
+        service="codedeploy",
+        lister=_deployments,
+        history=True,
+        id="DeploymentId",
+        arn="arn:{partition}:codedeploy:{region}:{account}:deployment:{DeploymentId}",
+        permissions=(
+            "codedeploy:ListApplications",
+            "codedeploy:ListDeploymentGroups",
+            "codedeploy:ListDeployments",
+            "codedeploy:BatchGetDeployments",
+        ),
+    ),
+    ResourceType(
+        kind="AWS::CodeDeploy::DeploymentTarget",
+        service="codedeploy",
+        lister=_targets,
+        history=True,
+        id="Arn",
+        permissions=(
+            "codedeploy:ListApplications",
+            "codedeploy:ListDeploymentGroups",
+            "codedeploy:ListDeployments",
+            "codedeploy:ListDeploymentTargets",
+            "codedeploy:BatchGetDeploymentTargets",
+        ),
+    ),
+]
