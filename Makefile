@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.synced
 UV := python3 -m uv
 
-.PHONY: install lock test lint run demo preview policy doctor clean
+.PHONY: install lock test lint run demo preview policy doctor examples clean
 
 $(STAMP): requirements-dev.txt .python-version
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -42,6 +42,9 @@ policy: install  ## regenerate the IAM permissions in cloudformation/*.yaml from
 
 doctor: install  ## check the configured credentials, roles, Organizations and permissions
 	$(PY) -m port_aws doctor
+
+examples: install  ## rewrite examples/ from real resyncs of the kind tests
+	PORT_AWS_WRITE_EXAMPLES=1 $(PY) -m pytest -q -n 2 --dist loadfile tests/kinds tests/test_foundation.py tests/test_accounts.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

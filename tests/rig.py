@@ -16,6 +16,7 @@ from port_aws.catalog import ENGINE_ACTIONS, RESOURCE_TYPES, iam_action
 from port_aws.emulated_org import MANAGEMENT_ACCOUNT
 from port_aws.emulator import Emulator
 from port_aws.resync import current_run
+from tests.examples import recording
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ACCOUNT = MANAGEMENT_ACCOUNT
@@ -59,7 +60,8 @@ async def resync(
     )
     await harness.start()
     try:
-        result = await harness.trigger_resync()
+        with recording(harness.port_mapping_config):
+            result = await harness.trigger_resync()
     finally:
         await harness.shutdown()
     assert_declared_actions()
