@@ -330,9 +330,9 @@ def report(r: dict[str, Any]) -> None:
 SWEEP = ((10, 10_000), (50, 50_000), (100, 100_000), (200, 200_000))
 
 
-def sweep(scale: Scale) -> None:
+def sweep(scale: Scale, points: tuple[tuple[int, int], ...] = SWEEP) -> None:
     rows = []
-    for accounts, resources in SWEEP:
+    for accounts, resources in points:
         args = [
             sys.executable,
             "-m",
@@ -386,11 +386,19 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.02, help="seconds per call")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sweep", action="store_true", help="accounts 10 -> 200")
+    parser.add_argument(
+        "--points",
+        default=",".join(f"{a}:{r}" for a, r in SWEEP),
+        help="sweep points as accounts:resources, comma-separated",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     scale = Scale(args.accounts, args.regions, args.kinds, args.resources, args.latency, args.seed)
     if args.sweep:
-        sweep(scale)
+        points = tuple(
+            (int(a), int(r)) for a, r in (p.split(":") for p in args.points.split(","))
+        )
+        sweep(scale, points)
         return
     figures = run_point(scale, throughput=not args.json)
     if args.json:

@@ -29,6 +29,7 @@ from aiobotocore.credentials import (
 )
 from aiobotocore.session import AioSession
 from botocore.credentials import CredentialProvider
+from botocore.loaders import create_loader
 from botocore.utils import FileWebIdentityTokenLoader
 
 from port_aws.arn import PARTITIONS, RoleArn
@@ -95,8 +96,14 @@ def client_config(settings: Settings) -> AioConfig:
     )
 
 
+_LOADER = create_loader()
+"""One loader of botocore's service models for every session: each account has its own session,
+and a loader per session would hold its own parsed copy of every service model it reads."""
+
+
 def _session(settings: Settings, credentials: Any, hooks: dict[str, EventHook]) -> AioSession:
     session = AioSession()
+    session.register_component("data_loader", _LOADER)
     session.register_component("credential_provider", AioCredentialResolver([_Given(credentials)]))
     session.set_config_variable("region", PARTITIONS[settings.partition])
     session.set_default_client_config(client_config(settings))
