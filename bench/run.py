@@ -395,9 +395,7 @@ def main() -> None:
     args = parser.parse_args()
     scale = Scale(args.accounts, args.regions, args.kinds, args.resources, args.latency, args.seed)
     if args.sweep:
-        points = tuple(
-            (int(a), int(r)) for a, r in (p.split(":") for p in args.points.split(","))
-        )
+        points = tuple((int(a), int(r)) for a, r in (p.split(":") for p in args.points.split(",")))
         sweep(scale, points)
         return
     figures = run_point(scale, throughput=not args.json)
