@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.synced
 UV := python3 -m uv
 
-.PHONY: install lock test lint run demo preview policy doctor examples clean
+.PHONY: install lock test lint run demo preview policy doctor examples bench bench-sweep clean
 
 $(STAMP): requirements-dev.txt .python-version
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -27,6 +27,12 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy .
+
+bench: install
+	$(PY) -m bench.run
+
+bench-sweep: install
+	$(PY) -m bench.run --sweep
 
 run: install
 	$(VENV)/bin/ocean sail

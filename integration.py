@@ -11,6 +11,7 @@ from port_ocean.core.handlers.port_app_config.models import (
 from port_ocean.core.integrations.base import BaseIntegration
 from pydantic import ValidationError as PydanticV2Error
 from pydantic.v1 import Field, root_validator, validator
+from pydantic.v1 import ValidationError as PydanticV1Error
 
 from port_aws.catalog import RESOURCE_TYPES
 from port_aws.catalog.model import KindOptions
@@ -91,8 +92,35 @@ class AWSPortAppConfig(PortAppConfig):
     resources: list[AWSResourceConfig] = Field(default_factory=list)  # type: ignore[assignment]
 
 
+class MappingError(ValueError):
+    """The mapping (port-app-config) is invalid; the message is one line naming each field."""
+
+
+def _where(location: tuple[Any, ...]) -> str:
+    """('resources', 0, 'selector', 'regionPolicy') -> 'resources[0].selector.regionPolicy'."""
+    text = ""
+    for part in location:
+        if part == "__root__":
+            continue
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "mapping"
+
+
+def mapping_error(error: PydanticV1Error) -> MappingError:
+    problems = [
+        f"{_where(tuple(e['loc']))}: {' '.join(str(e['msg']).split())}" for e in error.errors()
+    ]
+    return MappingError("invalid mapping: " + "; ".join(problems))
+
+
 class AWSAppConfigHandler(APIPortAppConfig):
     CONFIG_CLASS = AWSPortAppConfig
+
+    async def get_port_app_config(self, use_cache: bool = True) -> PortAppConfig:
+        try:
+            return await super().get_port_app_config(use_cache)
+        except PydanticV1Error as error:
+            raise mapping_error(error) from None
 
 
 class AWSIntegration(BaseIntegration):

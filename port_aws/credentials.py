@@ -15,6 +15,7 @@ Sources, tried in the order of ``credentialProviderPriority``:
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import aioboto3
@@ -28,6 +29,7 @@ from aiobotocore.credentials import (
 )
 from aiobotocore.session import AioSession
 from botocore.credentials import CredentialProvider
+from botocore.loaders import create_loader
 from botocore.utils import FileWebIdentityTokenLoader
 
 from port_aws.arn import PARTITIONS, RoleArn
@@ -36,6 +38,37 @@ from port_aws.settings import Settings
 
 SESSION_NAME = "port-aws-integration"
 EventHook = Callable[..., Any]
+EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
+"""What AWS answers when a call is signed with credentials it considers expired."""
+
+
+class _Renewable(AioDeferredRefreshableCredentials):  # type: ignore[misc]
+    """A role's refreshable credentials that can be renewed early: when AWS calls them expired
+    before their stated expiry (revoked session, clock skew), the next call assumes the role anew."""
+
+    def __init__(self, fetcher: Any, method: str, cache: dict[str, Any]) -> None:
+        super().__init__(refresh_using=fetcher.fetch_credentials, method=method)
+        self._fetcher_cache = cache
+
+    def renew(self) -> None:
+        now = self._time_fetcher()
+        expiry: Any = getattr(self, "_expiry_time", None)
+        if expiry is not None and expiry > now:
+            self._fetcher_cache.clear()
+            self._expiry_time = now - timedelta(seconds=1)
+
+    def retry_when_expired(self, max_attempts: int) -> EventHook:
+        """A ``needs-retry`` hook: on an expired-token answer, renew and retry the call once more."""
+
+        def hook(response: Any = None, attempts: int = 1, **_: Any) -> float | None:
+            parsed = response[1] if isinstance(response, tuple) and len(response) > 1 else None
+            code = (parsed or {}).get("Error", {}).get("Code") if isinstance(parsed, dict) else None
+            if code not in EXPIRED_CODES or attempts >= max_attempts:
+                return None
+            self.renew()
+            return 0.0
+
+        return hook
 
 
 class _Given(CredentialProvider):  # type: ignore[misc]
@@ -63,8 +96,14 @@ def client_config(settings: Settings) -> AioConfig:
     )
 
 
+_LOADER = create_loader()
+"""One loader of botocore's service models for every session: each account has its own session,
+and a loader per session would hold its own parsed copy of every service model it reads."""
+
+
 def _session(settings: Settings, credentials: Any, hooks: dict[str, EventHook]) -> AioSession:
     session = AioSession()
+    session.register_component("data_loader", _LOADER)
     session.register_component("credential_provider", AioCredentialResolver([_Given(credentials)]))
     session.set_config_variable("region", PARTITIONS[settings.partition])
     session.set_default_client_config(client_config(settings))
@@ -84,7 +123,12 @@ class CredentialSource:
     token_file: str | None = None
 
     def _wrap(self, credentials: Any) -> aioboto3.Session:
-        return aioboto3.Session(botocore_session=_session(self.settings, credentials, self.hooks))
+        session = _session(self.settings, credentials, self.hooks)
+        if isinstance(credentials, _Renewable):
+            session.register(
+                "needs-retry", credentials.retry_when_expired(self.settings.limits.max_attempts)
+            )
+        return aioboto3.Session(botocore_session=session)
 
     def own_session(self) -> aioboto3.Session:
         """The source's own account, with no role (static keys or the host chain)."""
@@ -93,6 +137,7 @@ class CredentialSource:
     def session_for_role(self, role: RoleArn) -> aioboto3.Session:
         base = _session(self.settings, self.base_credentials, self.hooks)
         extra: dict[str, Any] = {"RoleSessionName": SESSION_NAME}
+        cache: dict[str, Any] = {}
         fetcher: Any
         if self.token_file:
             fetcher = AioAssumeRoleWithWebIdentityCredentialFetcher(
@@ -100,6 +145,7 @@ class CredentialSource:
                 web_identity_token_loader=FileWebIdentityTokenLoader(self.token_file),
                 role_arn=str(role),
                 extra_args=extra,
+                cache=cache,
             )
             method = "assume-role-with-web-identity"
         else:
@@ -110,12 +156,10 @@ class CredentialSource:
                 source_credentials=self.base_credentials,
                 role_arn=str(role),
                 extra_args=extra,
+                cache=cache,
             )
             method = "assume-role"
-        credentials = AioDeferredRefreshableCredentials(
-            refresh_using=fetcher.fetch_credentials, method=method
-        )
-        return self._wrap(credentials)
+        return self._wrap(_Renewable(fetcher, method, cache))
 
     @property
     def uses_roles(self) -> bool:

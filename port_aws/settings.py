@@ -239,6 +239,15 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
     )
 
     token_file = env.get("AWS_WEB_IDENTITY_TOKEN_FILE") or None
+    if token_file and "AssumeRoleWithWebIdentity" in priority and by_account:
+        try:
+            with open(token_file, "rb"):
+                pass
+        except OSError as error:
+            raise ConfigError(
+                "AWS_WEB_IDENTITY_TOKEN_FILE",
+                f"cannot read the web identity token file {token_file!r} ({error.strerror})",
+            ) from None
     return Settings(
         account_role_arn=account_role_arn,
         account_role_arns=tuple(listed),
