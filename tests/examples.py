@@ -16,6 +16,7 @@ from typing import Any
 from unittest.mock import patch
 
 import jq
+import yaml
 
 from port_aws import engine
 from port_aws.items import raw_item
@@ -49,8 +50,9 @@ def mapped_entity(resource: dict[str, Any], raw: dict[str, Any]) -> dict[str, An
 
 
 @contextmanager
-def recording(mapping: dict[str, Any]) -> Iterator[None]:
-    """While a resync runs, keep the first raw item of each mapped kind as its example."""
+def recording() -> Iterator[None]:
+    """While a resync runs, keep the first raw item of each kind as its example, with the
+    entity the shipped default mapping makes of it."""
     if not WRITE:
         yield
         return
@@ -63,7 +65,8 @@ def recording(mapping: dict[str, Any]) -> Iterator[None]:
 
     with patch.object(engine, "raw_item", record):
         yield
-    resources = {r["kind"]: r for r in mapping["resources"]}
+    default = yaml.safe_load((ROOT / ".port" / "resources" / "port-app-config.yml").read_text())
+    resources = {r["kind"]: r for r in default["resources"]}
     for kind, raw in seen.items():
         if kind not in resources:
             continue

@@ -60,7 +60,7 @@ async def resync(
     )
     await harness.start()
     try:
-        with recording(harness.port_mapping_config):
+        with recording():
             result = await harness.trigger_resync()
     finally:
         await harness.shutdown()
