@@ -35,6 +35,7 @@ from botocore.utils import FileWebIdentityTokenLoader
 from port_aws.arn import PARTITIONS, RoleArn
 from port_aws.errors import ConfigError
 from port_aws.settings import Settings
+from port_aws.tls import SharedTLSSession
 
 SESSION_NAME = "port-aws-integration"
 EventHook = Callable[..., Any]
@@ -93,6 +94,7 @@ def client_config(settings: Settings) -> AioConfig:
         connect_timeout=10,
         read_timeout=60,
         user_agent_extra="port-aws-integration",
+        http_session_cls=SharedTLSSession,
     )
 
 
