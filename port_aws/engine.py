@@ -16,7 +16,7 @@ import jmespath
 from botocore.exceptions import BotoCoreError, ClientError, UnknownEndpointError
 from loguru import logger
 
-from port_aws.accounts import Account, error_code, error_message
+from port_aws.accounts import Account, Discovery, error_code, error_message
 from port_aws.catalog.model import Item, KindOptions, ResourceType, SliceContext
 from port_aws.errors import IncompleteResyncError
 from port_aws.items import pascal_keys, raw_item
@@ -115,6 +115,15 @@ async def _enrich(rt: ResourceType, sc: SliceContext, page: list[Item]) -> None:
                 target.update(fields)
 
 
+def _accounts_for(rt: ResourceType, discovery: Discovery) -> list[Account]:
+    """The accounts a kind is read in: every reachable one, or only the organization's
+    management account for kinds read through AWS Organizations."""
+    if not rt.management_account:
+        return discovery.accounts
+    has_organization = discovery.organization is not None and discovery.management is not None
+    return [discovery.management] if has_organization and discovery.management else []
+
+
 def _region_of(rt: ResourceType, props: Item, slice_region: str) -> str:
     if rt.region_property and props.get(rt.region_property):
         return str(props[rt.region_property])
@@ -200,7 +209,7 @@ async def stream_kind(
     async def produce() -> None:
         current_stats.set(stats)  # this task's own context: every call below counts here
         try:
-            await asyncio.gather(*(read_account(a) for a in discovery.accounts))
+            await asyncio.gather(*(read_account(a) for a in _accounts_for(rt, discovery)))
         finally:
             await queue.put(None)
 

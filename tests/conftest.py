@@ -1,6 +1,7 @@
 import logging
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +62,12 @@ def logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     monkeypatch.setattr(logger, "remove", remove_and_keep)
     logger.add(sink, level="DEBUG")
     yield lines
+
+
+@pytest.fixture
+def token_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An OIDC token file in AWS_WEB_IDENTITY_TOKEN_FILE, as Port's runtime provides."""
+    token = tmp_path / "token"
+    token.write_text("header.payload.signature")
+    monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(token))
+    yield token

@@ -1,7 +1,6 @@
 """Account discovery end to end: web identity, Organizations with OU scope, explicit roles,
 partitions and refused roles — through Ocean's harness against the emulator."""
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +26,6 @@ def org(emulator: Emulator) -> EmulatedOrg:
     for name, account in seeded.accounts.items():
         emulator.client("s3", "us-east-1", account).create_bucket(Bucket=f"bucket-{name}")
     return seeded
-
-
-@pytest.fixture
-def token_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    token = tmp_path / "token"
-    token.write_text("header.payload.signature")
-    monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(token))
-    yield token
 
 
 def synced_accounts(result: Any) -> set[str]:
@@ -229,46 +220,18 @@ async def test_no_credential_source_is_a_clear_error_and_nothing_is_deleted(
     assert "credentialProviderPriority: no credential source applies" in error
 
 
-async def test_organization_filters_without_organizations_access_fail_clearly(
-    emulator: Emulator, token_file: Path
+async def test_organization_accounts_are_read_from_the_management_account_outside_the_scope(
+    org: EmulatedOrg, token_file: Path
 ) -> None:
-    emulator.reset()
-    emulator.list_regions(["us-east-1"])
     result = await resync(
-        {"account_role_arn": role("210987654321"), "ou_id": "r-abcd"},
-        mapping_for("AWS::Account::Info"),
-    )
-    assert result.upserted_entities == []
-    message = " ".join(str(e) for e in result.errors)
-    assert "management account or a delegated administrator" in message
-
-
-async def test_without_organizations_the_single_account_is_synced(
-    emulator: Emulator, token_file: Path
-) -> None:
-    emulator.reset()
-    emulator.list_regions(["us-east-1"])
-    result = await resync(
-        {"account_role_arn": role("210987654321")}, mapping_for("AWS::Account::Info")
-    )
-    assert result.errors == []
-    assert synced_accounts(result) == {"210987654321"}
-
-
-async def test_govcloud_role_arns_build_govcloud_arns(emulator: Emulator, token_file: Path) -> None:
-    emulator.reset()
-    gov = "333333333333"
-    emulator.client("s3", "us-gov-west-1", gov).create_bucket(
-        Bucket="gov-bucket", CreateBucketConfiguration={"LocationConstraint": "us-gov-west-1"}
-    )
-
-    result = await resync(
-        {"account_role_arns": [role(gov, "aws-us-gov")]},
-        mapping_for("AWS::Account::Info", "AWS::S3::Bucket"),
+        {"account_role_arn": role(org.management), "ou_id": org.ous["workloads/prod"]},
+        mapping_for("AWS::Account::Info", "AWS::Organizations::Account"),
     )
 
     assert result.errors == []
-    assert synced_accounts(result) == {gov}
-    account = by_blueprint(result, "awsAccount")[gov]
-    assert account["properties"]["arn"] == f"arn:aws-us-gov:iam::{gov}:root"
-    assert list(by_blueprint(result, "s3Bucket")) == ["arn:aws-us-gov:s3:::gov-bucket"]
+    assert synced_accounts(result) == {org.accounts["prod-a"], org.accounts["prod-eu"]}
+    members = by_blueprint(result, "awsOrganizationsAccount")
+    assert set(members) == {f"org-{org.accounts['prod-a']}", f"org-{org.accounts['prod-eu']}"}
+    assert members[f"org-{org.accounts['prod-a']}"]["properties"]["tags"] == [
+        {"Key": "ou", "Value": "workloads/prod"}
+    ]

@@ -26,9 +26,7 @@ async def _account_info(sc: SliceContext) -> AsyncIterator[list[Item]]:
 
 async def _organization_accounts(sc: SliceContext) -> AsyncIterator[list[Item]]:
     discovery = sc.discovery
-    if discovery is None or discovery.organization is None or discovery.management is None:
-        return
-    if sc.account.id != discovery.management.id:
+    if discovery is None or discovery.organization is None:
         return
     page: list[Item] = []
     for member in discovery.organization:
@@ -68,6 +66,7 @@ TYPES = [
         id="Id",
         global_service=True,
         lister=_organization_accounts,
+        management_account=True,
         tags=Enrichment(_organization_tags, ("organizations:ListTagsForResource",)),
         permissions=(
             "organizations:ListRoots",

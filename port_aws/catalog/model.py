@@ -143,6 +143,9 @@ class ResourceType:
     """ARN template when the API gives none: ``{partition}``, ``{region}``, ``{account}`` and
     item properties, e.g. ``arn:{partition}:s3:::{BucketName}``."""
     global_service: bool = False
+    management_account: bool = False
+    """Read only in the organization's management account (Organizations kinds), whether or
+    not that account is in the synced scope."""
     region_property: str | None = None
     """For kinds listed globally whose items live in a region (S3): the property naming it."""
     tags: Enrichment | None = None
