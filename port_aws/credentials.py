@@ -163,14 +163,6 @@ class CredentialSource:
             method = "assume-role"
         return self._wrap(_Renewable(fetcher, method, cache))
 
-    @property
-    def uses_roles(self) -> bool:
-        return (
-            bool(self.token_file)
-            or self.method == "AssumeRole"
-            or bool(self.settings.account_role_arn or self.settings.account_role_arns)
-        )
-
 
 async def resolve_source(settings: Settings, hooks: dict[str, EventHook]) -> CredentialSource:
     """Pick the first applicable provider of the configured priority, or fail clearly."""

@@ -31,7 +31,7 @@ class MappingFileError(ValueError):
 
 def load_mapping(path: Path) -> dict[str, Any]:
     """Read and validate a port-app-config file; errors name the file and the problem."""
-    from integration import AWSPortAppConfig
+    from integration import AWSPortAppConfig, mapping_error
 
     try:
         data = yaml.safe_load(path.read_text())
@@ -48,9 +48,7 @@ def load_mapping(path: Path) -> dict[str, Any]:
     try:
         AWSPortAppConfig.parse_obj(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        location = ".".join(str(part) for part in first["loc"] if part != "__root__")
-        raise MappingFileError(f"{path}: {location or 'resources'}: {first['msg']}") from None
+        raise MappingFileError(f"{path}: {mapping_error(error)}") from None
     return dict(data)
 
 

@@ -221,7 +221,6 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
             "accessDeniedPolicy", f"expected 'empty' or 'fail', got {access_denied!r}"
         )
 
-    interval_value = config.get("progress_interval_seconds")
     limits = Limits(
         max_concurrency=_positive_int(config, "max_concurrency", "maxConcurrency", 32),
         max_concurrency_per_service=_positive_int(
@@ -233,9 +232,7 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
         max_attempts=_positive_int(config, "max_attempts", "maxAttempts", 10),
         progress_interval=float(
             _positive_int(config, "progress_interval_seconds", "progressIntervalSeconds", 15)
-        )
-        if interval_value not in (None, "")
-        else 15.0,
+        ),
     )
 
     token_file = env.get("AWS_WEB_IDENTITY_TOKEN_FILE") or None
