@@ -12,6 +12,8 @@ from typing import Any
 from port_aws.emulated_org import ClientFactory, EmulatedOrg
 
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
+DEMO_IMAGE = "ami-12c6146b"
+"""An image id the emulator knows (looking one up with DescribeImages costs seconds there)."""
 _TRUST = json.dumps(
     {
         "Version": "2012-10-17",
@@ -103,9 +105,8 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
     created += 6
     if index < 2:  # EC2 is slow in the emulator: a couple of instances are enough
         ec2 = clients("ec2", region, account)
-        image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
         ec2.run_instances(
-            ImageId=image,
+            ImageId=DEMO_IMAGE,
             MinCount=1,
             MaxCount=1,
             InstanceType="t3.small",
@@ -120,9 +121,8 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
     return created
 
 
-def seed_resources(clients: ClientFactory, org: EmulatedOrg, accounts: int | None = None) -> int:
-    """Resources in every account (or the first ``accounts`` by name)."""
-    total = 0
-    for index, (name, account) in enumerate(sorted(org.accounts.items())[:accounts]):
-        total += seed_account(clients, account, name, index)
-    return total
+def seed_resources(clients: ClientFactory, org: EmulatedOrg, names: list[str]) -> int:
+    """Resources in the named accounts; returns how many were created."""
+    return sum(
+        seed_account(clients, org.accounts[name], name, index) for index, name in enumerate(names)
+    )

@@ -34,8 +34,12 @@ def test_demo_syncs_the_seeded_organization_and_writes_the_entities(tmp_path: Pa
     blueprints = {e["blueprint"] for e in entities}
     assert {"awsAccount", "awsOrganizationsAccount", "s3Bucket", "ecsCluster"} <= blueprints
     accounts = [e for e in entities if e["blueprint"] == "awsAccount"]
-    assert len(accounts) == 5  # 6 active accounts, the scope leaves dev-b out
-    assert len([e for e in entities if e["blueprint"] == "awsOrganizationsAccount"]) == 7
+    # the OUs workloads and sandbox hold 5 ACTIVE accounts; the scope leaves dev-b out
+    assert len(accounts) == 4
+    # their 6 accounts as Organizations sees them, the suspended one included
+    members = [e for e in entities if e["blueprint"] == "awsOrganizationsAccount"]
+    assert len(members) == 6
+    assert [m["properties"]["state"] for m in members].count("SUSPENDED") == 1
 
 
 def preview_env(aws: Emulator) -> dict[str, str]:

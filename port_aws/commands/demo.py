@@ -21,6 +21,10 @@ from port_aws.emulator import Emulator
 from port_aws.pipeline import DEFAULT_MAPPING, load_mapping, render_summary, run_pipeline
 
 ROLE_NAME = "port-integration"
+OUS = ("workloads", "sandbox")
+"""OUs the demo syncs (recursively); the management account sits in the root, outside them."""
+SYNCED = ["prod-a", "prod-eu", "dev-a", "sandbox-a"]
+"""The ACTIVE accounts of those OUs but dev-b, which the scope leaves out."""
 
 
 def register(subparsers: Any) -> None:
@@ -35,7 +39,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--verbose", action="store_true", help="show Ocean's own logs too")
     parser.add_argument(
-        "--small", action="store_true", help="seed resources in two accounts only (quick check)"
+        "--small",
+        action="store_true",
+        help="seed resources in two of the accounts only (quick check)",
     )
     parser.set_defaults(func=run)
 
@@ -52,8 +58,10 @@ def run(args: argparse.Namespace) -> int:
         print("Seeding the demo organization through AWS APIs…", flush=True)
         org = create_organization(clients)
         emulator.list_regions(list(REGIONS), page_size=2)
-        created = seed_resources(clients, org, accounts=2 if args.small else None)
+        synced = ["prod-a", "dev-a"] if args.small else SYNCED
+        created = seed_resources(clients, org, synced)
         excluded = org.accounts["dev-b"]
+        ou_ids = ",".join(org.ous[path] for path in OUS)
         print(
             f"  {len(org.accounts)} accounts ({len(org.active)} active, 1 suspended) in "
             f"{len(org.ous)} OUs, {created} resources in {len(REGIONS)} regions "
@@ -66,14 +74,14 @@ def run(args: argparse.Namespace) -> int:
             os.environ["AWS_WEB_IDENTITY_TOKEN_FILE"] = str(token)
             config = {
                 "account_role_arn": f"arn:aws:iam::{org.management}:role/{ROLE_NAME}",
-                "ou_id": org.root,
+                "ou_id": ou_ids,
                 "account_scope": "DIFFERENCE",
                 "account_ids": excluded,
                 "progress_interval_seconds": 5,
             }
             print(
-                f"Resyncing: web identity into {config['account_role_arn']}, ouId {org.root}, "
-                f"accountScope DIFFERENCE (all but dev-b {excluded})…",
+                f"Resyncing: web identity into {config['account_role_arn']}, ouId {ou_ids} "
+                f"({' and '.join(OUS)}), accountScope DIFFERENCE (all but dev-b {excluded})…",
                 flush=True,
             )
             mapping = load_mapping(DEFAULT_MAPPING)
