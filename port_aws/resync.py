@@ -28,3 +28,9 @@ def report_if_last(run: ResyncRun, kinds_in_mapping: int) -> None:
 def current_run() -> ResyncRun | None:
     """The run of the latest resync (its figures, once it finished)."""
     return _current[1] if _current else None
+
+
+def forget() -> None:
+    """Drop the latest run (its accounts, sessions and figures)."""
+    global _current
+    _current = None

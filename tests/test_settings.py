@@ -1,5 +1,7 @@
 """Configuration parsing: every bad input is one line naming the setting and what is expected."""
 
+from pathlib import Path
+
 import pytest
 
 from port_aws.arn import parse_account_ids, parse_ou_ids, parse_role_arn
@@ -127,11 +129,13 @@ def test_ids_are_split_trimmed_and_deduplicated() -> None:
     assert parse_account_ids(["111111111111"]) == ["111111111111"]
 
 
-def test_web_identity_token_file_comes_from_the_environment() -> None:
+def test_web_identity_token_file_comes_from_the_environment(tmp_path: Path) -> None:
+    token = tmp_path / "token"
+    token.write_text("header.payload.signature")
     settings = load_settings(
-        {"account_role_arn": ROLE}, environ={"AWS_WEB_IDENTITY_TOKEN_FILE": "/t"}
+        {"account_role_arn": ROLE}, environ={"AWS_WEB_IDENTITY_TOKEN_FILE": str(token)}
     )
-    assert settings.web_identity_token_file == "/t"
+    assert settings.web_identity_token_file == str(token)
     assert settings.provider_priority[0] == "AssumeRoleWithWebIdentity"
 
 

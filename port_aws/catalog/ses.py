@@ -12,6 +12,21 @@ from port_aws.catalog.model import Item, ResourceType, SliceContext
 from port_aws.items import tag_list
 
 
+def _merged(
+    sc: SliceContext, listed: list[Item], found: list[Any], arn_type: str, name_key: str
+) -> list[Item]:
+    """Listed items with their details, tags as ``[{"Key", "Value"}]`` and the ARN; items
+    deleted since they were listed (no details) are left out."""
+    out = []
+    for item, detail in zip(listed, found, strict=True):
+        if detail is not None:
+            merged = {**item, **detail}
+            merged["Tags"] = tag_list(merged.get("Tags"))
+            merged["Arn"] = sc.arn("ses", f"{arn_type}/{item[name_key]}")
+            out.append(merged)
+    return out
+
+
 async def _identities(sc: SliceContext) -> AsyncIterator[list[Item]]:
     async for page in token_pages(sc, "sesv2", "list_email_identities"):
         listed: list[Item] = page.get("EmailIdentities", [])
@@ -23,15 +38,7 @@ async def _identities(sc: SliceContext) -> AsyncIterator[list[Item]]:
             )
 
         found = await each_listed(listed, details)
-        out = []
-        for item, detail in zip(listed, found, strict=True):
-            if detail is None:  # deleted since it was listed
-                continue
-            merged = {**item, **detail}
-            merged["Tags"] = tag_list(merged.get("Tags"))
-            merged["Arn"] = sc.arn("ses", f"identity/{item['IdentityName']}")
-            out.append(merged)
-        yield out
+        yield _merged(sc, listed, found, "identity", "IdentityName")
 
 
 async def _configuration_sets(sc: SliceContext) -> AsyncIterator[list[Item]]:
@@ -44,15 +51,7 @@ async def _configuration_sets(sc: SliceContext) -> AsyncIterator[list[Item]]:
 
         listed = [{"ConfigurationSetName": name} for name in names]
         found = await each_listed(listed, lambda item: details(item["ConfigurationSetName"]))
-        out = []
-        for item, detail in zip(listed, found, strict=True):
-            if detail is None:  # deleted since it was listed
-                continue
-            merged = {**item, **detail}
-            merged["Tags"] = tag_list(merged.get("Tags"))
-            merged["Arn"] = sc.arn("ses", f"configuration-set/{item['ConfigurationSetName']}")
-            out.append(merged)
-        yield out
+        yield _merged(sc, listed, found, "configuration-set", "ConfigurationSetName")
 
 
 TYPES = [
