@@ -203,6 +203,10 @@ async def stream_kind(
                 else:
                     logger.error(f"{rt.kind}: slice failed: {problem.describe()}")
                     stats.failed.append(problem)
+            except Exception as error:  # an answer this kind cannot read fails its slice only
+                problem = SliceProblem(account.id, region, type(error).__name__, str(error))
+                logger.error(f"{rt.kind}: slice failed: {problem.describe()}")
+                stats.failed.append(problem)
             finally:
                 stats.slices_done += 1
 

@@ -238,3 +238,30 @@ async def test_an_enrichment_failing_for_one_item_leaves_only_that_item_without_
         {"Key": "name", "Value": "gamma"}
     ]
     assert buckets["arn:aws:s3:::beta"]["properties"].get("tags") is None
+
+
+async def test_an_answer_a_kind_cannot_read_fails_only_its_slice(aws: Emulator) -> None:
+    aws.list_regions(["us-east-1", "eu-west-1"])
+    seed_clusters(aws, ["us-east-1", "eu-west-1"])
+    # A DescribeClusters answer without the cluster's ARN, in eu-west-1 only (canned answer).
+    aws.answers(
+        [
+            {
+                "service": "ecs",
+                "action": "DescribeClusters",
+                "match": "eu-west-1",
+                "body": {"clusters": [{"clusterName": "c-eu-west-1", "status": "ACTIVE"}]},
+            }
+        ]
+    )
+    existing = [
+        entity(cluster_arn("eu-west-1", "c-eu-west-1")),
+        entity(cluster_arn("us-east-1", "c-us-east-1")),
+    ]
+
+    result = await resync(STATIC, ECS, existing=existing)
+
+    assert list(by_blueprint(result, "ecsCluster")) == [cluster_arn("us-east-1", "c-us-east-1")]
+    assert result.deleted_entities == []
+    [error] = result.errors
+    assert f"{DEFAULT_ACCOUNT}/eu-west-1: KeyError" in str(error)
