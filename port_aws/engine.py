@@ -9,6 +9,7 @@ Ocean keeps the entities it could not confirm.
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -234,13 +235,13 @@ async def stream_kind(
         producer.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await producer
-    stats.finished = stats.started + stats.duration
+    stats.finished = time.monotonic()
     for line in stats.summary_lines():
         logger.info(line)
     problems = [p.describe() for p in stats.failed] + [f.describe() for f in discovery.failures]
     if problems:
         raise IncompleteResyncError(
-            f"{rt.kind}: {len(problems)} slices could not be read, existing entities are kept: "
+            f"{rt.kind}: incomplete, existing entities are kept ({len(problems)} problems): "
             + "; ".join(problems)
         )
 
