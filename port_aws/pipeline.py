@@ -137,6 +137,7 @@ async def run_pipeline(
         },
     )
     harness.port_mock.upserted_entities = sink
+    _quiet_ocean(verbose)  # before Ocean configures its own logging, and again after
     try:
         await harness.start()
         _quiet_ocean(verbose)
