@@ -184,7 +184,7 @@ async def test_declared_iam_actions_cover_every_call_made(aws: Emulator) -> None
         if called - allowed:
             undeclared[kind] = called - allowed
     assert undeclared == {}
-    assert stats["AWS::SQS::Queue"].calls_by_operation["sqs:ListQueueTags"] == 1
+    assert stats["AWS::SQS::Queue"].calls_by_operation["resourcegroupstaggingapi:GetResources"] == 1
     assert stats["AWS::Lambda::Function"].calls_by_operation["lambda:GetFunctionConcurrency"] == 1
     # every kind seeded here read its item, so the check above saw its describe and tag calls
     # (the other kinds' own tests run the same check on every resync: see tests/rig.py)

@@ -96,6 +96,7 @@ _IAM_PREFIX = {
     "efs": "elasticfilesystem",
     "opensearch": "es",
     "stepfunctions": "states",
+    "resourcegroupstaggingapi": "tag",
 }
 """botocore service name -> IAM service prefix, where they differ."""
 

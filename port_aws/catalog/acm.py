@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from port_aws.catalog.calls import per_item_tags, without_metadata
+from port_aws.catalog.calls import tagged, without_metadata
 from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
 
 KEY_TYPES = [
@@ -35,12 +35,7 @@ TYPES = [
         items="CertificateSummaryList",
         id="Arn",
         arn="{CertificateArn}",
-        tags=Enrichment(
-            per_item_tags(
-                "acm", "list_tags_for_certificate", key="Arn", param="CertificateArn", answer="Tags"
-            ),
-            ("acm:ListTagsForCertificate",),
-        ),
+        tags=tagged("Arn"),
         enrichments={
             "DescribeCertificate": Enrichment(
                 _describe,

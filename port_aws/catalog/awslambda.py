@@ -1,7 +1,7 @@
 """Lambda: functions (the list answer is the configuration; tags per function: Lambda has no
 batch tag read). Code is never downloaded."""
 
-from port_aws.catalog.calls import per_item, per_item_tags
+from port_aws.catalog.calls import per_item, tagged
 from port_aws.catalog.model import Enrichment, ResourceType
 
 TYPES = [
@@ -13,10 +13,7 @@ TYPES = [
         items="Functions",
         id="FunctionArn",
         arn="{FunctionArn}",
-        tags=Enrichment(
-            per_item_tags("lambda", "list_tags", key="FunctionArn", param="Resource", native={}),
-            ("lambda:ListTags",),
-        ),
+        tags=tagged("FunctionArn", native={}),
         enrichments={
             "GetFunctionConcurrency": Enrichment(
                 per_item(

@@ -1,7 +1,7 @@
 """CloudWatch: metric and composite alarms, listed with their data; tags per alarm."""
 
-from port_aws.catalog.calls import per_item_tags
-from port_aws.catalog.model import Enrichment, ResourceType
+from port_aws.catalog.calls import tagged
+from port_aws.catalog.model import ResourceType
 
 TYPES = [
     ResourceType(
@@ -12,16 +12,7 @@ TYPES = [
         items="[MetricAlarms[], CompositeAlarms[]][]",
         id="Arn",
         arn="{AlarmArn}",
-        tags=Enrichment(
-            per_item_tags(
-                "cloudwatch",
-                "list_tags_for_resource",
-                key="Arn",
-                param="ResourceARN",
-                answer="Tags",
-            ),
-            ("cloudwatch:ListTagsForResource",),
-        ),
+        tags=tagged("Arn"),
         permissions=("cloudwatch:DescribeAlarms",),
     ),
 ]

@@ -6,7 +6,7 @@ Only key metadata is read; nothing is encrypted or decrypted.
 from collections.abc import AsyncIterator
 from typing import Any
 
-from port_aws.catalog.calls import each_listed, per_item_tags
+from port_aws.catalog.calls import each_listed, tagged
 from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
 
 
@@ -43,10 +43,7 @@ TYPES = [
         service="kms",
         id="KeyId",
         lister=_keys,
-        tags=Enrichment(
-            per_item_tags("kms", "list_resource_tags", key="KeyId", param="KeyId", answer="Tags"),
-            ("kms:ListResourceTags",),
-        ),
+        tags=tagged("KeyId"),
         enrichments={
             "ListAliases": Enrichment(
                 _aliases, ("kms:ListAliases",), "Aliases: alias names of each key (one list call)"

@@ -1,7 +1,7 @@
 """CloudWatch Logs: log groups (metadata only; log events are never read), tags per group."""
 
-from port_aws.catalog.calls import per_item_tags
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import tagged
+from port_aws.catalog.model import Item, ResourceType, SliceContext
 
 
 def _group(item: Item, _: SliceContext) -> Item:
@@ -20,12 +20,7 @@ TYPES = [
         items="logGroups",
         id="Arn",
         shape=_group,
-        tags=Enrichment(
-            per_item_tags(
-                "logs", "list_tags_for_resource", key="Arn", param="resourceArn", answer="tags"
-            ),
-            ("logs:ListTagsForResource",),
-        ),
+        tags=tagged("Arn"),
         permissions=("logs:DescribeLogGroups",),
     ),
 ]

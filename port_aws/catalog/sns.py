@@ -3,8 +3,8 @@ topic: SNS has no batch form). Messages and subscriptions' endpoints are not rea
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import describe_each, per_item_tags
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import describe_each, tagged
+from port_aws.catalog.model import Item, ResourceType, SliceContext
 
 _COUNTS = ("SubscriptionsConfirmed", "SubscriptionsDeleted", "SubscriptionsPending")
 
@@ -31,10 +31,7 @@ TYPES = [
         lister=_topics,
         id="TopicArn",
         arn="{TopicArn}",
-        tags=Enrichment(
-            per_item_tags("sns", "list_tags_for_resource", key="TopicArn", param="ResourceArn"),
-            ("sns:ListTagsForResource",),
-        ),
+        tags=tagged("TopicArn"),
         permissions=("sns:ListTopics", "sns:GetTopicAttributes"),
     ),
 ]

@@ -4,8 +4,8 @@ SQS has no batch form). Messages are never received."""
 from collections.abc import AsyncIterator
 from typing import Any
 
-from port_aws.catalog.calls import describe_each, per_item_tags
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import describe_each, tagged
+from port_aws.catalog.model import Item, ResourceType, SliceContext
 
 
 def attribute_value(name: str, value: str) -> Any:
@@ -36,10 +36,7 @@ TYPES = [
         lister=_queues,
         id="QueueUrl",
         arn="{QueueArn}",
-        tags=Enrichment(
-            per_item_tags("sqs", "list_queue_tags", key="QueueUrl", param="QueueUrl", native={}),
-            ("sqs:ListQueueTags",),
-        ),
+        tags=tagged("QueueUrl", native={}),
         permissions=("sqs:ListQueues", "sqs:GetQueueAttributes"),
     ),
 ]

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from port_aws.catalog.calls import per_item_tags, without_metadata
+from port_aws.catalog.calls import tagged, without_metadata
 from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
 
 
@@ -25,16 +25,7 @@ TYPES = [
         items="stateMachines",
         id="Arn",
         arn="{StateMachineArn}",
-        tags=Enrichment(
-            per_item_tags(
-                "stepfunctions",
-                "list_tags_for_resource",
-                key="Arn",
-                param="resourceArn",
-                answer="tags",
-            ),
-            ("states:ListTagsForResource",),
-        ),
+        tags=tagged("Arn"),
         enrichments={
             "DescribeStateMachine": Enrichment(
                 _describe,
