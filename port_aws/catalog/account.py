@@ -1,8 +1,8 @@
 """Accounts themselves: every reachable account, and the organization's view of its members."""
 
 from collections.abc import AsyncIterator
-from typing import Any
 
+from port_aws.catalog.calls import each_item
 from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
 
 
@@ -40,15 +40,9 @@ async def _organization_accounts(sc: SliceContext) -> AsyncIterator[list[Item]]:
         yield page
 
 
-async def _organization_tags(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
-    async def tags(item: Item) -> Any:
-        answer = await sc.call("organizations", "list_tags_for_resource", ResourceId=item["Id"])
-        return answer.get("Tags", [])
-
-    found = await sc.each(items, tags)
-    return {
-        str(item["Id"]): {"Tags": t} for item, t in zip(items, found, strict=True) if t is not None
-    }
+async def _organization_tags(sc: SliceContext, item: Item) -> Item:
+    answer = await sc.call("organizations", "list_tags_for_resource", ResourceId=item["Id"])
+    return {"Tags": answer.get("Tags", [])}
 
 
 TYPES = [
@@ -67,7 +61,9 @@ TYPES = [
         global_service=True,
         lister=_organization_accounts,
         management_account=True,
-        tags=Enrichment(_organization_tags, ("organizations:ListTagsForResource",)),
+        tags=Enrichment(
+            each_item("Id", _organization_tags), ("organizations:ListTagsForResource",)
+        ),
         permissions=(
             "organizations:ListRoots",
             "organizations:ListAccountsForParent",

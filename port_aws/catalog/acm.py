@@ -1,8 +1,6 @@
 """Certificate Manager: certificates of every key type, with tags; full details optional."""
 
-from typing import Any
-
-from port_aws.catalog.calls import tagged, without_metadata
+from port_aws.catalog.calls import each_item, tagged, without_metadata
 from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
 
 KEY_TYPES = [
@@ -17,13 +15,9 @@ KEY_TYPES = [
 """ListCertificates returns only RSA_2048 certificates unless asked for every key type."""
 
 
-async def _describe(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
-    async def one(item: Item) -> dict[str, Any]:
-        answer = await sc.call("acm", "describe_certificate", CertificateArn=item["Arn"])
-        return without_metadata(answer.get("Certificate", {}))
-
-    found = await sc.each(items, one)
-    return {str(i["Arn"]): f for i, f in zip(items, found, strict=True) if f is not None}
+async def _describe(sc: SliceContext, item: Item) -> Item:
+    answer = await sc.call("acm", "describe_certificate", CertificateArn=item["Arn"])
+    return without_metadata(answer.get("Certificate", {}))
 
 
 TYPES = [
@@ -38,7 +32,7 @@ TYPES = [
         tags=tagged("Arn"),
         enrichments={
             "DescribeCertificate": Enrichment(
-                _describe,
+                each_item("Arn", _describe),
                 ("acm:DescribeCertificate",),
                 "full certificate details: validation, renewal, in-use-by (one call per item)",
             ),

@@ -41,6 +41,18 @@ async def describe_each[E](
     return [item for item in await each_listed(entries, describe) if item is not None]
 
 
+def each_item(key: str, fields: Callable[[SliceContext, Item], Awaitable[Item | None]]) -> Fetch:
+    """An enrichment read one item at a time (AWS has no batch form): ``fields`` gives the
+    properties to merge into one item, returned under its ``key`` (the kind's ``id``). A failed
+    call, or None, leaves only that item as it is (``SliceContext.each``)."""
+
+    async def fetch(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
+        found = await sc.each(items, lambda item: fields(sc, item))
+        return {str(i[key]): f for i, f in zip(items, found, strict=True) if f is not None}
+
+    return fetch
+
+
 def per_item(
     service: str,
     operation: str,
@@ -57,20 +69,14 @@ def per_item(
     (JMESPath) of the reply becomes ``prop`` of that item, returned under its ``key`` (the
     kind's ``id``)."""
 
-    async def fetch(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
-        async def one(item: Item) -> Any:
-            reply = await sc.call(service, operation, **{param: item[source or key]}, **params)
-            value = jmespath.search(answer, reply)
-            return convert(value) if convert is not None else value
+    async def fields(sc: SliceContext, item: Item) -> Item | None:
+        reply = await sc.call(service, operation, **{param: item[source or key]}, **params)
+        value = jmespath.search(answer, reply)
+        if value is None:
+            return None
+        return {prop: convert(value) if convert is not None else value}
 
-        found = await sc.each(items, one)
-        return {
-            str(item[key]): {prop: value}
-            for item, value in zip(items, found, strict=True)
-            if value is not None
-        }
-
-    return fetch
+    return each_item(key, fields)
 
 
 def per_item_tags(

@@ -11,7 +11,13 @@ which AWS gives no ARN, get one in ARN form under the pipeline's
 from collections.abc import AsyncIterator
 from typing import Any
 
-from port_aws.catalog.calls import each_listed, is_recent, per_item_tags, without_metadata
+from port_aws.catalog.calls import (
+    each_item,
+    each_listed,
+    is_recent,
+    per_item_tags,
+    without_metadata,
+)
 from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
 from port_aws.items import pascal_keys
 
@@ -190,18 +196,14 @@ async def _action_executions(sc: SliceContext) -> AsyncIterator[list[Item]]:
             yield out
 
 
-async def _execution_details(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
-    async def get(item: Item) -> dict[str, Any]:
-        answer = await sc.call(
-            "codepipeline",
-            "get_pipeline_execution",
-            pipelineName=item["PipelineName"],
-            pipelineExecutionId=item["PipelineExecutionId"],
-        )
-        return pascal_keys(answer.get("pipelineExecution", {}))
-
-    found = await sc.each(items, get)
-    return {str(i["Arn"]): f for i, f in zip(items, found, strict=True) if f is not None}
+async def _execution_details(sc: SliceContext, item: Item) -> Item:
+    answer = await sc.call(
+        "codepipeline",
+        "get_pipeline_execution",
+        pipelineName=item["PipelineName"],
+        pipelineExecutionId=item["PipelineExecutionId"],
+    )
+    return pascal_keys(answer.get("pipelineExecution", {}))
 
 
 TYPES = [
@@ -245,7 +247,7 @@ TYPES = [
         history=True,
         enrichments={
             "GetPipelineExecution": Enrichment(
-                _execution_details,
+                each_item("Arn", _execution_details),
                 ("codepipeline:GetPipelineExecution",),
                 "ArtifactRevisions, PipelineVersion, Variables (one call per execution)",
             ),

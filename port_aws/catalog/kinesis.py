@@ -3,19 +3,13 @@
 Only stream metadata is read; no records.
 """
 
-from typing import Any
-
-from port_aws.catalog.calls import per_item_tags
+from port_aws.catalog.calls import each_item, per_item_tags
 from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
 
 
-async def _summary(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
-    async def one(item: Item) -> dict[str, Any]:
-        answer = await sc.call("kinesis", "describe_stream_summary", StreamARN=item["Arn"])
-        return dict(answer.get("StreamDescriptionSummary", {}))
-
-    found = await sc.each(items, one)
-    return {str(i["Arn"]): f for i, f in zip(items, found, strict=True) if f is not None}
+async def _summary(sc: SliceContext, item: Item) -> Item:
+    answer = await sc.call("kinesis", "describe_stream_summary", StreamARN=item["Arn"])
+    return dict(answer.get("StreamDescriptionSummary", {}))
 
 
 TYPES = [
@@ -34,7 +28,7 @@ TYPES = [
         ),
         enrichments={
             "DescribeStreamSummary": Enrichment(
-                _summary,
+                each_item("Arn", _summary),
                 ("kinesis:DescribeStreamSummary",),
                 "retention, encryption, open shard and consumer counts (one call per stream)",
             ),

@@ -2,9 +2,9 @@
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
 
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import each_item
+from port_aws.catalog.model import Enrichment, Fetch, Item, ResourceType, SliceContext
 
 
 async def _buckets(sc: SliceContext) -> AsyncIterator[list[Item]]:
@@ -32,22 +32,18 @@ async def _buckets(sc: SliceContext) -> AsyncIterator[list[Item]]:
         yield page
 
 
-def _per_bucket(operation: str, answer_key: str, prop: str, *missing: str) -> Any:
-    async def fetch(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
-        async def one(item: Item) -> Any:
-            try:
-                answer = await sc.call("s3", operation, Bucket=item["BucketName"])
-            except Exception as error:
-                code = getattr(error, "response", {}).get("Error", {}).get("Code")
-                if code in missing:
-                    return {prop: [] if prop == "Tags" else None}
-                raise
-            return {prop: answer.get(answer_key)}
+def _per_bucket(operation: str, answer_key: str, prop: str, *missing: str) -> Fetch:
+    async def fields(sc: SliceContext, item: Item) -> Item:
+        try:
+            answer = await sc.call("s3", operation, Bucket=item["BucketName"])
+        except Exception as error:
+            code = getattr(error, "response", {}).get("Error", {}).get("Code")
+            if code in missing:
+                return {prop: [] if prop == "Tags" else None}
+            raise
+        return {prop: answer.get(answer_key)}
 
-        found = await sc.each(items, one)
-        return {str(i["BucketName"]): f for i, f in zip(items, found, strict=True) if f is not None}
-
-    return fetch
+    return each_item("BucketName", fields)
 
 
 TYPES = [

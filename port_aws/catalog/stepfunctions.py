@@ -1,20 +1,13 @@
 """Step Functions: state machines, tags per machine; the full description is optional."""
 
-from typing import Any
-
-from port_aws.catalog.calls import tagged, without_metadata
+from port_aws.catalog.calls import each_item, tagged, without_metadata
 from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.items import pascal_keys
 
 
-async def _describe(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
-    async def one(item: Item) -> dict[str, Any]:
-        answer = await sc.call(
-            "stepfunctions", "describe_state_machine", stateMachineArn=item["Arn"]
-        )
-        return {k[:1].upper() + k[1:]: v for k, v in without_metadata(answer).items()}
-
-    found = await sc.each(items, one)
-    return {str(i["Arn"]): f for i, f in zip(items, found, strict=True) if f is not None}
+async def _describe(sc: SliceContext, item: Item) -> Item:
+    answer = await sc.call("stepfunctions", "describe_state_machine", stateMachineArn=item["Arn"])
+    return pascal_keys(without_metadata(answer))
 
 
 TYPES = [
@@ -28,7 +21,7 @@ TYPES = [
         tags=tagged("Arn"),
         enrichments={
             "DescribeStateMachine": Enrichment(
-                _describe,
+                each_item("Arn", _describe),
                 ("states:DescribeStateMachine",),
                 "Definition, RoleArn, LoggingConfiguration, Status (one call per item)",
             ),
