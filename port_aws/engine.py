@@ -18,10 +18,11 @@ from botocore.exceptions import BotoCoreError, ClientError, UnknownEndpointError
 from loguru import logger
 
 from port_aws.accounts import Account, Discovery, error_code, error_message
-from port_aws.catalog.model import Item, KindOptions, ResourceType, SliceContext
+from port_aws.bounds import CallTimeout, UnboundedListing
+from port_aws.catalog.model import Item, KindOptions, ResourceType, SliceContext, action_of
 from port_aws.errors import IncompleteResyncError
 from port_aws.items import pascal_keys, raw_item
-from port_aws.regions import service_regions
+from port_aws.regions import Regions, partition_regions, service_regions
 from port_aws.run import ResyncRun
 from port_aws.stats import KindStats, SliceProblem, current_stats
 
@@ -38,30 +39,31 @@ DENIED = frozenset(
         "Forbidden",
     }
 )
-NOT_AVAILABLE = frozenset(
+NOT_SUBSCRIBED = frozenset(
+    {"OptInRequired", "SubscriptionRequiredException", "RegionDisabledException"}
+)
+"""AWS saying the account does not use the service or region at all: nothing lives there."""
+CREDENTIALS_REFUSED = frozenset(
     {
-        "OptInRequired",
         "AuthFailure",
         "InvalidClientTokenId",
         "UnrecognizedClientException",
-        "SubscriptionRequiredException",
-        "RegionDisabledException",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "RequestExpired",
     }
 )
-
-
-def _operation_of(error: BaseException) -> str:
-    if isinstance(error, ClientError):
-        return str(error.operation_name or "")
-    return ""
+"""The region refused the account's credentials: a region that is not enabled answers so, but so
+does an enabled one when the credentials are bad. Only the first may count as empty."""
+NOT_AVAILABLE = NOT_SUBSCRIBED | CREDENTIALS_REFUSED
+"""Answers that may mean "this region is not available to the account"."""
 
 
 async def _read_slice(rt: ResourceType, sc: SliceContext) -> AsyncIterator[list[Item]]:
     """Pages of property dicts (PascalCase, with Arn) for one slice."""
     async for found in _listed(rt, sc):
         page = [props for entry in found if (props := _shaped(rt, sc, entry)) is not None]
-        if page:
-            await _enrich(rt, sc, page)
+        if page and (page := await _enrich(rt, sc, page)):
             yield page
 
 
@@ -95,25 +97,21 @@ async def _listed(rt: ResourceType, sc: SliceContext) -> AsyncIterator[list[Any]
             yield list(jmespath.search(d.items, described) or [])
 
 
-async def _enrich(rt: ResourceType, sc: SliceContext, page: list[Item]) -> None:
-    """Merge extra properties by item id; a failing enrichment leaves items as they are."""
-    chosen = [("tags", rt.tags)] if rt.tags else []
-    chosen += [(name, rt.enrichments[name]) for name in sc.options.include_actions]
+async def _enrich(rt: ResourceType, sc: SliceContext, page: list[Item]) -> list[Item]:
+    """Merge extra properties by item id. A failing enrichment fails the slice (no item is
+    upserted with its fields silently missing); an item found deleted meanwhile is dropped."""
+    chosen = [rt.tags] if rt.tags else []
+    chosen += [rt.enrichments[name] for name in sc.options.include_actions]
     by_id = {str(item.get(rt.id)): item for item in page}
-    for name, enrichment in chosen:
-        assert enrichment is not None
-        try:
-            extra = await enrichment.fetch(sc, page)
-        except (ClientError, BotoCoreError) as error:
-            logger.warning(
-                f"{rt.kind} {sc.account.id}/{sc.region}: {name} skipped for {len(page)} items: "
-                f"{error_code(error)}: {error_message(error)}"
-            )
-            continue
+    gone: set[str] = set()
+    for enrichment in chosen:
+        extra = await enrichment.fetch(sc, page)
         for item_id, fields in extra.items():
-            target = by_id.get(item_id)
-            if target is not None:
+            if fields is None:
+                gone.add(item_id)
+            elif (target := by_id.get(item_id)) is not None:
                 target.update(fields)
+    return [item for item in page if str(item.get(rt.id)) not in gone] if gone else page
 
 
 def _accounts_for(rt: ResourceType, discovery: Discovery) -> list[Account]:
@@ -131,18 +129,53 @@ def _region_of(rt: ResourceType, props: Item, slice_region: str) -> str:
     return slice_region
 
 
-def _problem(error: BaseException, account: Account, region: str, service: str) -> SliceProblem:
-    operation = _operation_of(error)
-    action = f"{service}:{operation}" if operation else ""
-    return SliceProblem(account.id, region, error_code(error), error_message(error), action)
+def _problem(error: BaseException, account: Account, region: str) -> SliceProblem:
+    if isinstance(error, UnboundedListing):
+        return SliceProblem(account.id, region, error.code, str(error), error.operation)
+    if isinstance(error, CallTimeout):
+        return SliceProblem(account.id, region, "CallTimeout", str(error), error.action)
+    return SliceProblem(
+        account.id, region, error_code(error), error_message(error) or "", action_of(error)
+    )
+
+
+def _policy_regions(rt: ResourceType, options: KindOptions, partition: str) -> list[str]:
+    """The regions of the partition a kind may be read in; none is a mapping error, never an
+    empty kind (which would let Ocean delete every entity of the kind)."""
+    if rt.global_service and rt.region_property is None:
+        return []
+    known = service_regions(rt.service, partition)
+    selected = [
+        r
+        for r in options.region_policy.apply(partition_regions(partition))
+        if not known or r in known or rt.global_service
+    ]
+    if not selected:
+        raise IncompleteResyncError(
+            f"{rt.kind}: the selector's regionPolicy {options.region_policy.model_dump()} selects "
+            f"no region of partition {partition} where {rt.service} exists; fix the mapping "
+            "(nothing was read, existing entities are kept)"
+        )
+    return selected
 
 
 async def stream_kind(
     rt: ResourceType, options: KindOptions, run: ResyncRun
 ) -> AsyncIterator[list[Item]]:
+    """Every item of one kind, in batches; raises IncompleteResyncError at the end when any
+    slice could not be read completely, so Ocean keeps the entities it could not confirm."""
     stats = KindStats(rt.kind)
     run.kinds.append(stats)
-    discovery = await run.discovery()
+    limits = run.settings.limits
+    allowed = _policy_regions(rt, options, run.settings.partition)
+    try:
+        async with asyncio.timeout(run.remaining()):
+            discovery = await run.discovery()
+    except TimeoutError:
+        raise IncompleteResyncError(
+            f"{rt.kind}: incomplete, existing entities are kept: the resync passed "
+            f"resyncTimeoutSeconds={limits.resync_timeout:g} before accounts were discovered"
+        ) from None
     queue: asyncio.Queue[list[Item] | None] = asyncio.Queue(maxsize=4)
     account_bound = asyncio.Semaphore(
         options.max_concurrent_accounts or len(discovery.accounts) or 1
@@ -150,19 +183,23 @@ async def stream_kind(
 
     async def read_account(account: Account) -> None:
         async with account_bound:
-            if rt.global_service:
-                regions = [run.home_region]
-            else:
-                known = service_regions(rt.service, run.settings.partition)
-                regions = [
-                    r
-                    for r in options.region_policy.apply(await run.regions(account))
-                    if not known or r in known
-                ]
-            stats.slices_total += len(regions)
-            await asyncio.gather(*(read_slice(account, region) for region in regions))
+            try:
+                if rt.global_service:
+                    regions = Regions([run.home_region], confirmed=True)
+                else:
+                    enabled = await run.regions(account)
+                    regions = Regions([r for r in enabled.names if r in allowed], enabled.confirmed)
+            except Exception as error:  # regions fall back on their own; anything else fails
+                problem = _problem(error, account, "*")
+                logger.error(f"{rt.kind}: account failed: {problem.describe()}")
+                stats.failed.append(problem)
+                return
+            stats.slices_total += len(regions.names)
+            async with asyncio.TaskGroup() as group:
+                for region in regions.names:
+                    group.create_task(read_slice(account, region, regions.confirmed))
 
-    async def read_slice(account: Account, region: str) -> None:
+    async def read_slice(account: Account, region: str, confirmed: bool) -> None:
         async with run.slice_bound:
             sc = SliceContext(
                 account,
@@ -171,9 +208,12 @@ async def stream_kind(
                 options,
                 run.limiter(account.id, region, rt.service),
                 discovery,
+                call_timeout=limits.call_timeout,
             )
+            loop = asyncio.get_running_loop()
+            deadline = asyncio.timeout(limits.slice_timeout)
             try:
-                async with sc.stack:
+                async with deadline, sc.stack:
                     async for page in _read_slice(rt, sc):
                         extra = {"AccountName": account.name} if account.name else {}
                         items = [
@@ -184,26 +224,29 @@ async def stream_kind(
                         ]
                         stats.items += len(items)
                         stats.items_by_account[account.id] += len(items)
+                        # Time spent waiting for Ocean to take the items is not the slice's.
+                        left = (deadline.when() or loop.time()) - loop.time()
+                        deadline.reschedule(None)
                         await queue.put(items)
+                        deadline.reschedule(loop.time() + left)
                 stats.accounts.add(account.id)
                 stats.regions.add(region)
             except UnknownEndpointError:
                 stats.unavailable.append(SliceProblem(account.id, region, "UnknownEndpoint", ""))
-            except (TimeoutError, ClientError, BotoCoreError, OSError) as error:
-                problem = _problem(error, account, region, rt.service)
-                if problem.code in NOT_AVAILABLE:
-                    stats.unavailable.append(problem)
-                elif problem.code in DENIED:
-                    logger.warning(
-                        f"{rt.kind}: access denied in {account.id}/{region}: "
-                        f"{problem.action or rt.service} is not allowed ({problem.message})"
-                    )
-                    (stats.failed if run.settings.access_denied == "fail" else stats.denied).append(
-                        problem
+            except TimeoutError as error:
+                if deadline.expired():
+                    problem = SliceProblem(
+                        account.id,
+                        region,
+                        "SliceTimeout",
+                        f"not read within sliceTimeoutSeconds={limits.slice_timeout:g}",
                     )
                 else:
-                    logger.error(f"{rt.kind}: slice failed: {problem.describe()}")
-                    stats.failed.append(problem)
+                    problem = _problem(error, account, region)
+                logger.error(f"{rt.kind}: slice failed: {problem.describe()}")
+                stats.failed.append(problem)
+            except (ClientError, BotoCoreError, OSError, UnboundedListing) as error:
+                _classify(rt, run, stats, _problem(error, account, region), confirmed)
             except Exception as error:  # an answer this kind cannot read fails its slice only
                 problem = SliceProblem(account.id, region, type(error).__name__, str(error))
                 logger.error(f"{rt.kind}: slice failed: {problem.describe()}")
@@ -214,12 +257,25 @@ async def stream_kind(
     async def produce() -> None:
         current_stats.set(stats)  # this task's own context: every call below counts here
         try:
-            await asyncio.gather(*(read_account(a) for a in _accounts_for(rt, discovery)))
-        finally:
-            await queue.put(None)
+            async with asyncio.timeout(run.remaining()), asyncio.TaskGroup() as group:
+                for account in _accounts_for(rt, discovery):
+                    group.create_task(read_account(account))
+        except TimeoutError:
+            stats.failed.append(
+                SliceProblem(
+                    "*",
+                    "*",
+                    "ResyncTimeout",
+                    f"the resync passed resyncTimeoutSeconds={limits.resync_timeout:g} with "
+                    f"{stats.slices_total - stats.slices_done} slices of this kind unfinished",
+                )
+            )
+        except Exception as error:  # a bug must not leave the kind waiting forever
+            stats.failed.append(SliceProblem("*", "*", type(error).__name__, str(error)))
+        await queue.put(None)
 
     producer = asyncio.create_task(produce())
-    progress = asyncio.create_task(_progress(stats, run.settings.limits.progress_interval))
+    progress = asyncio.create_task(_progress(stats, limits.progress_interval))
     try:
         batch: list[Item] = []
         while (items := await queue.get()) is not None:
@@ -244,6 +300,36 @@ async def stream_kind(
             f"{rt.kind}: incomplete, existing entities are kept ({len(problems)} problems): "
             + "; ".join(problems)
         )
+
+
+def _classify(
+    rt: ResourceType, run: ResyncRun, stats: KindStats, problem: SliceProblem, confirmed: bool
+) -> None:
+    """Record a slice that AWS answered with an error: not there, denied, or failed."""
+    if problem.code in NOT_SUBSCRIBED or (problem.code in CREDENTIALS_REFUSED and not confirmed):
+        stats.unavailable.append(problem)
+        return
+    if problem.code in DENIED:
+        action = problem.action or f"{rt.service} calls"
+        if run.settings.access_denied == "empty":
+            logger.warning(
+                f"{rt.kind}: access denied in {problem.account_id}/{problem.region}: {action} is "
+                f"not allowed ({problem.message}); accessDeniedPolicy=empty: read as empty, so "
+                "its entities are deleted"
+            )
+            stats.denied.append(problem)
+            return
+        problem.message = (
+            f"{action} is not allowed ({problem.message}); grant it to the integration's role "
+            "(update the CloudFormation stack to the current template, or regenerate the policy "
+            "with `make policy`), or remove the kind from the mapping"
+        )
+    elif problem.code in CREDENTIALS_REFUSED:
+        problem.message += (
+            " (the region is enabled, so its entities are kept; check the role's credentials)"
+        )
+    logger.error(f"{rt.kind}: slice failed: {problem.describe()}")
+    stats.failed.append(problem)
 
 
 async def _progress(stats: KindStats, interval: float) -> None:

@@ -1,7 +1,9 @@
 """The regions of an account, resolved once per resync, and the per-kind region policy."""
 
+import asyncio
 import fnmatch
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 
 import aioboto3
@@ -11,6 +13,7 @@ from loguru import logger
 from pydantic import BaseModel, Field, field_validator
 
 from port_aws.arn import PARTITIONS
+from port_aws.bounds import guarded_pages
 
 _REGION_PATTERN_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-*?[]!")
 
@@ -24,10 +27,16 @@ class RegionPolicy(BaseModel):
     @field_validator("allow", "deny")
     @classmethod
     def _patterns(cls, patterns: list[str]) -> list[str]:
+        known = known_regions()
         for pattern in patterns:
             if not pattern or not set(pattern) <= _REGION_PATTERN_CHARS:
                 raise ValueError(
                     f"expected region names or shell-style globs like 'eu-*', got {pattern!r}"
+                )
+            if not any(fnmatch.fnmatchcase(region, pattern) for region in known):
+                raise ValueError(
+                    f"{pattern!r} matches no AWS region (known regions look like 'eu-west-1', "
+                    "'us-gov-west-1', 'cn-north-1')"
                 )
         return patterns
 
@@ -41,6 +50,28 @@ class RegionPolicy(BaseModel):
 
 
 @cache
+def known_regions() -> frozenset[str]:
+    """Every region botocore knows, in every partition the integration supports."""
+    session = get_session()
+    return frozenset(
+        region
+        for partition in PARTITIONS
+        for service in ("ec2", "sts")
+        for region in session.get_available_regions(service, partition)
+    )
+
+
+@dataclass(frozen=True)
+class Regions:
+    """The regions of one account and whether AWS itself confirmed they are enabled."""
+
+    names: list[str]
+    confirmed: bool
+    """True when account:ListRegions or ec2:DescribeRegions answered; False when the partition's
+    list stands in for them (then a region refusing the credentials is one not enabled)."""
+
+
+@cache
 def service_regions(service: str, partition: str) -> frozenset[str]:
     """Regions where botocore knows an endpoint of ``service`` (empty: unknown, don't filter)."""
     return frozenset(get_session().get_available_regions(service, partition))
@@ -50,7 +81,9 @@ def partition_regions(partition: str) -> list[str]:
     return sorted(get_session().get_available_regions("ec2", partition))
 
 
-async def enabled_regions(session: aioboto3.Session, partition: str) -> list[str]:
+async def enabled_regions(
+    session: aioboto3.Session, partition: str, call_timeout: float = 120.0
+) -> Regions:
     """account:ListRegions (every page), else ec2:DescribeRegions, else the partition's list."""
     home = PARTITIONS[partition]
     if partition == "aws":
@@ -58,16 +91,18 @@ async def enabled_regions(session: aioboto3.Session, partition: str) -> list[str
             regions: list[str] = []
             async with session.client("account", region_name=home) as account:
                 paginator = account.get_paginator("list_regions")
-                async for page in paginator.paginate(
-                    RegionOptStatusContains=["ENABLED", "ENABLED_BY_DEFAULT"]
+                async for page in guarded_pages(
+                    paginator.paginate(RegionOptStatusContains=["ENABLED", "ENABLED_BY_DEFAULT"]),
+                    "account:ListRegions",
+                    call_timeout,
                 ):
                     regions += [r["RegionName"] for r in page.get("Regions", [])]
             if regions:
-                return sorted(regions)
-        except (ClientError, BotoCoreError) as error:
+                return Regions(sorted(regions), confirmed=True)
+        except (ClientError, BotoCoreError, TimeoutError, RuntimeError) as error:
             logger.debug(f"account:ListRegions unavailable ({error}); using ec2:DescribeRegions")
     try:
-        async with session.client("ec2", region_name=home) as ec2:
+        async with session.client("ec2", region_name=home) as ec2, asyncio.timeout(call_timeout):
             answer = await ec2.describe_regions(AllRegions=False)
         regions = [
             r["RegionName"]
@@ -75,9 +110,10 @@ async def enabled_regions(session: aioboto3.Session, partition: str) -> list[str
             if r.get("OptInStatus", "opt-in-not-required") != "not-opted-in"
         ]
         if regions:
-            return sorted(regions)
-    except (ClientError, BotoCoreError) as error:
+            return Regions(sorted(regions), confirmed=True)
+    except (ClientError, BotoCoreError, TimeoutError) as error:
         logger.warning(
-            f"ec2:DescribeRegions failed ({error}); using every region of partition {partition}"
+            f"ec2:DescribeRegions failed ({error or type(error).__name__}); using every region "
+            f"of partition {partition}"
         )
-    return partition_regions(partition)
+    return Regions(partition_regions(partition), confirmed=False)

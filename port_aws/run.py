@@ -5,12 +5,13 @@ resolved once; every kind reuses both.
 """
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 
 from port_aws.accounts import Account, Discovery, discover_accounts
 from port_aws.arn import PARTITIONS
 from port_aws.credentials import CredentialSource, resolve_source
-from port_aws.regions import enabled_regions
+from port_aws.regions import Regions, enabled_regions
 from port_aws.settings import Settings
 from port_aws.stats import HOOKS, KindStats
 
@@ -21,14 +22,19 @@ class ResyncRun:
     kinds: list[KindStats] = field(default_factory=list)
     _source: CredentialSource | None = None
     _discovery: asyncio.Task[Discovery] | None = None
-    _regions: dict[str, asyncio.Task[list[str]]] = field(default_factory=dict)
+    _regions: dict[str, asyncio.Task[Regions]] = field(default_factory=dict)
     _limiters: dict[tuple[str, str, str], asyncio.Semaphore] = field(default_factory=dict)
     _region_bound: asyncio.Semaphore | None = None
     slice_bound: asyncio.Semaphore = field(init=False)
+    started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
         self.slice_bound = asyncio.Semaphore(self.settings.limits.max_concurrency)
         self._region_bound = asyncio.Semaphore(self.settings.limits.max_concurrent_accounts)
+
+    def remaining(self) -> float:
+        """Seconds left before the resync's deadline (``resyncTimeoutSeconds``)."""
+        return self.started + self.settings.limits.resync_timeout - time.monotonic()
 
     @property
     def home_region(self) -> str:
@@ -48,15 +54,17 @@ class ResyncRun:
     async def _discover(self) -> Discovery:
         return await discover_accounts(self.settings, await self.source())
 
-    async def regions(self, account: Account) -> list[str]:
+    async def regions(self, account: Account) -> Regions:
         if account.id not in self._regions:
             self._regions[account.id] = asyncio.ensure_future(self._enabled(account))
         return await asyncio.shield(self._regions[account.id])
 
-    async def _enabled(self, account: Account) -> list[str]:
+    async def _enabled(self, account: Account) -> Regions:
         assert self._region_bound is not None
         async with self._region_bound:
-            return await enabled_regions(account.session, self.settings.partition)
+            return await enabled_regions(
+                account.session, self.settings.partition, self.settings.limits.call_timeout
+            )
 
     def limiter(self, account_id: str, region: str, service: str) -> asyncio.Semaphore:
         key = (account_id, region, service)

@@ -49,6 +49,12 @@ class Limits:
     """Attempts per AWS call, first one included (botocore standard retry mode)."""
     progress_interval: float = 15.0
     """Seconds between progress lines while a kind is read."""
+    call_timeout: float = 120.0
+    """Seconds one AWS call may take in all (retries and back-off included)."""
+    slice_timeout: float = 1800.0
+    """Seconds one slice may take, not counting time waiting for Ocean to take its items."""
+    resync_timeout: float = 21600.0
+    """Seconds a whole resync may take, across kinds."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ class Settings:
     aws_secret_access_key: str | None = field(default=None, repr=False)
     aws_session_token: str | None = field(default=None, repr=False)
     partition: str = "aws"
-    access_denied: Literal["empty", "fail"] = "empty"
+    access_denied: Literal["empty", "fail"] = "fail"
     limits: Limits = Limits()
     web_identity_token_file: str | None = None
 
@@ -215,7 +221,7 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
             "aws_session_token", "a session token needs aws_access_key_id and aws_secret_access_key"
         )
 
-    access_denied = (_text(config, "access_denied_policy") or "empty").lower()
+    access_denied = (_text(config, "access_denied_policy") or "fail").lower()
     if access_denied not in ("empty", "fail"):
         raise ConfigError(
             "accessDeniedPolicy", f"expected 'empty' or 'fail', got {access_denied!r}"
@@ -232,6 +238,15 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
         max_attempts=_positive_int(config, "max_attempts", "maxAttempts", 10),
         progress_interval=float(
             _positive_int(config, "progress_interval_seconds", "progressIntervalSeconds", 15)
+        ),
+        call_timeout=float(
+            _positive_int(config, "call_timeout_seconds", "callTimeoutSeconds", 120)
+        ),
+        slice_timeout=float(
+            _positive_int(config, "slice_timeout_seconds", "sliceTimeoutSeconds", 1800)
+        ),
+        resync_timeout=float(
+            _positive_int(config, "resync_timeout_seconds", "resyncTimeoutSeconds", 21600)
         ),
     )
 

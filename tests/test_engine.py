@@ -89,18 +89,24 @@ async def test_region_policy_allows_globs_and_deny_wins(aws: Emulator) -> None:
     assert aws.count("ecs", "ListClusters") == 2
 
 
-async def test_a_region_that_is_not_available_is_not_an_error(aws: Emulator) -> None:
-    aws.list_regions(["us-east-1", "ap-east-1"])
+async def test_a_region_refusing_credentials_is_unavailable_when_aws_did_not_list_it(
+    aws: Emulator,
+) -> None:
+    """Neither ListRegions nor DescribeRegions answered, so every region of the partition is
+    tried; one refusing the credentials is one the account has not enabled. (Where ListRegions
+    reported the region enabled, the same answer fails the slice: tests/test_safety.py.)"""
+    aws.list_regions(None)
     seed_clusters(aws, ["us-east-1"])
     aws.faults(
         [
+            {"service": "ec2", "action": "DescribeRegions", "status": 403, "code": "AccessDenied"},
             {
                 "service": "ecs",
                 "region": "ap-east-1",
                 "status": 400,
                 "code": "UnrecognizedClientException",
                 "message": "The security token included in the request is invalid.",
-            }
+            },
         ]
     )
 
@@ -207,9 +213,7 @@ async def test_access_denied_on_one_service_follows_the_setting(
         assert "AccessDeniedException" in str(result.errors[0])
 
 
-async def test_an_enrichment_failing_for_one_item_leaves_only_that_item_without_it(
-    aws: Emulator,
-) -> None:
+async def test_an_enrichment_failing_for_one_item_fails_the_slice(aws: Emulator) -> None:
     aws.list_regions(["us-east-1"])
     s3 = aws.client("s3")
     for name in ("alpha", "beta", "gamma"):
@@ -226,18 +230,17 @@ async def test_an_enrichment_failing_for_one_item_leaves_only_that_item_without_
             }
         ]
     )
+    existing = [entity(f"arn:aws:s3:::{n}", "s3Bucket") for n in ("alpha", "beta", "gamma")]
 
-    result = await resync({**STATIC, "max_attempts": 1}, mapping_for("AWS::S3::Bucket"))
+    result = await resync(
+        {**STATIC, "max_attempts": 1}, mapping_for("AWS::S3::Bucket"), existing=existing
+    )
 
-    buckets = by_blueprint(result, "s3Bucket")
-    assert result.errors == []
-    assert buckets["arn:aws:s3:::alpha"]["properties"]["tags"] == [
-        {"Key": "name", "Value": "alpha"}
-    ]
-    assert buckets["arn:aws:s3:::gamma"]["properties"]["tags"] == [
-        {"Key": "name", "Value": "gamma"}
-    ]
-    assert buckets["arn:aws:s3:::beta"]["properties"].get("tags") is None
+    # No bucket is upserted without its tags, and none is deleted.
+    assert all(e["properties"].get("tags") for e in by_blueprint(result, "s3Bucket").values())
+    assert result.deleted_entities == []
+    [error] = result.errors
+    assert "(s3:GetBucketTagging): InternalError" in str(error)
 
 
 async def test_an_answer_a_kind_cannot_read_fails_only_its_slice(aws: Emulator) -> None:

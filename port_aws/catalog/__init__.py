@@ -38,6 +38,9 @@ from port_aws.catalog import (
     stepfunctions,
 )
 from port_aws.catalog.model import ResourceType
+from port_aws.iam import iam_action
+
+__all__ = ["ENGINE_ACTIONS", "RESOURCE_TYPES", "iam_action", "required_actions"]
 
 MODULES = (
     account,
@@ -88,29 +91,3 @@ def required_actions() -> list[str]:
     """Every IAM action the catalog needs, sorted: the source of the installation's policy."""
     actions = {action for rt in RESOURCE_TYPES.values() for action in rt.all_permissions}
     return sorted(actions | set(ENGINE_ACTIONS))
-
-
-_IAM_PREFIX = {
-    "elbv2": "elasticloadbalancing",
-    "sesv2": "ses",
-    "efs": "elasticfilesystem",
-    "opensearch": "es",
-    "stepfunctions": "states",
-    "resourcegroupstaggingapi": "tag",
-}
-"""botocore service name -> IAM service prefix, where they differ."""
-
-_ACTION_ALIASES = {
-    "s3:ListBuckets": "s3:ListAllMyBuckets",
-    "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
-    "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
-}
-"""Operations whose IAM action has another name."""
-
-
-def iam_action(service: str, operation: str) -> str:
-    """The IAM action that allows ``operation`` of botocore's ``service``."""
-    if service in ("apigateway", "apigatewayv2"):
-        return "apigateway:GET"  # API Gateway authorizes by HTTP method on resource paths
-    action = f"{_IAM_PREFIX.get(service, service)}:{operation}"
-    return _ACTION_ALIASES.get(action, action)

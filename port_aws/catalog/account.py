@@ -9,11 +9,9 @@ from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
 async def _account_info(sc: SliceContext) -> AsyncIterator[list[Item]]:
     name = sc.account.name
     if not name:
-        try:
-            aliases = await sc.call("iam", "list_account_aliases")
-            name = next(iter(aliases.get("AccountAliases") or []), None)
-        except Exception:  # an alias is a nicety; the account is listed either way
-            name = None
+        # A failure fails the slice: the account is never upserted with its id for a name.
+        aliases = await sc.call("iam", "list_account_aliases")
+        name = next(iter(aliases.get("AccountAliases") or []), None)
     yield [
         {
             "Id": sc.account.id,

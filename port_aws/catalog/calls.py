@@ -3,7 +3,6 @@
 Results are always keyed by the item's identifier, never by position in a list.
 """
 
-import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime
@@ -12,25 +11,9 @@ from typing import Any
 import jmespath
 from botocore.exceptions import ClientError
 
-from port_aws.catalog.model import Enrichment, Fetch, Item, SliceContext
+from port_aws.bounds import PageGuard, each_at_once
+from port_aws.catalog.model import Enrichment, Fetch, Item, SliceContext, is_not_found
 from port_aws.items import tag_list
-
-NOT_FOUND = frozenset(
-    {
-        "ResourceNotFoundException",
-        "NotFoundException",
-        "ClusterNotFoundException",
-        "AWS.SimpleQueueService.NonExistentQueue",
-        "QueueDoesNotExist",
-        "NotFound",
-        "NoSuchEntity",
-        "PipelineNotFoundException",
-        "ApplicationDoesNotExistException",
-        "DeploymentGroupDoesNotExistException",
-        "DeploymentDoesNotExistException",
-    }
-)
-"""Codes meaning the item was deleted between listing and describing it."""
 
 
 async def describe_each[E](
@@ -43,12 +26,16 @@ async def describe_each[E](
 
 def each_item(key: str, fields: Callable[[SliceContext, Item], Awaitable[Item | None]]) -> Fetch:
     """An enrichment read one item at a time (AWS has no batch form): ``fields`` gives the
-    properties to merge into one item, returned under its ``key`` (the kind's ``id``). A failed
-    call, or None, leaves only that item as it is (``SliceContext.each``)."""
+    properties to merge into one item (None: nothing to add), returned under its ``key`` (the
+    kind's ``id``). An item found deleted meanwhile is returned as None and dropped; any other
+    failure fails the slice (``SliceContext.each``)."""
 
-    async def fetch(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
-        found = await sc.each(items, lambda item: fields(sc, item))
-        return {str(i[key]): f for i, f in zip(items, found, strict=True) if f is not None}
+    async def one(sc: SliceContext, item: Item) -> Item:
+        return await fields(sc, item) or {}
+
+    async def fetch(sc: SliceContext, items: list[Item]) -> dict[str, Item | None]:
+        found = await sc.each(items, lambda item: one(sc, item))
+        return {str(i[key]): f for i, f in zip(items, found, strict=True)}
 
     return fetch
 
@@ -133,11 +120,11 @@ async def each_listed[E, T](
         try:
             return await fetch(item)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in NOT_FOUND:
+            if is_not_found(error):
                 return None
             raise
 
-    return list(await asyncio.gather(*(one(item) for item in items)))
+    return await each_at_once(items, one)
 
 
 async def token_pages(
@@ -148,12 +135,15 @@ async def token_pages(
     out_token: str | None = None,
     **params: Any,
 ) -> AsyncIterator[dict[str, Any]]:
-    """Pages of a list call botocore has no paginator for (the token is followed to the end)."""
+    """Pages of a list call botocore has no paginator for: the token is followed to the end,
+    under the same guard as paginators (a token seen before, or too many pages, fail the slice)."""
     out_token = out_token or token
+    guard = PageGuard(f"{service}:{operation}", sc.max_pages)
     while True:
         answer = await sc.call(service, operation, **params)
-        yield answer
         following = answer.get(out_token)
+        guard.next_token(following)
+        yield answer
         if not following:
             return
         params[token] = following
@@ -194,7 +184,7 @@ def tagged(key: str, native: Any = None) -> Enrichment:
     As ``[{"Key", "Value"}]``, or ``native={}`` for a ``{key: value}`` map (Lambda and SQS
     answer tags that way, and Port's aws-v3 items kept it)."""
 
-    async def fetch(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
+    async def fetch(sc: SliceContext, items: list[Item]) -> dict[str, Item | None]:
         found: dict[str, Any] = {}
         arns = [str(item["Arn"]) for item in items if item.get("Arn")]
         for chunk in chunks(arns, TAGGING_ARNS_PER_CALL):

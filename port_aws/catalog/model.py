@@ -15,10 +15,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import jmespath
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 from pydantic import BaseModel, Field
 
 from port_aws.accounts import Account, Discovery
+from port_aws.bounds import MAX_PAGES, CallTimeout, UnboundedListing, each_at_once, guarded_pages
+from port_aws.iam import iam_action
 from port_aws.regions import RegionPolicy
 
 Item = dict[str, Any]
@@ -35,6 +37,42 @@ class KindOptions(BaseModel):
     history_max_per_parent: int = 100
 
 
+NOT_FOUND = frozenset(
+    {
+        "ResourceNotFoundException",
+        "NotFoundException",
+        "ClusterNotFoundException",
+        "AWS.SimpleQueueService.NonExistentQueue",
+        "QueueDoesNotExist",
+        "NotFound",
+        "NoSuchEntity",
+        "PipelineNotFoundException",
+        "ApplicationDoesNotExistException",
+        "DeploymentGroupDoesNotExistException",
+        "DeploymentDoesNotExistException",
+    }
+)
+"""Codes meaning the item was deleted between listing it and a call about it."""
+
+
+def is_not_found(error: BaseException) -> bool:
+    return isinstance(error, ClientError) and (
+        error.response.get("Error", {}).get("Code") in NOT_FOUND
+    )
+
+
+def _named(error: ClientError, service: str) -> None:
+    """Annotate the error with the IAM action of the call that failed (see ``action_of``)."""
+    error.iam_action = iam_action(service, error.operation_name or "")  # type: ignore[attr-defined]
+
+
+def action_of(error: BaseException) -> str:
+    """The IAM action of the call behind an error, when known (e.g. ``ecs:ListClusters``)."""
+    if isinstance(error, CallTimeout | UnboundedListing):
+        return error.action if isinstance(error, CallTimeout) else error.operation
+    return str(getattr(error, "iam_action", ""))
+
+
 @dataclass
 class SliceContext:
     """One (account, region) of one kind: its clients, bounded calls and options."""
@@ -47,6 +85,10 @@ class SliceContext:
     discovery: Discovery | None = None
     stack: AsyncExitStack = field(default_factory=AsyncExitStack)
     clients: dict[str, Any] = field(default_factory=dict)
+    call_timeout: float = 120.0
+    """Seconds one call may take in all, retries and back-off included."""
+    max_pages: int = MAX_PAGES
+    """Pages one listing may have before the slice fails."""
 
     async def client(self, service: str) -> Any:
         """One client per service per slice, so its connection pool is reused."""
@@ -58,22 +100,40 @@ class SliceContext:
 
     async def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
         client = await self.client(service)
-        async with self.limiter:
-            answer: dict[str, Any] = await getattr(client, operation)(**params)
+        try:
+            async with self.limiter, asyncio.timeout(self.call_timeout):
+                answer: dict[str, Any] = await getattr(client, operation)(**params)
+        except TimeoutError:
+            raise CallTimeout(
+                iam_action(service, client.meta.method_to_api_mapping.get(operation, operation)),
+                self.call_timeout,
+            ) from None
+        except ClientError as error:
+            _named(error, service)
+            raise
         return answer
 
     async def pages(
         self, service: str, operation: str, **params: Any
     ) -> AsyncIterator[dict[str, Any]]:
-        """botocore's paginator, with the service bound held for each page's call only."""
+        """botocore's paginator, with the service bound held for each page's call only; each
+        page within the call deadline, a repeated token or too many pages fail the slice."""
         client = await self.client(service)
-        iterator = client.get_paginator(operation).paginate(**params).__aiter__()
+        pages = guarded_pages(
+            client.get_paginator(operation).paginate(**params),
+            iam_action(service, client.meta.method_to_api_mapping.get(operation, operation)),
+            self.call_timeout,
+            self.max_pages,
+        ).__aiter__()
         while True:
             async with self.limiter:
                 try:
-                    page = await iterator.__anext__()
+                    page = await pages.__anext__()
                 except StopAsyncIteration:
                     return
+                except ClientError as error:
+                    _named(error, service)
+                    raise
             yield page
 
     def arn(
@@ -88,28 +148,35 @@ class SliceContext:
     ) -> list[T | None]:
         """Per-item calls where AWS has no batch form; bounded by the slice's service limiter.
 
-        A failed call gives None for that item only.
+        An item deleted meanwhile (a not-found answer) gives None; any other failure fails the
+        whole call, and so the slice: an item is never upserted with part of it missing.
         """
 
         async def one(item: Item) -> T | None:
             try:
                 return await fetch(item)
-            except (ClientError, BotoCoreError):
-                return None
+            except ClientError as error:
+                if is_not_found(error):
+                    return None
+                raise
 
-        return list(await asyncio.gather(*(one(item) for item in items)))
+        return await each_at_once(items, one)
 
     def history_since(self) -> datetime:
         return datetime.now(UTC) - timedelta(days=self.options.history_days)
 
 
-Fetch = Callable[[SliceContext, list[Item]], Awaitable[dict[str, Item]]]
+Fetch = Callable[[SliceContext, list[Item]], Awaitable[Mapping[str, Item | None]]]
+"""Extra properties per item id; None for an item found deleted meanwhile (it is dropped)."""
 Lister = Callable[[SliceContext], AsyncIterator[list[Item]]]
 
 
 @dataclass(frozen=True)
 class Enrichment:
-    """Extra properties for a page of items, returned by item id and merged by id only."""
+    """Extra properties for a page of items, returned by item id and merged by id only.
+
+    A failing enrichment fails its slice: no item is upserted with the enrichment's fields
+    silently missing."""
 
     fetch: Fetch
     permissions: tuple[str, ...]

@@ -1,8 +1,8 @@
 """S3: buckets are listed once per account (a global call) and carry their own region."""
 
-import asyncio
 from collections.abc import AsyncIterator
 
+from port_aws.bounds import each_at_once
 from port_aws.catalog.calls import each_item
 from port_aws.catalog.model import Enrichment, Fetch, Item, ResourceType, SliceContext
 
@@ -19,7 +19,7 @@ async def _buckets(sc: SliceContext) -> AsyncIterator[list[Item]]:
 
         unknown = [b for b in buckets if not b.get("BucketRegion")]
         # Not through sc.each: a bucket whose region is unknown must fail the slice, not vanish.
-        regions = await asyncio.gather(*(location(b) for b in unknown))
+        regions = await each_at_once(unknown, location)
         for bucket, region in zip(unknown, regions, strict=True):
             bucket["BucketRegion"] = region
         page = []
