@@ -5,7 +5,8 @@ thread runs in the same process can deadlock. The child serves moto's own WSGI a
 (``DomainDispatcherApplication``) on loopback, wrapped in a small middleware that can
 
 - inject errors in each service's real wire format (query/XML, JSON, REST), on a share of the
-  matching calls or a fixed number of them, and add latency; a rule matches on service, action,
+  matching calls or a fixed number of them, add latency, or close the connection unanswered
+  (``reset``); a rule matches on service, action,
   region, account (from the access key), a text of the URL and a text the body contains;
 - stand in for ``account:ListRegions``, which moto lacks (404), with real pagination;
 - count requests by service, action and account, so tests can assert call counts;
@@ -18,10 +19,12 @@ sets the ListRegions answer (``null`` = 404 as moto), ``GET /_test/requests`` re
 /_test/reset`` clears rules, answers and counts. moto's own ``/moto-api/reset`` resets AWS state.
 """
 
+import contextlib
 import json
 import logging
 import random
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -219,6 +222,15 @@ class FaultLayer:
         rule = self._matching_rule(facts, body)
         if rule is not None:
             time.sleep(float(rule.get("delay", 0)))
+            if rule.get("reset"):
+                # Close the connection before any answer, as a reset or a dropped load balancer
+                # connection does; the client sees the connection end with no response.
+                connection = environ.get("werkzeug.socket")
+                if connection is not None:
+                    with contextlib.suppress(OSError):
+                        connection.shutdown(socket.SHUT_RDWR)
+                start_response("500 RESET", [("Content-Type", "text/plain")])
+                return [b""]
             if rule.get("status"):
                 head, headers, payload = self._error(
                     facts["service"],

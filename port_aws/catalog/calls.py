@@ -138,7 +138,7 @@ async def token_pages(
     """Pages of a list call botocore has no paginator for: the token is followed to the end,
     under the same guard as paginators (a token seen before, or too many pages, fail the slice)."""
     out_token = out_token or token
-    guard = PageGuard(f"{service}:{operation}", sc.max_pages)
+    guard = PageGuard(await sc.action(service, operation), sc.max_pages)
     while True:
         answer = await sc.call(service, operation, **params)
         following = answer.get(out_token)

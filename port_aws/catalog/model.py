@@ -98,6 +98,12 @@ class SliceContext:
             )
         return self.clients[service]
 
+    async def action(self, service: str, operation: str) -> str:
+        """The IAM action of a client method, e.g. ``("ecs", "list_clusters")`` ->
+        ``ecs:ListClusters``."""
+        client = await self.client(service)
+        return iam_action(service, client.meta.method_to_api_mapping.get(operation, operation))
+
     async def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
         client = await self.client(service)
         try:
