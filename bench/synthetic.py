@@ -139,6 +139,20 @@ def org_list_roots(org: Org, call: Call, account: str) -> dict[str, Any]:
     return {"Roots": [root]}
 
 
+def org_describe(org: Org, call: Call, account: str) -> dict[str, Any]:
+    return {
+        "Organization": {
+            "Id": ORG_ID,
+            "Arn": f"arn:aws:organizations::{org.management}:organization/{ORG_ID}",
+            "FeatureSet": "ALL",
+            "MasterAccountId": org.management,
+            "MasterAccountArn": f"arn:aws:organizations::{org.management}:account/{ORG_ID}/"
+            f"{org.management}",
+            "MasterAccountEmail": f"{org.management}@example.com",
+        }
+    }
+
+
 def org_list_accounts(org: Org, call: Call, account: str) -> dict[str, Any]:
     return _org_page(call, [_org_account(org, a) for a in org.account_ids], "Accounts")
 
@@ -558,6 +572,7 @@ def kms_tags(org: Org, call: Call, account: str) -> dict[str, Any]:
 
 
 HANDLERS: dict[tuple[str, str], Handler] = {
+    ("organizations", "DescribeOrganization"): org_describe,
     ("organizations", "ListRoots"): org_list_roots,
     ("organizations", "ListAccounts"): org_list_accounts,
     ("organizations", "ListAccountsForParent"): org_list_accounts_for_parent,

@@ -17,15 +17,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 from loguru import logger
 
 from port_aws.arn import RoleArn
+from port_aws.bounds import all_of, guarded_pages
 from port_aws.credentials import CredentialSource
 from port_aws.settings import Settings
 
-ORG_NOT_AVAILABLE = {
-    "AWSOrganizationsNotInUseException",
-    "AccessDeniedException",
-    "AccessDenied",
-    "AccountNotRegisteredException",
-}
+NO_ORGANIZATION = "AWSOrganizationsNotInUseException"
+"""The only answer that proves the role's account is in no organization."""
+NOT_AN_ADMINISTRATOR = frozenset(
+    {"AccessDeniedException", "AccessDenied", "AccountNotRegisteredException"}
+)
+"""What Organizations answers a member account that is not a delegated administrator."""
 
 
 @dataclass
@@ -67,9 +68,28 @@ class AccountFailure:
 
 
 @dataclass
+class Undetermined:
+    """Discovery could not tell whether the role's account is in an organization: its account is
+    synced, but nothing is deleted until the question is answered."""
+
+    role_arn: str
+    code: str
+    message: str
+
+    def describe(self) -> str:
+        return (
+            f"cannot tell whether {self.role_arn} manages an organization "
+            f"(organizations:DescribeOrganization: {self.code}: {self.message}); its own account "
+            "was synced but nothing is deleted. Grant organizations:DescribeOrganization (update "
+            "the stack to the current template), or set accountDiscovery to 'single' (one "
+            "account) or 'organizations'"
+        )
+
+
+@dataclass
 class Discovery:
     accounts: list[Account]
-    failures: list[AccountFailure]
+    failures: list[AccountFailure | Undetermined]
     organization: list[OrgAccount] | None = None
     """All accounts of the discovered OUs (any state), when Organizations was used."""
     management: Account | None = None
@@ -115,16 +135,30 @@ async def bounded_gather[T](limit: int, jobs: list[Callable[[], Awaitable[T]]]) 
         async with semaphore:
             return await job()
 
-    return list(await asyncio.gather(*(run(job) for job in jobs)))
+    return await all_of(run(job) for job in jobs)
+
+
+STS_TIMEOUT = 30.0
+"""Seconds assuming one role may take in all (STS calls also have short socket timeouts and few
+attempts: see ``credentials.sts_config``)."""
 
 
 async def _assume(account: Account) -> AccountFailure | None:
     """Force the first credential fetch so a refused role is known before any kind runs."""
     try:
-        credentials = await account.session.get_credentials()
-        await credentials.get_frozen_credentials()
-    except (ClientError, BotoCoreError, OSError) as error:
-        code = error_code(error)
+        async with asyncio.timeout(STS_TIMEOUT):
+            credentials = await account.session.get_credentials()
+            await credentials.get_frozen_credentials()
+    except (ClientError, BotoCoreError, OSError, TimeoutError) as error:
+        code = "Timeout" if isinstance(error, TimeoutError) else error_code(error)
+        if code == "Timeout":
+            return AccountFailure(
+                account.id,
+                account.role_arn or "",
+                code,
+                f"STS did not answer within {STS_TIMEOUT:g}s",
+                "AWS STS was unreachable or slow; the next resync tries again.",
+            )
         return AccountFailure(
             account.id, account.role_arn or "", code, error_message(error), _hint(code)
         )
@@ -137,28 +171,40 @@ async def _caller_account(session: aioboto3.Session) -> str:
     return str(identity["Account"])
 
 
-async def _walk_organization(org: Any, starts: list[str], limit: int) -> list[OrgAccount]:
-    """Accounts under the given roots/OUs, recursively, with their OU path; de-duplicated."""
+async def _walk_organization(
+    org: Any, starts: list[str], limit: int, call_timeout: float
+) -> list[OrgAccount]:
+    """Accounts under the given roots/OUs, recursively, with their OU path; de-duplicated.
+
+    Any failure (denied, throttled, a page that does not come, a token answered twice) fails the
+    whole walk: a partial organization must never look like a smaller one."""
     found: dict[str, OrgAccount] = {}
     semaphore = asyncio.Semaphore(limit)
 
     async def pages(operation: str, **params: Any) -> list[dict[str, Any]]:
         async with semaphore:
             out: list[dict[str, Any]] = []
-            async for page in org.get_paginator(operation).paginate(**params):
+            api = org.meta.method_to_api_mapping[operation]
+            async for page in guarded_pages(
+                org.get_paginator(operation).paginate(**params),
+                f"organizations:{api}",
+                call_timeout,
+            ):
                 out.extend(page.get("Accounts") or page.get("OrganizationalUnits") or [])
             return out
 
     async def visit(parent: str, path: list[str]) -> None:
-        accounts, units = await asyncio.gather(
-            pages("list_accounts_for_parent", ParentId=parent),
-            pages("list_organizational_units_for_parent", ParentId=parent),
+        accounts, units = await all_of(
+            [
+                pages("list_accounts_for_parent", ParentId=parent),
+                pages("list_organizational_units_for_parent", ParentId=parent),
+            ]
         )
         for raw in accounts:
             found.setdefault(raw["Id"], OrgAccount(raw, parent, path))
-        await asyncio.gather(*(visit(u["Id"], [*path, u.get("Name", u["Id"])]) for u in units))
+        await all_of(visit(u["Id"], [*path, u.get("Name", u["Id"])]) for u in units)
 
-    await asyncio.gather(*(visit(start, [start]) for start in starts))
+    await all_of(visit(start, [start]) for start in starts)
     return list(found.values())
 
 
@@ -189,15 +235,18 @@ async def discover_accounts(settings: Settings, source: CredentialSource) -> Dis
         r for r in settings.account_role_arns if r != main_role
     ]
     organization: list[OrgAccount] | None = None
+    undetermined: Undetermined | None = None
     management: Account | None = None
     if main_role and not settings.account_role_arns:
         management = Account(
             main_role.account_id, None, source.session_for_role(main_role), str(main_role)
         )
-        refused = await _assume(management)
-        if refused is not None:
-            raise DiscoveryError(f"the integration role cannot be assumed: {refused.describe()}")
-        organization = await _organization(settings, management, limit)
+        not_assumed = await _assume(management)
+        if not_assumed is not None:
+            raise DiscoveryError(
+                f"the integration role cannot be assumed: {not_assumed.describe()}"
+            )
+        organization, undetermined = await _organization(settings, management, limit)
         if organization is not None:
             member_name = settings.member_role_name
             roles = []
@@ -222,10 +271,11 @@ async def discover_accounts(settings: Settings, source: CredentialSource) -> Dis
         account.email = emails.get(account.id) or account.email
 
     results = await bounded_gather(limit, [functools.partial(_assume, a) for a in accounts])
-    failures = [f for f in results if f is not None]
-    failed_ids = {f.account_id for f in failures}
-    for failure in failures:
+    refused = [f for f in results if f is not None]
+    failed_ids = {f.account_id for f in refused}
+    for failure in refused:
         logger.error(failure.describe())
+    failures: list[AccountFailure | Undetermined] = [*refused]
     reachable = [a for a in accounts if a.id not in failed_ids]
     if not reachable:
         if not accounts:
@@ -239,32 +289,83 @@ async def discover_accounts(settings: Settings, source: CredentialSource) -> Dis
         f"Accounts: {len(reachable)} reachable, {len(failures)} refused"
         + (f", {len(organization)} in the discovered OUs" if organization is not None else "")
     )
+    if undetermined is not None:
+        failures.append(undetermined)
     return Discovery(reachable, failures, organization, management)
 
 
 async def _organization(
     settings: Settings, management: Account, limit: int
-) -> list[OrgAccount] | None:
-    """The OU tree below ``ouId`` (or the whole organization); None when Organizations is off."""
-    try:
-        async with management.session.client("organizations") as org:
+) -> tuple[list[OrgAccount] | None, Undetermined | None]:
+    """The OU tree below ``ouId`` (or the whole organization), or None for a single account.
+
+    Only AWS saying there is no organization, an explicit ``accountDiscovery: single``, or a
+    member account that is not a delegated administrator mean "single account". A management or
+    delegated-administrator role whose Organizations calls fail is a discovery failure."""
+    mode = settings.account_discovery
+    if mode == "single":
+        return None, None
+    role = management.role_arn or management.id
+    timeout = settings.limits.call_timeout
+    async with management.session.client("organizations") as org:
+        try:
+            async with asyncio.timeout(timeout):
+                described = (await org.describe_organization())["Organization"]
+        except (ClientError, BotoCoreError, TimeoutError) as error:
+            code = error_code(error)
+            if code == NO_ORGANIZATION and not settings.uses_organizations_filters:
+                if mode == "organizations":
+                    raise DiscoveryError(
+                        f"accountDiscovery is 'organizations' but {role}'s account is in no "
+                        "organization (AWSOrganizationsNotInUseException)"
+                    ) from error
+                logger.info(f"{role}'s account is in no organization; syncing that account")
+                return None, None
+            if (
+                mode == "auto"
+                and code in NOT_AN_ADMINISTRATOR
+                and not settings.uses_organizations_filters
+            ):
+                logger.warning(Undetermined(role, code, error_message(error)).describe())
+                return None, Undetermined(role, code, error_message(error))
+            raise _organizations_failed(settings, role, "DescribeOrganization", error) from error
+        is_management = described.get("MasterAccountId") == management.id
+        try:
             starts = list(settings.ou_ids)
             if not starts:
-                roots = await org.list_roots()
+                async with asyncio.timeout(timeout):
+                    roots = await org.list_roots()
                 starts = [root["Id"] for root in roots.get("Roots", [])]
-            return await _walk_organization(org, starts, min(limit, 4))
-    except ClientError as error:
-        code = error_code(error)
-        if code not in ORG_NOT_AVAILABLE and code != "ParentNotFoundException":
-            raise
-        if settings.uses_organizations_filters:
-            raise DiscoveryError(
-                f"ouId/accountScope need AWS Organizations, which answered {code}: "
-                f"{error_message(error)}. accountRoleArn must be a role in the organization's "
-                "management account or a delegated administrator, and every ouId must exist"
-            ) from error
-        logger.warning(
-            f"AWS Organizations is not available to {management.role_arn} ({code}); "
-            "syncing that single account"
-        )
-        return None
+            return await _walk_organization(org, starts, min(limit, 4), timeout), None
+        except (ClientError, BotoCoreError, TimeoutError, RuntimeError) as error:
+            code = error_code(error)
+            member = not is_management and code in NOT_AN_ADMINISTRATOR
+            if member and mode == "auto" and not settings.uses_organizations_filters:
+                logger.info(
+                    f"{role}'s account is a member of organization {described.get('Id')} and not "
+                    "a delegated administrator; syncing that account"
+                )
+                return None, None
+            raise _organizations_failed(settings, role, _operation(error), error) from error
+
+
+def _operation(error: BaseException) -> str:
+    if isinstance(error, ClientError):
+        return str(error.operation_name)
+    return str(getattr(error, "operation", "") or getattr(error, "action", "") or "the OU walk")
+
+
+def _organizations_failed(
+    settings: Settings, role: str, operation: str, error: BaseException
+) -> DiscoveryError:
+    code = error_code(error)
+    hint = (
+        "every ouId must exist in the organization"
+        if code == "ParentNotFoundException"
+        else "the role must be in the management account or a delegated administrator, with "
+        "the template's Organizations permissions (update the stack to the current template)"
+    )
+    return DiscoveryError(
+        f"AWS Organizations failed for {role} ({operation}: {code}: {error_message(error) or code}); "
+        f"no account was read and nothing is deleted: {hint}"
+    )

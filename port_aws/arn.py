@@ -13,12 +13,13 @@ PARTITIONS: dict[str, str] = {
 }
 
 _ROLE_ARN = re.compile(
-    r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>\d{12}):role(?P<path>/(?:[\w+=,.@-]+/)*)"
-    r"(?P<name>[\w+=,.@-]{1,64})$"
+    r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>[0-9]{12}):role(?P<path>/(?:[\w+=,.@-]+/)*)"
+    r"(?P<name>[\w+=,.@-]{1,64})$",
+    re.ASCII,
 )
 _OU_ID = re.compile(r"^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$")
 _ROOT_ID = re.compile(r"^r-[0-9a-z]{4,32}$")
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 
 
 @dataclass(frozen=True)

@@ -98,17 +98,34 @@ def client_config(settings: Settings) -> AioConfig:
     )
 
 
+def sts_config(settings: Settings) -> AioConfig:
+    """STS calls made to assume roles: short socket timeouts and few attempts, so a slow or
+    unreachable STS fails the account within seconds rather than minutes."""
+    return AioConfig(
+        retries={"mode": "standard", "total_max_attempts": 3},
+        connect_timeout=5,
+        read_timeout=10,
+        user_agent_extra="port-aws-integration",
+        http_session_cls=SharedTLSSession,
+    )
+
+
 _LOADER = create_loader()
 """One loader of botocore's service models for every session: each account has its own session,
 and a loader per session would hold its own parsed copy of every service model it reads."""
 
 
-def _session(settings: Settings, credentials: Any, hooks: dict[str, EventHook]) -> AioSession:
+def _session(
+    settings: Settings,
+    credentials: Any,
+    hooks: dict[str, EventHook],
+    config: AioConfig | None = None,
+) -> AioSession:
     session = AioSession()
     session.register_component("data_loader", _LOADER)
     session.register_component("credential_provider", AioCredentialResolver([_Given(credentials)]))
     session.set_config_variable("region", PARTITIONS[settings.partition])
-    session.set_default_client_config(client_config(settings))
+    session.set_default_client_config(config or client_config(settings))
     for event_name, hook in hooks.items():
         session.register(event_name, hook)
     return session
@@ -137,7 +154,7 @@ class CredentialSource:
         return self._wrap(self.base_credentials)
 
     def session_for_role(self, role: RoleArn) -> aioboto3.Session:
-        base = _session(self.settings, self.base_credentials, self.hooks)
+        base = _session(self.settings, self.base_credentials, self.hooks, sts_config(self.settings))
         extra: dict[str, Any] = {"RoleSessionName": SESSION_NAME}
         cache: dict[str, Any] = {}
         fetcher: Any

@@ -21,7 +21,7 @@ from port_aws.accounts import Account, Discovery, error_code, error_message
 from port_aws.bounds import CallTimeout, UnboundedListing
 from port_aws.catalog.model import Item, KindOptions, ResourceType, SliceContext, action_of
 from port_aws.errors import IncompleteResyncError
-from port_aws.items import pascal_keys, raw_item
+from port_aws.items import pascal_keys, raw_item, scrub
 from port_aws.regions import Regions, partition_regions, service_regions
 from port_aws.run import ResyncRun
 from port_aws.stats import KindStats, SliceProblem, current_stats
@@ -64,7 +64,7 @@ async def _read_slice(rt: ResourceType, sc: SliceContext) -> AsyncIterator[list[
     async for found in _listed(rt, sc):
         page = [props for entry in found if (props := _shaped(rt, sc, entry)) is not None]
         if page and (page := await _enrich(rt, sc, page)):
-            yield page
+            yield [scrub(props, rt.secrets) for props in page] if rt.secrets else page
 
 
 def _shaped(rt: ResourceType, sc: SliceContext, entry: Item) -> Item | None:

@@ -32,7 +32,8 @@ PROVIDERS = (
 )
 DEFAULT_PRIORITY = "AssumeRoleWithWebIdentity,StaticCredential,AssumeRole"
 SCOPES = ("ALL", "INTERSECTION", "DIFFERENCE")
-_ROLE_NAME = re.compile(r"^(/?[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$")
+DISCOVERY_MODES = ("auto", "organizations", "single")
+_ROLE_NAME = re.compile(r"^(/?[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$", re.ASCII)
 
 Scope = Literal["ALL", "INTERSECTION", "DIFFERENCE"]
 
@@ -72,6 +73,7 @@ class Settings:
     aws_session_token: str | None = field(default=None, repr=False)
     partition: str = "aws"
     access_denied: Literal["empty", "fail"] = "fail"
+    account_discovery: Literal["auto", "organizations", "single"] = "auto"
     limits: Limits = Limits()
     web_identity_token_file: str | None = None
 
@@ -227,6 +229,18 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
             "accessDeniedPolicy", f"expected 'empty' or 'fail', got {access_denied!r}"
         )
 
+    discovery = (_text(config, "account_discovery") or "auto").lower()
+    if discovery not in DISCOVERY_MODES:
+        raise ConfigError(
+            "accountDiscovery", f"expected one of {', '.join(DISCOVERY_MODES)}, got {discovery!r}"
+        )
+    if discovery == "single" and (ou_ids or scope != "ALL"):
+        raise ConfigError(
+            "accountDiscovery",
+            "'single' reads only accountRoleArn's account; ouId and accountScope need "
+            "'auto' or 'organizations'",
+        )
+
     limits = Limits(
         max_concurrency=_positive_int(config, "max_concurrency", "maxConcurrency", 32),
         max_concurrency_per_service=_positive_int(
@@ -251,6 +265,19 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
     )
 
     token_file = env.get("AWS_WEB_IDENTITY_TOKEN_FILE") or None
+    if token_file and "DefaultCredentialChain" in priority:
+        raise ConfigError(
+            "credentialProviderPriority",
+            "DefaultCredentialChain is refused when the runtime supplies a web identity token "
+            "(Port's hosted mode): the host's own credentials never read a customer's AWS; "
+            "remove it and let accountRoleArn be assumed with the token",
+        )
+    if token_file and key_id:
+        raise ConfigError(
+            "aws_access_key_id",
+            "static keys are refused when the runtime supplies a web identity token (Port's "
+            "hosted mode); remove them and let accountRoleArn be assumed with the token",
+        )
     if token_file and "AssumeRoleWithWebIdentity" in priority and by_account:
         try:
             with open(token_file, "rb"):
@@ -274,6 +301,7 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
         aws_session_token=token,
         partition=partition,
         access_denied=access_denied,  # type: ignore[arg-type]
+        account_discovery=discovery,  # type: ignore[arg-type]
         limits=limits,
         web_identity_token_file=token_file,
     )

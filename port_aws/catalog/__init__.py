@@ -83,7 +83,12 @@ MODULES = (
 RESOURCE_TYPES: dict[str, ResourceType] = {rt.kind: rt for module in MODULES for rt in module.TYPES}
 
 
-ENGINE_ACTIONS = ("account:ListRegions", "ec2:DescribeRegions", "sts:GetCallerIdentity")
+ENGINE_ACTIONS = (
+    "account:ListRegions",
+    "ec2:DescribeRegions",
+    "organizations:DescribeOrganization",
+    "sts:GetCallerIdentity",
+)
 """Calls the engine makes for every kind: region discovery and identity."""
 
 

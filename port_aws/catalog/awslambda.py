@@ -7,6 +7,7 @@ from port_aws.catalog.model import Enrichment, ResourceType
 TYPES = [
     ResourceType(
         kind="AWS::Lambda::Function",
+        secrets=("Environment.Variables.*",),
         service="lambda",
         operation="list_functions",
         params={"PaginationConfig": {"PageSize": 50}},

@@ -47,9 +47,14 @@ async def _builds(sc: SliceContext) -> AsyncIterator[list[Item]]:
                 yield builds
 
 
+PLAINTEXT_VARIABLES = "Environment.environmentVariables[type=PLAINTEXT|].value"
+"""Plain-text environment variables hold their value; PARAMETER_STORE and SECRETS_MANAGER ones
+hold only the name of where the value is kept."""
+
 TYPES = [
     ResourceType(
         kind="AWS::CodeBuild::Project",
+        secrets=(PLAINTEXT_VARIABLES,),
         service="codebuild",
         operation="list_projects",
         items="projects",
@@ -61,6 +66,7 @@ TYPES = [
     ),
     ResourceType(
         kind="AWS::CodeBuild::BuildRun",
+        secrets=(PLAINTEXT_VARIABLES, "ExportedEnvironmentVariables[].value"),
         service="codebuild",
         id="Id",
         lister=_builds,

@@ -76,6 +76,7 @@ TYPES = [
     ),
     ResourceType(
         kind="AWS::ECS::TaskDefinition",
+        secrets=("ContainerDefinitions[].environment[].value",),
         service="ecs",
         lister=_task_definitions,
         id="TaskDefinitionArn",
