@@ -68,28 +68,9 @@ class AccountFailure:
 
 
 @dataclass
-class Undetermined:
-    """Discovery could not tell whether the role's account is in an organization: its account is
-    synced, but nothing is deleted until the question is answered."""
-
-    role_arn: str
-    code: str
-    message: str
-
-    def describe(self) -> str:
-        return (
-            f"cannot tell whether {self.role_arn} manages an organization "
-            f"(organizations:DescribeOrganization: {self.code}: {self.message}); its own account "
-            "was synced but nothing is deleted. Grant organizations:DescribeOrganization (update "
-            "the stack to the current template), or set accountDiscovery to 'single' (one "
-            "account) or 'organizations'"
-        )
-
-
-@dataclass
 class Discovery:
     accounts: list[Account]
-    failures: list[AccountFailure | Undetermined]
+    failures: list[AccountFailure]
     organization: list[OrgAccount] | None = None
     """All accounts of the discovered OUs (any state), when Organizations was used."""
     management: Account | None = None
@@ -143,10 +124,10 @@ STS_TIMEOUT = 30.0
 attempts: see ``credentials.sts_config``)."""
 
 
-async def _assume(account: Account) -> AccountFailure | None:
+async def _assume(account: Account, timeout: float = STS_TIMEOUT) -> AccountFailure | None:
     """Force the first credential fetch so a refused role is known before any kind runs."""
     try:
-        async with asyncio.timeout(STS_TIMEOUT):
+        async with asyncio.timeout(timeout):
             credentials = await account.session.get_credentials()
             await credentials.get_frozen_credentials()
     except (ClientError, BotoCoreError, OSError, TimeoutError) as error:
@@ -156,7 +137,7 @@ async def _assume(account: Account) -> AccountFailure | None:
                 account.id,
                 account.role_arn or "",
                 code,
-                f"STS did not answer within {STS_TIMEOUT:g}s",
+                f"STS did not answer within {timeout:g}s",
                 "AWS STS was unreachable or slow; the next resync tries again.",
             )
         return AccountFailure(
@@ -218,6 +199,7 @@ def _in_scope(settings: Settings, account_id: str) -> bool:
 
 async def discover_accounts(settings: Settings, source: CredentialSource) -> Discovery:
     limit = settings.limits.max_concurrent_accounts
+    sts_timeout = min(STS_TIMEOUT, settings.limits.call_timeout)
     main_role = settings.account_role_arn
 
     if not main_role and not settings.account_role_arns:
@@ -235,18 +217,17 @@ async def discover_accounts(settings: Settings, source: CredentialSource) -> Dis
         r for r in settings.account_role_arns if r != main_role
     ]
     organization: list[OrgAccount] | None = None
-    undetermined: Undetermined | None = None
     management: Account | None = None
     if main_role and not settings.account_role_arns:
         management = Account(
             main_role.account_id, None, source.session_for_role(main_role), str(main_role)
         )
-        not_assumed = await _assume(management)
+        not_assumed = await _assume(management, sts_timeout)
         if not_assumed is not None:
             raise DiscoveryError(
                 f"the integration role cannot be assumed: {not_assumed.describe()}"
             )
-        organization, undetermined = await _organization(settings, management, limit)
+        organization = await _organization(settings, management, limit)
         if organization is not None:
             member_name = settings.member_role_name
             roles = []
@@ -270,12 +251,14 @@ async def discover_accounts(settings: Settings, source: CredentialSource) -> Dis
         account.name = names.get(account.id) or account.name
         account.email = emails.get(account.id) or account.email
 
-    results = await bounded_gather(limit, [functools.partial(_assume, a) for a in accounts])
+    results = await bounded_gather(
+        limit, [functools.partial(_assume, a, sts_timeout) for a in accounts]
+    )
     refused = [f for f in results if f is not None]
     failed_ids = {f.account_id for f in refused}
     for failure in refused:
         logger.error(failure.describe())
-    failures: list[AccountFailure | Undetermined] = [*refused]
+    failures: list[AccountFailure] = [*refused]
     reachable = [a for a in accounts if a.id not in failed_ids]
     if not reachable:
         if not accounts:
@@ -289,14 +272,12 @@ async def discover_accounts(settings: Settings, source: CredentialSource) -> Dis
         f"Accounts: {len(reachable)} reachable, {len(failures)} refused"
         + (f", {len(organization)} in the discovered OUs" if organization is not None else "")
     )
-    if undetermined is not None:
-        failures.append(undetermined)
     return Discovery(reachable, failures, organization, management)
 
 
 async def _organization(
     settings: Settings, management: Account, limit: int
-) -> tuple[list[OrgAccount] | None, Undetermined | None]:
+) -> list[OrgAccount] | None:
     """The OU tree below ``ouId`` (or the whole organization), or None for a single account.
 
     Only AWS saying there is no organization, an explicit ``accountDiscovery: single``, or a
@@ -304,7 +285,7 @@ async def _organization(
     delegated-administrator role whose Organizations calls fail is a discovery failure."""
     mode = settings.account_discovery
     if mode == "single":
-        return None, None
+        return None
     role = management.role_arn or management.id
     timeout = settings.limits.call_timeout
     async with management.session.client("organizations") as org:
@@ -320,14 +301,7 @@ async def _organization(
                         "organization (AWSOrganizationsNotInUseException)"
                     ) from error
                 logger.info(f"{role}'s account is in no organization; syncing that account")
-                return None, None
-            if (
-                mode == "auto"
-                and code in NOT_AN_ADMINISTRATOR
-                and not settings.uses_organizations_filters
-            ):
-                logger.warning(Undetermined(role, code, error_message(error)).describe())
-                return None, Undetermined(role, code, error_message(error))
+                return None
             raise _organizations_failed(settings, role, "DescribeOrganization", error) from error
         is_management = described.get("MasterAccountId") == management.id
         try:
@@ -336,7 +310,7 @@ async def _organization(
                 async with asyncio.timeout(timeout):
                     roots = await org.list_roots()
                 starts = [root["Id"] for root in roots.get("Roots", [])]
-            return await _walk_organization(org, starts, min(limit, 4), timeout), None
+            return await _walk_organization(org, starts, min(limit, 4), timeout)
         except (ClientError, BotoCoreError, TimeoutError, RuntimeError) as error:
             code = error_code(error)
             member = not is_management and code in NOT_AN_ADMINISTRATOR
@@ -345,7 +319,7 @@ async def _organization(
                     f"{role}'s account is a member of organization {described.get('Id')} and not "
                     "a delegated administrator; syncing that account"
                 )
-                return None, None
+                return None
             raise _organizations_failed(settings, role, _operation(error), error) from error
 
 
@@ -359,12 +333,19 @@ def _organizations_failed(
     settings: Settings, role: str, operation: str, error: BaseException
 ) -> DiscoveryError:
     code = error_code(error)
-    hint = (
-        "every ouId must exist in the organization"
-        if code == "ParentNotFoundException"
-        else "the role must be in the management account or a delegated administrator, with "
-        "the template's Organizations permissions (update the stack to the current template)"
-    )
+    if code == "ParentNotFoundException":
+        hint = "every ouId must exist in the organization"
+    elif operation == "DescribeOrganization":
+        hint = (
+            "whether the role's account belongs to an organization cannot be told; grant "
+            "organizations:DescribeOrganization (update the stack to the current template), or "
+            "set accountDiscovery to 'single' for a single-account installation"
+        )
+    else:
+        hint = (
+            "the role must be in the management account or a delegated administrator, with the "
+            "template's Organizations permissions (update the stack to the current template)"
+        )
     return DiscoveryError(
         f"AWS Organizations failed for {role} ({operation}: {code}: {error_message(error) or code}); "
         f"no account was read and nothing is deleted: {hint}"

@@ -50,6 +50,11 @@ def seed_events(aws: Emulator) -> None:
         aws.client("events", region).put_rule(Name="nightly", ScheduleExpression="rate(1 day)")
 
 
+def seed_ecs_and_sqs(aws: Emulator) -> None:
+    seed_ecs(aws)
+    seed_sqs(aws)
+
+
 def fault(**rule: Any) -> dict[str, Any]:
     return {"status": 400, "message": "injected", **rule}
 
@@ -218,7 +223,7 @@ ROWS = [
     Row(
         "the resync past its deadline",
         (ECS, SQS),
-        lambda aws: (seed_ecs(aws), seed_sqs(aws)),
+        seed_ecs_and_sqs,
         faults=[{"service": "ecs", "action": "ListClusters", "delay": 4}],
         config={"resync_timeout_seconds": 2},
         reason=(ECS, "ResyncTimeout", "resyncTimeoutSeconds=2"),

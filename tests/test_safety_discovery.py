@@ -1,0 +1,214 @@
+"""Catalog safety in discovery: Organizations, STS and credentials.
+
+As in tests/test_safety.py, each failure runs after a clean resync of the organization whose
+entities then stand in Port: the faulty resync must delete nothing, change nothing it still
+upserts, and say what failed; the single-account installation keeps working.
+"""
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from port_ocean.integration_testing import ResyncResult
+
+from port_aws.emulated_org import EmulatedOrg
+from port_aws.errors import ConfigError
+from port_aws.settings import load_settings
+from tests.rig import Emulator, mapping_for, resync
+from tests.test_accounts import KINDS, org, role, synced_accounts
+
+__all__ = ["org"]  # the module-scoped organization fixture
+
+
+def _error_text(result: ResyncResult) -> str:
+    return " | ".join(str(error) for error in result.errors)
+
+
+async def _clean(emulator: Emulator, org: EmulatedOrg, config: dict[str, Any]) -> ResyncResult:
+    emulator.faults([])
+    clean = await resync(config, mapping_for(*KINDS))
+    assert clean.errors == []
+    assert synced_accounts(clean) == set(org.active)
+    return clean
+
+
+def _assert_kept(clean: ResyncResult, faulty: ResyncResult) -> None:
+    assert faulty.deleted_entities == []
+    before = {e["identifier"]: e for e in clean.upserted_entities}
+    for entity in faulty.upserted_entities:
+        assert entity == before[entity["identifier"]]
+    assert faulty.errors
+    assert all("\n" not in str(error) for error in faulty.errors)
+
+
+@pytest.mark.parametrize(
+    ("denied", "expected"),
+    [
+        (["ListRoots"], "ListRoots: AccessDeniedException"),
+        (
+            ["DescribeOrganization", "ListRoots"],
+            "DescribeOrganization: AccessDeniedException",
+        ),
+    ],
+    ids=["ListRoots denied", "every Organizations call denied"],
+)
+async def test_a_management_role_losing_organizations_access_deletes_nothing(
+    org: EmulatedOrg, emulator: Emulator, token_file: Path, denied: list[str], expected: str
+) -> None:
+    config = {"account_role_arn": role(org.management)}
+    clean = await _clean(emulator, org, config)
+    emulator.faults(
+        [
+            {"service": "organizations", "action": action, "status": 400}
+            | {"code": "AccessDeniedException", "message": "not authorized"}
+            for action in denied
+        ]
+    )
+
+    faulty = await resync(config, mapping_for(*KINDS), existing=clean.upserted_entities)
+
+    _assert_kept(clean, faulty)
+    assert expected in _error_text(faulty)
+
+
+async def test_an_ou_walk_failing_halfway_deletes_nothing(
+    org: EmulatedOrg, emulator: Emulator, token_file: Path
+) -> None:
+    config = {"account_role_arn": role(org.management), "max_attempts": 2}
+    clean = await _clean(emulator, org, config)
+    emulator.faults(
+        [
+            {
+                "service": "organizations",
+                "action": "ListAccountsForParent",
+                "body": org.ous["workloads/prod/eu"],
+                "status": 503,
+                "code": "ServiceUnavailableException",
+            }
+        ]
+    )
+
+    faulty = await resync(config, mapping_for(*KINDS), existing=clean.upserted_entities)
+
+    _assert_kept(clean, faulty)
+    assert faulty.upserted_entities == []
+    assert "ListAccountsForParent: ServiceUnavailableException" in _error_text(faulty)
+
+
+async def test_a_slow_sts_fails_its_account_within_the_deadline(
+    org: EmulatedOrg, emulator: Emulator, token_file: Path
+) -> None:
+    config = {"account_role_arn": role(org.management), "call_timeout_seconds": 2}
+    clean = await _clean(emulator, org, config)
+    slow = org.accounts["dev-a"]
+    emulator.faults(
+        [{"service": "sts", "action": "AssumeRoleWithWebIdentity", "body": slow, "delay": 6}]
+    )
+
+    started = time.monotonic()
+    faulty = await resync(config, mapping_for(*KINDS), existing=clean.upserted_entities)
+
+    assert time.monotonic() - started < 30
+    _assert_kept(clean, faulty)
+    assert f"account {slow}: cannot assume" in _error_text(faulty)
+    assert "STS did not answer within 2s" in _error_text(faulty)
+    assert synced_accounts(faulty) == set(org.active) - {slow}
+
+
+async def test_credentials_that_stay_expired_after_renewal_delete_nothing(
+    org: EmulatedOrg, emulator: Emulator, token_file: Path
+) -> None:
+    config = {"account_role_arn": role(org.management), "max_attempts": 3}
+    clean = await _clean(emulator, org, config)
+    expired = org.accounts["prod-a"]
+    emulator.faults(
+        [
+            {
+                "service": "s3",
+                "account": expired,
+                "status": 400,
+                "code": "ExpiredToken",
+                "message": "The provided token has expired.",
+            }
+        ]
+    )
+
+    faulty = await resync(config, mapping_for(*KINDS), existing=clean.upserted_entities)
+
+    _assert_kept(clean, faulty)
+    assert f"{expired}/us-east-1 (s3:ListAllMyBuckets): ExpiredToken" in _error_text(faulty)
+
+
+async def test_a_single_account_installation_still_syncs_and_deletes(
+    emulator: Emulator, token_file: Path
+) -> None:
+    """No organization at all (AWSOrganizationsNotInUseException): one account, complete, so a
+    bucket really deleted is deleted from Port."""
+    emulator.reset()
+    emulator.list_regions(["us-east-1"])
+    account = "210987654321"
+    s3 = emulator.client("s3", "us-east-1", account)
+    for name in ("keep", "drop"):
+        s3.create_bucket(Bucket=name)
+    config = {"account_role_arn": role(account)}
+    clean = await resync(config, mapping_for("AWS::Account::Info", "AWS::S3::Bucket"))
+    assert clean.errors == []
+    s3.delete_bucket(Bucket="drop")
+
+    again = await resync(
+        config,
+        mapping_for("AWS::Account::Info", "AWS::S3::Bucket"),
+        existing=clean.upserted_entities,
+    )
+
+    assert again.errors == []
+    assert [e["identifier"] for e in again.deleted_entities] == ["arn:aws:s3:::drop"]
+
+
+@pytest.mark.parametrize(
+    ("config", "setting"),
+    [
+        ({"credential_provider_priority": "DefaultCredentialChain"}, "credentialProviderPriority"),
+        (
+            {"credential_provider_priority": "AssumeRoleWithWebIdentity,DefaultCredentialChain"},
+            "credentialProviderPriority",
+        ),
+        ({"aws_access_key_id": "AKIAHOST", "aws_secret_access_key": "x"}, "aws_access_key_id"),
+    ],
+)
+def test_hosted_mode_refuses_the_hosts_credentials(
+    config: dict[str, Any], setting: str, tmp_path: Path
+) -> None:
+    token = tmp_path / "token"
+    token.write_text("header.payload.signature")
+    environ = {"AWS_WEB_IDENTITY_TOKEN_FILE": str(token), "AWS_ACCESS_KEY_ID": "AKIAHOST"}
+    full = {"account_role_arn": role("123456789012"), **config}
+    with pytest.raises(ConfigError) as raised:
+        load_settings(full, environ)
+    assert raised.value.setting == setting
+    assert "hosted mode" in str(raised.value)
+    # The same settings are accepted locally (no token supplied by a runtime).
+    load_settings(full, {})
+
+
+@pytest.mark.parametrize(
+    ("config", "setting"),
+    [
+        ({"account_role_arn": "arn:aws:iam::１２３４５６７８９０１２:role/x"}, "accountRoleArn"),
+        ({"account_role_arn": "arn:aws:iam::١٢٣٤٥٦٧٨٩٠١٢:role/x"}, "accountRoleArn"),
+        (
+            {
+                "account_role_arn": role("123456789012"),
+                "account_scope": "DIFFERENCE",
+                "account_ids": "１２３４５６７８９０１２",
+            },
+            "accountIds",
+        ),
+        ({"account_role_arn": "arn:aws:iam::123456789012:role/rôle"}, "accountRoleArn"),
+    ],
+)
+def test_ids_accept_ascii_digits_only(config: dict[str, Any], setting: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings(config, {})
+    assert raised.value.setting == setting
