@@ -154,6 +154,17 @@ class ResourceType:
     shape: Callable[[Item, SliceContext], Item | None] | None = None
     """Per-item adjustment after PascalCase; returning None drops the item (e.g. another region's)."""
     history: bool = False
+    action_aliases: Mapping[str, str | None] = field(default_factory=dict)
+    """Other ``includeActions`` names accepted for this kind (Port's aws-v3 names its options
+    by class, e.g. ``GetBucketEncryptionAction``): each maps to one of ``enrichments``, or to
+    None where this integration always does that work (tags, the describe calls)."""
+
+    def include_action(self, name: str) -> str | None:
+        """The enrichment an ``includeActions`` name selects (None: always done); KeyError
+        for a name this kind does not know."""
+        if name in self.enrichments:
+            return name
+        return self.action_aliases[name]
 
     @property
     def all_permissions(self) -> tuple[str, ...]:
