@@ -261,7 +261,10 @@ TYPES = [
             ),
         },
         permissions=("codepipeline:ListPipelines", "codepipeline:ListPipelineExecutions"),
-        action_aliases=always("ListPipelineExecutionsAction", "GetPipelineExecutionDetailsAction"),
+        action_aliases={
+            **always("ListPipelineExecutionsAction"),
+            "GetPipelineExecutionDetailsAction": "GetPipelineExecution",
+        },
     ),
     ResourceType(
         kind="AWS::CodePipeline::ActionExecution",

@@ -19,7 +19,12 @@ TRUST = {
 
 
 def service_role(aws: Emulator, name: str = "ci") -> str:
-    role = aws.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST))
+    """The role ``name``, created on first use (several seeds share ``ci``)."""
+    iam = aws.client("iam")
+    try:
+        role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST))
+    except iam.exceptions.EntityAlreadyExistsException:
+        role = iam.get_role(RoleName=name)
     return str(role["Role"]["Arn"])
 
 
@@ -29,6 +34,8 @@ def codebuild_project_with_builds(aws: Emulator) -> list[str]:
     codebuild = aws.client("codebuild")
     codebuild.create_project(
         name="app",
+        description="builds the app",
+        concurrentBuildLimit=2,
         source={"type": "S3", "location": "bucket/src.zip"},
         artifacts={"type": "NO_ARTIFACTS"},
         environment={
@@ -62,6 +69,7 @@ def codedeploy_web(aws: Emulator) -> tuple[str, list[dict[str, Any]]]:
         codedeploy.create_deployment(
             applicationName="web",
             deploymentGroupName="prod",
+            description="release 1",
             revision={
                 "revisionType": "S3",
                 "s3Location": {"bucket": "releases", "key": "web.zip", "bundleType": "zip"},
@@ -89,6 +97,9 @@ def codedeploy_web(aws: Emulator) -> tuple[str, list[dict[str, Any]]]:
                             "deploymentType": "IN_PLACE",
                             "deploymentOption": "WITHOUT_TRAFFIC_CONTROL",
                         },
+                        "autoScalingGroups": [{"name": "web-asg"}],
+                        "loadBalancerInfo": {"targetGroupInfoList": [{"name": "web"}]},
+                        "outdatedInstancesStrategy": "UPDATE",
                     }
                 ]
             },
@@ -168,6 +179,8 @@ def codepipeline_deliver(aws: Emulator) -> tuple[str, list[dict[str, Any]]]:
         pipeline={
             "name": "deliver",
             "roleArn": service_role(aws),
+            "pipelineType": "V2",
+            "executionMode": "QUEUED",
             "artifactStore": {"type": "S3", "location": "artifacts"},
             "stages": [
                 {
@@ -189,6 +202,7 @@ def codepipeline_deliver(aws: Emulator) -> tuple[str, list[dict[str, Any]]]:
                             "actionTypeId": build,
                             "configuration": {"ProjectName": "app"},
                             "inputArtifacts": [{"name": "src"}],
+                            "roleArn": service_role(aws, "compile"),
                         }
                     ],
                 },
