@@ -31,6 +31,19 @@ from tests.rig import DEFAULT_ACCOUNT, ROOT, Emulator, resync
 AWS_V3 = ROOT.parent / "shared" / "aws-v3-examples"
 MAPPINGS = sorted((AWS_V3 / "mappings").glob("*.y*ml")) if AWS_V3.is_dir() else []
 ROLE = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/port-integration"
+REPOSITORY_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "pull",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{DEFAULT_ACCOUNT}:root"},
+                "Action": ["ecr:BatchGetImage"],
+            }
+        ],
+    }
+)
 
 pytestmark = pytest.mark.skipif(
     not MAPPINGS,
@@ -323,6 +336,7 @@ def _seed(aws: Emulator) -> None:
         encryptionConfiguration={"encryptionType": "AES256"},
         tags=tags,
     )
+    ecr.set_repository_policy(repositoryName="app", policyText=REPOSITORY_POLICY)
     ecr.put_lifecycle_policy(
         repositoryName="app",
         lifecyclePolicyText=json.dumps(
@@ -572,10 +586,71 @@ def _empty_fields(result: ResyncResult, paths: list[Path]) -> dict[str, int]:
     return empty
 
 
+def _check(kind: str, actions: list[str], **properties: str) -> dict[str, Any]:
+    """A resource mapping of aws-v3 names no published mapping reads (blueprint ``check``)."""
+    return {
+        "kind": kind,
+        "selector": {"query": "true", "includeActions": actions},
+        "port": {
+            "entity": {
+                "mappings": {
+                    "identifier": ".Properties.Arn",
+                    "title": ".Properties.Arn",
+                    "blueprint": '"check"',
+                    "properties": properties,
+                }
+            }
+        },
+    }
+
+
+CHECKS = [
+    _check(
+        "AWS::EC2::Instance",
+        ["DescribeInstanceStatusAction"],
+        status=".Properties.InstanceStatus.Status",
+        system=".Properties.SystemStatus.Status",
+    ),
+    _check(
+        "AWS::ECR::Repository",
+        ["GetLifecyclePolicyAction", "GetRepositoryPolicyAction"],
+        lifecycle=".Properties.LifecyclePolicy.lifecyclePolicyText | fromjson | .rules[0].action",
+        policy=".Properties.RepositoryPolicyText",
+    ),
+    _check(
+        "AWS::ECS::Cluster",
+        [],
+        settings=".Properties.ClusterSettings",
+        apiName=".Properties.Settings",
+    ),
+    _check(
+        "AWS::RDS::DBInstance",
+        [],
+        port=".Properties.Port",
+        groups=".Properties.VPCSecurityGroups | length",
+        iam=".Properties.EnableIAMDatabaseAuthentication",
+        apiNames="[.Properties.DbInstancePort, .Properties.VpcSecurityGroups] | map(select(.))",
+    ),
+    _check("AWS::Lambda::Function", [], kms=".Properties.KmsKeyArn == .Properties.KMSKeyArn"),
+    _check(
+        "AWS::S3::Bucket", ["GetBucketLocationAction"], location=".Properties.LocationConstraint"
+    ),
+    _check(
+        "AWS::DynamoDB::Table",
+        ["GetTableBackupStatusAction"],
+        backups=".Properties.ContinuousBackupsDescription.ContinuousBackupsStatus",
+    ),
+    _check("AWS::Organizations::Account", ["ListParentsAction"], parents=".Properties.Parents"),
+]
+"""Values of aws-v3 names and enrichments no published mapping reads."""
+
+
 async def test_every_mapped_field_has_its_value(aws: Emulator, token_file: Path) -> None:
     _seed(aws)
+    mapping = _combined(MAPPINGS)
+    mapping["resources"] += CHECKS
 
-    result = await resync({"account_role_arn": ROLE}, _combined(MAPPINGS))
+    result = await resync({"account_role_arn": ROLE}, mapping)
 
     assert result.errors == []
     empty = _empty_fields(result, MAPPINGS)
@@ -583,3 +658,19 @@ async def test_every_mapped_field_has_its_value(aws: Emulator, token_file: Path)
     assert unexplained == [], "mapped fields left empty though the emulator holds the data"
     produced = sorted(set(EMULATOR_GAPS) - set(empty))
     assert produced == [], "the emulator now produces these: take them out of EMULATOR_GAPS"
+    checked = {
+        e["identifier"].split(":")[2]: e["properties"]
+        for e in result.upserted_entities
+        if e["blueprint"] == "check"
+    }
+    root = aws.client("organizations").list_roots()["Roots"][0]["Id"]
+    assert checked == {
+        "ec2": {"status": "ok", "system": "ok"},
+        "ecr": {"lifecycle": {"type": "expire"}, "policy": REPOSITORY_POLICY},
+        "ecs": {"settings": [{"name": "containerInsights", "value": "enabled"}], "apiName": None},
+        "rds": {"port": 3306, "groups": 1, "iam": True, "apiNames": []},
+        "lambda": {"kms": True},
+        "s3": {"location": None},  # us-east-1, as GetBucketLocation answers it
+        "dynamodb": {"backups": "ENABLED"},
+        "organizations": {"parents": [{"Id": root, "Type": "ROOT"}]},
+    }
