@@ -21,6 +21,7 @@ from port_ocean.integration_testing import ResyncResult
 from integration import AWSPortAppConfig
 from port_aws.catalog import RESOURCE_TYPES
 from tests.kinds.seed import (
+    auto_enable_io_answer,
     codebuild_project_with_builds,
     codedeploy_web,
     codepipeline_deliver,
@@ -318,16 +319,7 @@ def _seed(aws: Emulator) -> None:
         Encrypted=True,
         TagSpecifications=[{"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": "data"}]}],
     )["VolumeId"]
-    answers.append(  # moto lacks DescribeVolumeAttribute: EC2's own XML answer
-        {
-            "service": "ec2",
-            "action": "DescribeVolumeAttribute",
-            "content_type": "text/xml",
-            "body": '<DescribeVolumeAttributeResponse xmlns="http://ec2.amazonaws.com/doc/'
-            f'2016-11-15/"><requestId>seed</requestId><volumeId>{volume}</volumeId>'
-            "<autoEnableIO><value>true</value></autoEnableIO></DescribeVolumeAttributeResponse>",
-        }
-    )
+    answers.append(auto_enable_io_answer(volume))
 
     ecr = aws.client("ecr", region)
     ecr.create_repository(

@@ -225,3 +225,15 @@ def codepipeline_deliver(aws: Emulator) -> tuple[str, list[dict[str, Any]]]:
         }
     ]
     return execution, answers
+
+
+def auto_enable_io_answer(volume: str = "vol-0") -> dict[str, Any]:
+    """moto lacks EC2 DescribeVolumeAttribute: a canned answer in EC2's own XML."""
+    return {
+        "service": "ec2",
+        "action": "DescribeVolumeAttribute",
+        "content_type": "text/xml",
+        "body": '<DescribeVolumeAttributeResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+        f"<requestId>seed</requestId><volumeId>{volume}</volumeId>"
+        "<autoEnableIO><value>true</value></autoEnableIO></DescribeVolumeAttributeResponse>",
+    }
