@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 import yaml
 from port_ocean.integration_testing import ResyncResult
+from pydantic.v1 import ValidationError as PydanticV1Error
 
-from integration import AWSPortAppConfig
+from integration import AWSPortAppConfig, mapping_error
 from port_aws.catalog import RESOURCE_TYPES
 from tests.kinds.seed import (
     auto_enable_io_answer,
@@ -46,7 +47,7 @@ REPOSITORY_POLICY = json.dumps(
     }
 )
 
-pytestmark = pytest.mark.skipif(
+needs_aws_v3 = pytest.mark.skipif(
     not MAPPINGS,
     reason=f"aws-v3's mappings are not at {AWS_V3}/mappings (clone shared/ beside the repository)",
 )
@@ -214,6 +215,7 @@ def _load(path: Path) -> dict[str, Any]:
     return dict(yaml.safe_load(path.read_text()))
 
 
+@needs_aws_v3
 @pytest.mark.parametrize("path", MAPPINGS, ids=lambda p: p.name)
 def test_the_mapping_loads_unchanged(path: Path) -> None:
     mapping = _load(path)
@@ -230,15 +232,28 @@ def test_the_mapping_loads_unchanged(path: Path) -> None:
 
 
 def test_an_option_name_neither_integration_knows_is_one_clear_error() -> None:
-    mapping = _load(AWS_V3 / "mappings" / "s3-bucket-mappings.yaml")
-    mapping["resources"][0]["selector"]["includeActions"] = ["GetBucketEncryptionAction", "Nope"]
+    mapping = {
+        "resources": [
+            {
+                "kind": "AWS::S3::Bucket",
+                "selector": {
+                    "query": "true",
+                    "includeActions": ["GetBucketEncryptionAction", "Nope"],
+                },
+                "port": {
+                    "entity": {"mappings": {"identifier": ".Properties.Arn", "blueprint": '"b"'}}
+                },
+            }
+        ]
+    }
 
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(PydanticV1Error) as caught:
         AWSPortAppConfig.parse_obj(mapping)
 
-    message = str(caught.value)
-    assert "unknown includeActions ['Nope']" in message
-    assert "GetBucketEncryption," in message and "GetBucketEncryptionAction" in message
+    message = str(mapping_error(caught.value))
+    assert "\n" not in message
+    assert "AWS::S3::Bucket: unknown includeActions ['Nope']; valid for this kind: " in message
+    assert "GetBucketEncryption, " in message and "GetBucketEncryptionAction" in message
 
 
 def _zip() -> bytes:
@@ -637,6 +652,7 @@ CHECKS = [
 """Values of aws-v3 names and enrichments no published mapping reads."""
 
 
+@needs_aws_v3
 async def test_every_mapped_field_has_its_value(aws: Emulator, token_file: Path) -> None:
     _seed(aws)
     mapping = _combined(MAPPINGS)
