@@ -176,8 +176,8 @@ EMULATOR_GAPS: dict[str, str] = {
     ),
     **_gaps(
         "rds-db-instance",
-        _MOTO_OMITS + " (DescribeDBInstances; PerformanceInsightsEnabled is the field emitted "
-        "as enablePerformanceInsights' EnablePerformanceInsights)",
+        _MOTO_OMITS + " (DescribeDBInstances; for enablePerformanceInsights: the API's "
+        "PerformanceInsightsEnabled, emitted as EnablePerformanceInsights)",
         "activityStreamStatus",
         "backupTarget",
         "certificateDetails",
