@@ -10,6 +10,7 @@ from two mappings stay apart); ``EMULATOR_GAPS`` lists the fields the emulator c
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -229,6 +230,61 @@ def test_the_mapping_loads_unchanged(path: Path) -> None:
         expected = {declared.include_action(name) for name in named} - {None}
         assert set(parsed.selector.include_actions) == expected
         assert set(parsed.selector.include_actions) <= set(declared.enrichments)
+
+
+EXPORTERS = {
+    "aws_lambda/function": "AWS::Lambda::Function",
+    "codebuild/build_run": "AWS::CodeBuild::BuildRun",
+    "codebuild/project": "AWS::CodeBuild::Project",
+    "codedeploy/application": "AWS::CodeDeploy::Application",
+    "codedeploy/deployment": "AWS::CodeDeploy::Deployment",
+    "codedeploy/deployment_group": "AWS::CodeDeploy::DeploymentGroup",
+    "codedeploy/deployment_target": "AWS::CodeDeploy::DeploymentTarget",
+    "codepipeline/action": "AWS::CodePipeline::Action",
+    "codepipeline/action_execution": "AWS::CodePipeline::ActionExecution",
+    "codepipeline/pipeline": "AWS::CodePipeline::Pipeline",
+    "codepipeline/pipeline_execution": "AWS::CodePipeline::PipelineExecution",
+    "codepipeline/stage": "AWS::CodePipeline::Stage",
+    "dynamodb/table": "AWS::DynamoDB::Table",
+    "ec2/instance": "AWS::EC2::Instance",
+    "ec2/volume": "AWS::EC2::Volume",
+    "ecr/repository": "AWS::ECR::Repository",
+    "ecs/cluster": "AWS::ECS::Cluster",
+    "ecs/service": "AWS::ECS::Service",
+    "ecs/task_definition": "AWS::ECS::TaskDefinition",
+    "eks/cluster": "AWS::EKS::Cluster",
+    "elasticache/cluster": "AWS::ElastiCache::Cluster",
+    "memorydb/user": "AWS::MemoryDB::User",
+    "msk/cluster": "AWS::MSK::Cluster",
+    "msk/serverless_cluster": "AWS::MSK::ServerlessCluster",
+    "organizations/account": "AWS::Organizations::Account",
+    "rds/db_cluster": "AWS::RDS::DBCluster",
+    "rds/db_instance": "AWS::RDS::DBInstance",
+    "s3/bucket": "AWS::S3::Bucket",
+    "ses/configuration_set": "AWS::SES::ConfigurationSet",
+    "ses/email_identity": "AWS::SES::EmailIdentity",
+    "sns/topic": "AWS::SNS::Topic",
+    "sqs/queue": "AWS::SQS::Queue",
+}
+"""aws-v3's exporters (ACTIONS.md's first column) and the kind each one reads."""
+
+
+@needs_aws_v3
+def test_every_option_name_aws_v3_accepts_is_accepted_for_its_kind() -> None:
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in (AWS_V3 / "ACTIONS.md").read_text().splitlines()
+        if line.startswith("| ") and "/" in line.split("|")[1]
+    ]
+    assert {row[0] for row in rows} == set(EXPORTERS)
+    missing = {}
+    for exporter, always_run, options in rows:
+        declared = RESOURCE_TYPES[EXPORTERS[exporter]]
+        names = re.findall(r"\b([A-Z][A-Za-z]+)\b(?: \(|,|$)", f"{always_run}, {options}")
+        unknown = [n for n in names if n not in {*declared.enrichments, *declared.action_aliases}]
+        if unknown:
+            missing[declared.kind] = unknown
+    assert missing == {}
 
 
 def test_an_option_name_neither_integration_knows_is_one_clear_error() -> None:
