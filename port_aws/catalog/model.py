@@ -159,13 +159,6 @@ class ResourceType:
     by class, e.g. ``GetBucketEncryptionAction``): each maps to one of ``enrichments``, or to
     None where this integration always does that work (tags, the describe calls)."""
 
-    def include_action(self, name: str) -> str | None:
-        """The enrichment an ``includeActions`` name selects (None: always done); KeyError
-        for a name this kind does not know."""
-        if name in self.enrichments:
-            return name
-        return self.action_aliases[name]
-
     @property
     def all_permissions(self) -> tuple[str, ...]:
         actions = list(self.permissions)
@@ -177,3 +170,10 @@ class ResourceType:
     def select(self, page: dict[str, Any]) -> list[Any]:
         found = jmespath.search(self.items, page) if self.items else page
         return list(found or [])
+
+    def include_action(self, name: str) -> str | None:
+        """The enrichment an ``includeActions`` name selects (None: always done); KeyError
+        for a name this kind does not know."""
+        if name in self.enrichments:
+            return name
+        return self.action_aliases[name]
