@@ -79,12 +79,16 @@ class AWSResourceConfig(ResourceConfig):
                 f"kind {kind!r} is not supported; supported kinds: {', '.join(RESOURCE_TYPES)}"
             )
         selector: AWSSelector = values["selector"]
-        unknown = [a for a in selector.include_actions if a not in declared.enrichments]
+        known = {*declared.enrichments, *declared.action_aliases}
+        unknown = [a for a in selector.include_actions if a not in known]
         if unknown:
-            valid = ", ".join(declared.enrichments) or "none"
+            valid = ", ".join([*declared.enrichments, *declared.action_aliases]) or "none"
             raise ValueError(
                 f"{kind}: unknown includeActions {unknown}; valid for this kind: {valid}"
             )
+        # aws-v3's names select the same enrichment; names of work always done select nothing.
+        chosen = (declared.include_action(a) for a in selector.include_actions)
+        selector.include_actions = list(dict.fromkeys(a for a in chosen if a is not None))
         return values
 
 

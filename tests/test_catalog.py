@@ -12,6 +12,7 @@ import yaml
 
 from port_aws import resync as resync_state
 from port_aws.catalog import ENGINE_ACTIONS, RESOURCE_TYPES, iam_action
+from tests.kinds.seed import auto_enable_io_answer
 from tests.rig import DEFAULT_ACCOUNT, ROOT, STATIC, Emulator, default_mapping, resync
 
 _SEEDED_SERVICES = {"s3", "ec2", "ecs", "ecr", "eks", "lambda", "rds", "dynamodb", "elasticache"}
@@ -166,6 +167,7 @@ def _seed_one_of_each(aws: Emulator) -> None:
 async def test_declared_iam_actions_cover_every_call_made(aws: Emulator) -> None:
     aws.list_regions(["us-east-1"])
     _seed_one_of_each(aws)
+    aws.answers([auto_enable_io_answer()])
     mapping: dict[str, Any] = default_mapping()
     for resource in mapping["resources"]:
         declared = RESOURCE_TYPES[resource["kind"]]

@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import each_item
+from port_aws.catalog.calls import always, each_item
 from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
 
 
@@ -38,6 +38,16 @@ async def _organization_accounts(sc: SliceContext) -> AsyncIterator[list[Item]]:
         yield page
 
 
+def _parents(item: Item, _: SliceContext) -> Item:
+    """``Parents`` as ListParents answers it (aws-v3's ListParentsAction), from the parent the
+    organization's discovery found the account under: no call per account."""
+    parent = str(item.get("ParentId") or "")
+    if parent:
+        kind = "ROOT" if parent.startswith("r-") else "ORGANIZATIONAL_UNIT"
+        item["Parents"] = [{"Id": parent, "Type": kind}]
+    return item
+
+
 async def _organization_tags(sc: SliceContext, item: Item) -> Item:
     answer = await sc.call("organizations", "list_tags_for_resource", ResourceId=item["Id"])
     return {"Tags": answer.get("Tags", [])}
@@ -66,6 +76,10 @@ TYPES = [
             "organizations:ListRoots",
             "organizations:ListAccountsForParent",
             "organizations:ListOrganizationalUnitsForParent",
+        ),
+        shape=_parents,
+        action_aliases=always(
+            "ListAccountsAction", "ListTagsForResourceAction", "ListParentsAction"
         ),
     ),
 ]

@@ -201,3 +201,25 @@ def tagged(key: str, native: Any = None) -> Enrichment:
         }
 
     return Enrichment(fetch, ("tag:GetResources",))
+
+
+def always(*names: str) -> dict[str, str | None]:
+    """``action_aliases`` for Port's aws-v3 ``includeActions`` names of work this integration
+    always does (the list and describe calls, tags): accepted, selecting nothing more."""
+    return dict.fromkeys(names)
+
+
+def renamed(
+    names: dict[str, str], then: Callable[[Item, SliceContext], Item] | None = None
+) -> Callable[[Item, SliceContext], Item]:
+    """A ``shape`` giving properties the names Port's aws-v3 items use (``{api_name:
+    aws_v3_name}``), after ``then``; the API's name is not kept, so each value has one name."""
+
+    def shape(item: Item, sc: SliceContext) -> Item:
+        item = then(item, sc) if then is not None else item
+        for old, new in names.items():
+            if old in item:
+                item[new] = item.pop(old)
+        return item
+
+    return shape

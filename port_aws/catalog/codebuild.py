@@ -6,7 +6,7 @@ described 100 at a time (across projects); builds started before ``historyDays``
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import chunks, each_listed, is_recent
+from port_aws.catalog.calls import always, chunks, each_listed, is_recent
 from port_aws.catalog.model import Describe, Item, ResourceType, SliceContext
 
 
@@ -63,6 +63,7 @@ TYPES = [
         arn="arn:{partition}:codebuild:{region}:{account}:project/{Name}",
         shape=_project,
         permissions=("codebuild:ListProjects", "codebuild:BatchGetProjects"),
+        action_aliases=always("GetProjectDetailsAction"),
     ),
     ResourceType(
         kind="AWS::CodeBuild::BuildRun",
@@ -77,5 +78,6 @@ TYPES = [
             "codebuild:ListBuildsForProject",
             "codebuild:BatchGetBuilds",
         ),
+        action_aliases=always("GetBuildDetailsAction", "ListBuildsAction"),
     ),
 ]

@@ -10,7 +10,7 @@ is built in ARN form under the deployment id.
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-from port_aws.catalog.calls import chunks, each_listed, per_item_tags
+from port_aws.catalog.calls import always, chunks, each_listed, per_item_tags
 from port_aws.catalog.model import Describe, Enrichment, Item, ResourceType, SliceContext
 
 APPLICATION_ARN = "application:{}"
@@ -167,6 +167,10 @@ TYPES = [
         arn="arn:{partition}:codedeploy:{region}:{account}:application:{ApplicationName}",
         tags=_TAGS,
         permissions=("codedeploy:ListApplications", "codedeploy:BatchGetApplications"),
+        action_aliases=always(
+            "GetCodeDeployApplicationDetailsAction",
+            "GetCodeDeployApplicationTagsAction",
+        ),
     ),
     ResourceType(
         kind="AWS::CodeDeploy::DeploymentGroup",
@@ -183,6 +187,7 @@ TYPES = [
             "codedeploy:ListDeploymentGroups",
             "codedeploy:BatchGetDeploymentGroups",
         ),
+        action_aliases=always("GetDeploymentGroupDetailsAction", "GetDeploymentGroupTags"),
     ),
     ResourceType(
         kind="AWS::CodeDeploy::Deployment",
@@ -197,6 +202,7 @@ TYPES = [
             "codedeploy:ListDeployments",
             "codedeploy:BatchGetDeployments",
         ),
+        action_aliases=always("GetDeploymentAction", "ListDeploymentsAction"),
     ),
     ResourceType(
         kind="AWS::CodeDeploy::DeploymentTarget",
@@ -211,5 +217,6 @@ TYPES = [
             "codedeploy:ListDeploymentTargets",
             "codedeploy:BatchGetDeploymentTargets",
         ),
+        action_aliases=always("GetDeploymentTargetDetailsAction"),
     ),
 ]

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from port_aws.catalog.calls import (
+    always,
     each_item,
     each_listed,
     is_recent,
@@ -224,6 +225,11 @@ TYPES = [
             ("codepipeline:ListTagsForResource",),
         ),
         permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
+        action_aliases=always(
+            "GetPipelineDetailsAction",
+            "GetPipelineTagsAction",
+            "ListPipelinesAction",
+        ),
     ),
     ResourceType(
         kind="AWS::CodePipeline::Stage",
@@ -231,6 +237,7 @@ TYPES = [
         id="Arn",
         lister=_stages,
         permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
+        action_aliases=always("GetPipelineStagesAction"),
     ),
     ResourceType(
         kind="AWS::CodePipeline::Action",
@@ -238,6 +245,7 @@ TYPES = [
         id="Arn",
         lister=_actions,
         permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
+        action_aliases=always("GetPipelineActionsDetails"),
     ),
     ResourceType(
         kind="AWS::CodePipeline::PipelineExecution",
@@ -253,6 +261,10 @@ TYPES = [
             ),
         },
         permissions=("codepipeline:ListPipelines", "codepipeline:ListPipelineExecutions"),
+        action_aliases={
+            **always("ListPipelineExecutionsAction"),
+            "GetPipelineExecutionDetailsAction": "GetPipelineExecution",
+        },
     ),
     ResourceType(
         kind="AWS::CodePipeline::ActionExecution",
@@ -261,5 +273,6 @@ TYPES = [
         lister=_action_executions,
         history=True,
         permissions=("codepipeline:ListPipelines", "codepipeline:ListActionExecutions"),
+        action_aliases=always("ListActionExecutionsAction"),
     ),
 ]

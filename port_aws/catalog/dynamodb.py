@@ -3,7 +3,7 @@ batch tag read). Table items are never read."""
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import describe_each, per_item, per_item_tags
+from port_aws.catalog.calls import always, describe_each, per_item, per_item_tags
 from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
 
 
@@ -44,5 +44,9 @@ TYPES = [
             ),
         },
         permissions=("dynamodb:ListTables", "dynamodb:DescribeTable"),
+        action_aliases={
+            **always("ListTablesAction", "GetTableDetailsAction", "GetTableTagsAction"),
+            "GetTableBackupStatusAction": "DescribeContinuousBackups",
+        },
     ),
 ]

@@ -1,6 +1,25 @@
 """EC2: instances, volumes, VPCs, subnets and security groups (tags come with each list answer)."""
 
-from port_aws.catalog.model import ResourceType
+from port_aws.catalog.calls import chunks, per_item
+from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+
+STATUS_IDS_PER_CALL = 100
+"""DescribeInstanceStatus takes at most 100 instance ids per call."""
+
+_STATUS_FIELDS = ("InstanceStatus", "SystemStatus", "Events")
+
+
+async def _instance_status(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
+    """Status checks and scheduled events of a page of instances, 100 instances per call."""
+    found: dict[str, Item] = {}
+    for batch in chunks([str(item["InstanceId"]) for item in items], STATUS_IDS_PER_CALL):
+        answer = await sc.call(
+            "ec2", "describe_instance_status", InstanceIds=batch, IncludeAllInstances=True
+        )
+        for status in answer.get("InstanceStatuses", []):
+            found[str(status["InstanceId"])] = {k: status[k] for k in _STATUS_FIELDS if k in status}
+    return found
+
 
 TYPES = [
     ResourceType(
@@ -12,6 +31,17 @@ TYPES = [
         id="InstanceId",
         arn="arn:{partition}:ec2:{region}:{account}:instance/{InstanceId}",
         permissions=("ec2:DescribeInstances",),
+        enrichments={
+            "DescribeInstanceStatus": Enrichment(
+                _instance_status,
+                ("ec2:DescribeInstanceStatus",),
+                "InstanceStatus, SystemStatus and Events: status checks and scheduled events",
+            ),
+        },
+        action_aliases={
+            "DescribeInstancesAction": None,
+            "DescribeInstanceStatusAction": "DescribeInstanceStatus",
+        },
     ),
     ResourceType(
         kind="AWS::EC2::Volume",
@@ -22,6 +52,25 @@ TYPES = [
         id="VolumeId",
         arn="arn:{partition}:ec2:{region}:{account}:volume/{VolumeId}",
         permissions=("ec2:DescribeVolumes",),
+        enrichments={
+            "DescribeVolumeAttribute": Enrichment(
+                per_item(
+                    "ec2",
+                    "describe_volume_attribute",
+                    key="VolumeId",
+                    param="VolumeId",
+                    answer="AutoEnableIO.Value",
+                    prop="AutoEnableIO",
+                    Attribute="autoEnableIO",
+                ),
+                ("ec2:DescribeVolumeAttribute",),
+                "AutoEnableIO: whether I/O resumes by itself after a data inconsistency",
+            ),
+        },
+        action_aliases={
+            "DescribeVolumesAction": None,
+            "DescribeVolumeAttributeAction": "DescribeVolumeAttribute",
+        },
     ),
     ResourceType(
         kind="AWS::EC2::VPC",

@@ -1,7 +1,26 @@
 """ECR: repositories (tags per repository: ECR has no batch tag read)."""
 
-from port_aws.catalog.calls import per_item_tags
-from port_aws.catalog.model import Enrichment, ResourceType
+from botocore.exceptions import ClientError
+
+from port_aws.catalog.calls import always, each_item, per_item_tags, without_metadata
+from port_aws.catalog.model import Enrichment, Fetch, Item, ResourceType, SliceContext
+
+
+def _policy(operation: str, prop: str, missing: str, text: bool) -> Fetch:
+    """One policy per repository: its text only (``text``), or the whole answer as aws-v3
+    kept it; a repository without one gets None."""
+
+    async def fields(sc: SliceContext, item: Item) -> Item:
+        try:
+            answer = await sc.call("ecr", operation, repositoryName=item["RepositoryName"])
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == missing:
+                return {prop: None}
+            raise
+        return {prop: answer.get("policyText") if text else without_metadata(answer)}
+
+    return each_item("RepositoryArn", fields)
+
 
 TYPES = [
     ResourceType(
@@ -23,5 +42,32 @@ TYPES = [
             ("ecr:ListTagsForResource",),
         ),
         permissions=("ecr:DescribeRepositories",),
+        enrichments={
+            "GetLifecyclePolicy": Enrichment(
+                _policy(
+                    "get_lifecycle_policy",
+                    "LifecyclePolicy",
+                    "LifecyclePolicyNotFoundException",
+                    text=False,
+                ),
+                ("ecr:GetLifecyclePolicy",),
+                "LifecyclePolicy: the image lifecycle policy (lifecyclePolicyText, lastEvaluatedAt)",
+            ),
+            "GetRepositoryPolicy": Enrichment(
+                _policy(
+                    "get_repository_policy",
+                    "RepositoryPolicyText",
+                    "RepositoryPolicyNotFoundException",
+                    text=True,
+                ),
+                ("ecr:GetRepositoryPolicy",),
+                "RepositoryPolicyText: the repository's access policy document",
+            ),
+        },
+        action_aliases={
+            **always("DescribeRepositoriesAction", "ListTagsForResourceAction"),
+            "GetLifecyclePolicyAction": "GetLifecyclePolicy",
+            "GetRepositoryPolicyAction": "GetRepositoryPolicy",
+        },
     ),
 ]

@@ -5,7 +5,7 @@ Tags come with every describe answer (``include=["TAGS"]``).
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import describe_each, tags_of
+from port_aws.catalog.calls import always, describe_each, renamed, tags_of
 from port_aws.catalog.model import Describe, Item, ResourceType, SliceContext
 
 SERVICES_PER_DESCRIBE = 10
@@ -62,8 +62,9 @@ TYPES = [
         ),
         id="ClusterArn",
         arn="{ClusterArn}",
-        shape=tags_of(native=[]),
+        shape=renamed({"Settings": "ClusterSettings"}, then=tags_of(native=[])),
         permissions=("ecs:ListClusters", "ecs:DescribeClusters"),
+        action_aliases=always("DescribeClustersAction"),
     ),
     ResourceType(
         kind="AWS::ECS::Service",
@@ -73,6 +74,7 @@ TYPES = [
         arn="{ServiceArn}",
         shape=tags_of(native=[]),
         permissions=("ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices"),
+        action_aliases=always("ListServicesAction", "DescribeServicesAction"),
     ),
     ResourceType(
         kind="AWS::ECS::TaskDefinition",
@@ -83,5 +85,6 @@ TYPES = [
         arn="{TaskDefinitionArn}",
         shape=tags_of(native=[]),
         permissions=("ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition"),
+        action_aliases=always("ListTaskDefinitionsAction", "DescribeTaskDefinitionsAction"),
     ),
 ]

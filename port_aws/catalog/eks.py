@@ -3,7 +3,7 @@ no batch describe; tags come with each description)."""
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import describe_each, tags_of
+from port_aws.catalog.calls import always, describe_each, tags_of
 from port_aws.catalog.model import Item, ResourceType, SliceContext
 
 
@@ -48,6 +48,7 @@ TYPES = [
         id="Arn",
         shape=tags_of(native={}),
         permissions=("eks:ListClusters", "eks:DescribeCluster"),
+        action_aliases=always("DescribeClusterAction"),
     ),
     ResourceType(
         kind="AWS::EKS::Nodegroup",

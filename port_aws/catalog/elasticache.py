@@ -1,6 +1,6 @@
 """ElastiCache: cache clusters with their nodes (tags per cluster: no batch tag read)."""
 
-from port_aws.catalog.calls import per_item
+from port_aws.catalog.calls import always, per_item
 from port_aws.catalog.model import Enrichment, ResourceType
 
 TYPES = [
@@ -24,5 +24,6 @@ TYPES = [
             ("elasticache:ListTagsForResource",),
         ),
         permissions=("elasticache:DescribeCacheClusters",),
+        action_aliases=always("DescribeCacheClustersAction", "ListTagsForResourceAction"),
     ),
 ]

@@ -1,6 +1,6 @@
 """MemoryDB: users (tags per user: no batch tag read)."""
 
-from port_aws.catalog.calls import per_item
+from port_aws.catalog.calls import always, per_item
 from port_aws.catalog.model import Enrichment, ResourceType
 
 TYPES = [
@@ -24,5 +24,6 @@ TYPES = [
             ("memorydb:ListTags",),
         ),
         permissions=("memorydb:DescribeUsers",),
+        action_aliases=always("DescribeMemoryDbUsersAction", "ListTagsForMemoryDbUserAction"),
     ),
 ]

@@ -230,6 +230,10 @@ class ResourceType:
     secrets: tuple[str, ...] = ()
     """Paths (see ``items.scrub``) of values that may hold secrets, such as environment
     variables: replaced by a marker before an item leaves the engine, names kept."""
+    action_aliases: Mapping[str, str | None] = field(default_factory=dict)
+    """Other ``includeActions`` names accepted for this kind (Port's aws-v3 names its options
+    by class, e.g. ``GetBucketEncryptionAction``): each maps to one of ``enrichments``, or to
+    None where this integration always does that work (tags, the describe calls)."""
 
     @property
     def all_permissions(self) -> tuple[str, ...]:
@@ -242,3 +246,10 @@ class ResourceType:
     def select(self, page: dict[str, Any]) -> list[Any]:
         found = jmespath.search(self.items, page) if self.items else page
         return list(found or [])
+
+    def include_action(self, name: str) -> str | None:
+        """The enrichment an ``includeActions`` name selects (None: always done); KeyError
+        for a name this kind does not know."""
+        if name in self.enrichments:
+            return name
+        return self.action_aliases[name]

@@ -1,6 +1,6 @@
 """MSK: provisioned and serverless clusters (ListClustersV2 filtered by type; tags included)."""
 
-from port_aws.catalog.calls import tags_of
+from port_aws.catalog.calls import always, tags_of
 from port_aws.catalog.model import Item, ResourceType, SliceContext
 
 _tags = tags_of(native={})
@@ -23,6 +23,7 @@ TYPES = [
         arn="{ClusterArn}",
         shape=_provisioned,
         permissions=("kafka:ListClustersV2",),
+        action_aliases=always("ListClustersAction"),
     ),
     ResourceType(
         kind="AWS::MSK::ServerlessCluster",
@@ -34,5 +35,6 @@ TYPES = [
         arn="{ClusterArn}",
         shape=_tags,
         permissions=("kafka:ListClustersV2",),
+        action_aliases=always("ListMskServerlessClustersAction"),
     ),
 ]

@@ -1,6 +1,6 @@
 """RDS: DB instances and DB clusters (tags come with each describe answer as TagList)."""
 
-from port_aws.catalog.calls import tags_of
+from port_aws.catalog.calls import always, renamed, tags_of
 from port_aws.catalog.model import ResourceType
 
 TYPES = [
@@ -12,8 +12,17 @@ TYPES = [
         items="DBInstances",
         id="DBInstanceArn",
         arn="{DBInstanceArn}",
-        shape=tags_of("TagList"),
+        shape=renamed(
+            {
+                "DbInstancePort": "Port",
+                "IAMDatabaseAuthenticationEnabled": "EnableIAMDatabaseAuthentication",
+                "PerformanceInsightsEnabled": "EnablePerformanceInsights",
+                "VpcSecurityGroups": "VPCSecurityGroups",
+            },
+            then=tags_of("TagList"),
+        ),
         permissions=("rds:DescribeDBInstances",),
+        action_aliases=always("DescribeDBInstancesAction", "ListTagsForResourceAction"),
     ),
     ResourceType(
         kind="AWS::RDS::DBCluster",
@@ -25,5 +34,6 @@ TYPES = [
         arn="{DBClusterArn}",
         shape=tags_of("TagList"),
         permissions=("rds:DescribeDBClusters",),
+        action_aliases=always("DescribeDBClustersAction", "ListTagsForResourceAction"),
     ),
 ]

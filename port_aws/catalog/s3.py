@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 
 from port_aws.bounds import each_at_once
-from port_aws.catalog.calls import each_item
+from port_aws.catalog.calls import always, each_item
 from port_aws.catalog.model import Enrichment, Fetch, Item, ResourceType, SliceContext
 
 
@@ -28,6 +28,10 @@ async def _buckets(sc: SliceContext) -> AsyncIterator[list[Item]]:
                 bucket["BucketRegion"]
             ):
                 bucket["BucketName"] = bucket.pop("Name")
+                # as GetBucketLocation answers it (aws-v3's GetBucketLocationAction): none for
+                # us-east-1
+                region = bucket["BucketRegion"]
+                bucket["LocationConstraint"] = None if region == "us-east-1" else region
                 page.append(bucket)
         yield page
 
@@ -92,5 +96,11 @@ TYPES = [
             ),
         },
         permissions=("s3:ListAllMyBuckets", "s3:GetBucketLocation"),
+        action_aliases={
+            **always("ListBucketsAction", "GetBucketTaggingAction", "GetBucketLocationAction"),
+            "GetBucketEncryptionAction": "GetBucketEncryption",
+            "GetPublicAccessBlockAction": "GetPublicAccessBlock",
+            "GetBucketOwnershipControlsAction": "GetBucketOwnershipControls",
+        },
     ),
 ]

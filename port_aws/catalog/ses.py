@@ -7,7 +7,7 @@ as SES has no batch form.
 from collections.abc import AsyncIterator
 from typing import Any
 
-from port_aws.catalog.calls import each_listed, token_pages, without_metadata
+from port_aws.catalog.calls import always, each_listed, token_pages, without_metadata
 from port_aws.catalog.model import Item, ResourceType, SliceContext
 from port_aws.items import tag_list
 
@@ -61,6 +61,7 @@ TYPES = [
         id="IdentityName",
         lister=_identities,
         permissions=("ses:ListEmailIdentities", "ses:GetEmailIdentity"),
+        action_aliases=always("ListEmailIdentitiesAction", "GetEmailIdentityAction"),
     ),
     ResourceType(
         kind="AWS::SES::ConfigurationSet",
@@ -68,5 +69,6 @@ TYPES = [
         id="ConfigurationSetName",
         lister=_configuration_sets,
         permissions=("ses:ListConfigurationSets", "ses:GetConfigurationSet"),
+        action_aliases=always("ListConfigurationSetsAction", "GetConfigurationSetAction"),
     ),
 ]

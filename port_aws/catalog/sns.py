@@ -3,7 +3,7 @@ topic: SNS has no batch form). Messages and subscriptions' endpoints are not rea
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import describe_each, tagged
+from port_aws.catalog.calls import always, describe_each, tagged
 from port_aws.catalog.model import Item, ResourceType, SliceContext
 
 _COUNTS = ("SubscriptionsConfirmed", "SubscriptionsDeleted", "SubscriptionsPending")
@@ -33,5 +33,6 @@ TYPES = [
         arn="{TopicArn}",
         tags=tagged("TopicArn"),
         permissions=("sns:ListTopics", "sns:GetTopicAttributes"),
+        action_aliases=always("ListTopicsAction", "GetTopicAttributesAction", "GetTopicTagsAction"),
     ),
 ]

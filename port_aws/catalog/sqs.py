@@ -4,7 +4,7 @@ SQS has no batch form). Messages are never received."""
 from collections.abc import AsyncIterator
 from typing import Any
 
-from port_aws.catalog.calls import describe_each, tagged
+from port_aws.catalog.calls import always, describe_each, tagged
 from port_aws.catalog.model import Item, ResourceType, SliceContext
 
 
@@ -38,5 +38,11 @@ TYPES = [
         arn="{QueueArn}",
         tags=tagged("QueueUrl", native={}),
         permissions=("sqs:ListQueues", "sqs:GetQueueAttributes"),
+        action_aliases=always(
+            "ListQueuesAction",
+            "GetQueueAttributesAction",
+            "ListQueueTagsAction",
+            "GetQueueTagsAction",
+        ),
     ),
 ]

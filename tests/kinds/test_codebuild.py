@@ -1,31 +1,13 @@
 """CodeBuild: projects and their build runs (history, bounded per project)."""
 
-from tests.kinds.seed import service_role
+from tests.kinds.seed import codebuild_project_with_builds
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, mapping_for, resync
 
 ARN = f"arn:aws:codebuild:us-east-1:{DEFAULT_ACCOUNT}"
 
 
-def seed(aws: Emulator) -> list[str]:
-    aws.list_regions(["us-east-1"])
-    codebuild = aws.client("codebuild")
-    codebuild.create_project(
-        name="app",
-        source={"type": "S3", "location": "bucket/src.zip"},
-        artifacts={"type": "NO_ARTIFACTS"},
-        environment={
-            "type": "LINUX_CONTAINER",
-            "image": "aws/codebuild/standard:7.0",
-            "computeType": "BUILD_GENERAL1_SMALL",
-        },
-        serviceRole=service_role(aws),
-        tags=[{"key": "team", "value": "ci"}],
-    )
-    return [codebuild.start_build(projectName="app")["build"]["id"] for _ in range(2)]
-
-
 async def test_projects_and_build_runs(aws: Emulator) -> None:
-    builds = seed(aws)
+    builds = codebuild_project_with_builds(aws)
 
     result = await resync(
         STATIC, mapping_for("AWS::CodeBuild::Project", "AWS::CodeBuild::BuildRun")
@@ -50,7 +32,7 @@ async def test_projects_and_build_runs(aws: Emulator) -> None:
 
 
 async def test_build_runs_are_bounded_per_project(aws: Emulator) -> None:
-    seed(aws)
+    codebuild_project_with_builds(aws)
     mapping = mapping_for("AWS::CodeBuild::BuildRun")
     mapping["resources"][0]["selector"]["historyMaxPerParent"] = 1
 

@@ -6,10 +6,7 @@ for those four calls with bodies in CodeDeploy's JSON wire format, built from wh
 seeded through CodeDeploy's own API.
 """
 
-import time
-from typing import Any
-
-from tests.kinds.seed import service_role
+from tests.kinds.seed import codedeploy_web
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, mapping_for, resync
 
 ARN = f"arn:aws:codedeploy:us-east-1:{DEFAULT_ACCOUNT}"
@@ -21,93 +18,9 @@ KINDS = (
 )
 
 
-def seed(aws: Emulator) -> str:
-    aws.list_regions(["us-east-1"])
-    codedeploy = aws.client("codedeploy")
-    codedeploy.create_application(
-        applicationName="web", computePlatform="Server", tags=[{"Key": "team", "Value": "web"}]
-    )
-    role = service_role(aws)
-    codedeploy.create_deployment_group(
-        applicationName="web",
-        deploymentGroupName="prod",
-        serviceRoleArn=role,
-        tags=[{"Key": "env", "Value": "prod"}],
-    )
-    deployment = str(
-        codedeploy.create_deployment(
-            applicationName="web",
-            deploymentGroupName="prod",
-            revision={
-                "revisionType": "S3",
-                "s3Location": {"bucket": "releases", "key": "web.zip", "bundleType": "zip"},
-            },
-        )["deploymentId"]
-    )
-    group: dict[str, Any] = codedeploy.get_deployment_group(
-        applicationName="web", deploymentGroupName="prod"
-    )["deploymentGroupInfo"]
-    now = time.time()
-    aws.answers(
-        [
-            {
-                "service": "codedeploy",
-                "action": "BatchGetDeploymentGroups",
-                "body": {
-                    "deploymentGroupsInfo": [
-                        {
-                            "applicationName": "web",
-                            "deploymentGroupId": group["deploymentGroupId"],
-                            "deploymentGroupName": "prod",
-                            "deploymentConfigName": group["deploymentConfigName"],
-                            "serviceRoleArn": role,
-                            "computePlatform": "Server",
-                            "deploymentStyle": {
-                                "deploymentType": "IN_PLACE",
-                                "deploymentOption": "WITHOUT_TRAFFIC_CONTROL",
-                            },
-                        }
-                    ]
-                },
-            },
-            {
-                "service": "codedeploy",
-                "action": "ListDeployments",
-                "match": '"deploymentGroupName": "prod"',
-                "body": {"deployments": [deployment]},
-            },
-            {
-                "service": "codedeploy",
-                "action": "ListDeploymentTargets",
-                "body": {"targetIds": ["i-0123456789abcdef0"]},
-            },
-            {
-                "service": "codedeploy",
-                "action": "BatchGetDeploymentTargets",
-                "body": {
-                    "deploymentTargets": [
-                        {
-                            "deploymentTargetType": "InstanceTarget",
-                            "instanceTarget": {
-                                "deploymentId": deployment,
-                                "targetId": "i-0123456789abcdef0",
-                                "targetArn": f"arn:aws:ec2:us-east-1:{DEFAULT_ACCOUNT}:instance/"
-                                "i-0123456789abcdef0",
-                                "status": "Succeeded",
-                                "lastUpdatedAt": now,
-                                "lifecycleEvents": [],
-                            },
-                        }
-                    ]
-                },
-            },
-        ]
-    )
-    return deployment
-
-
 async def test_applications_groups_deployments_and_targets(aws: Emulator) -> None:
-    deployment = seed(aws)
+    deployment, answers = codedeploy_web(aws)
+    aws.answers(answers)
 
     result = await resync(STATIC, mapping_for(*KINDS))
 

@@ -5,9 +5,7 @@ CodePipeline's JSON wire format (one recent and one out-of-window record, to sho
 historyDays bound). Everything else is seeded and read through CodePipeline's own API.
 """
 
-import time
-
-from tests.kinds.seed import service_role
+from tests.kinds.seed import codepipeline_deliver
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, mapping_for, resync
 
 PIPELINE = f"arn:aws:codepipeline:us-east-1:{DEFAULT_ACCOUNT}:deliver"
@@ -20,93 +18,9 @@ KINDS = (
 )
 
 
-def _action_execution(execution: str, action_id: str, started: float) -> dict[str, object]:
-    return {
-        "pipelineExecutionId": execution,
-        "actionExecutionId": action_id,
-        "pipelineVersion": 1,
-        "stageName": "Source",
-        "actionName": "Fetch",
-        "startTime": started,
-        "lastUpdateTime": started + 30,
-        "status": "Succeeded",
-        "input": {
-            "actionTypeId": {
-                "category": "Source",
-                "owner": "AWS",
-                "provider": "S3",
-                "version": "1",
-            },
-            "configuration": {"S3Bucket": "sources", "S3ObjectKey": "app.zip"},
-            "region": "us-east-1",
-            "inputArtifacts": [],
-        },
-        "output": {
-            "outputArtifacts": [{"name": "src"}],
-            "executionResult": {"externalExecutionId": "v1", "externalExecutionSummary": "ok"},
-            "outputVariables": {},
-        },
-    }
-
-
-def seed(aws: Emulator) -> str:
-    aws.list_regions(["us-east-1"])
-    codepipeline = aws.client("codepipeline")
-    source = {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}
-    build = {"category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"}
-    codepipeline.create_pipeline(
-        pipeline={
-            "name": "deliver",
-            "roleArn": service_role(aws),
-            "artifactStore": {"type": "S3", "location": "artifacts"},
-            "stages": [
-                {
-                    "name": "Source",
-                    "actions": [
-                        {
-                            "name": "Fetch",
-                            "actionTypeId": source,
-                            "configuration": {"S3Bucket": "sources", "S3ObjectKey": "app.zip"},
-                            "outputArtifacts": [{"name": "src"}],
-                        }
-                    ],
-                },
-                {
-                    "name": "Build",
-                    "actions": [
-                        {
-                            "name": "Compile",
-                            "actionTypeId": build,
-                            "configuration": {"ProjectName": "app"},
-                            "inputArtifacts": [{"name": "src"}],
-                        }
-                    ],
-                },
-            ],
-        },
-        tags=[{"key": "team", "value": "delivery"}],
-    )
-    execution = str(codepipeline.start_pipeline_execution(name="deliver")["pipelineExecutionId"])
-    now = time.time()
-    aws.answers(
-        [
-            {
-                "service": "codepipeline",
-                "action": "ListActionExecutions",
-                "body": {
-                    "actionExecutionDetails": [
-                        _action_execution(execution, "recent-1", now - 60),
-                        _action_execution("older", "old-1", now - 40 * 86400),
-                    ]
-                },
-            }
-        ]
-    )
-    return execution
-
-
 async def test_pipelines_with_structure_and_history(aws: Emulator) -> None:
-    execution = seed(aws)
+    execution, answers = codepipeline_deliver(aws)
+    aws.answers(answers)
 
     result = await resync(STATIC, mapping_for(*KINDS))
 
@@ -147,7 +61,7 @@ async def test_pipelines_with_structure_and_history(aws: Emulator) -> None:
 
 
 async def test_get_pipeline_execution_is_an_optional_enrichment(aws: Emulator) -> None:
-    seed(aws)
+    aws.answers(codepipeline_deliver(aws)[1])
     mapping = mapping_for("AWS::CodePipeline::PipelineExecution")
     selector = mapping["resources"][0]["selector"]
     mapping["resources"][0]["port"]["entity"]["mappings"]["properties"]["version"] = (
@@ -168,7 +82,7 @@ async def test_get_pipeline_execution_is_an_optional_enrichment(aws: Emulator) -
 
 
 async def test_a_failed_per_pipeline_call_keeps_existing_entities(aws: Emulator) -> None:
-    seed(aws)
+    aws.answers(codepipeline_deliver(aws)[1])
     codepipeline = aws.client("codepipeline")
     declaration = codepipeline.get_pipeline(name="deliver")["pipeline"]
     codepipeline.create_pipeline(pipeline={**declaration, "name": "other"})

@@ -1,5 +1,6 @@
 """EC2 volumes, VPCs, subnets and security groups, seeded through the EC2 API and resynced."""
 
+from tests.kinds.seed import auto_enable_io_answer
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, mapping_for, resync
 
 PREFIX = f"arn:aws:ec2:us-east-1:{DEFAULT_ACCOUNT}"
@@ -59,3 +60,47 @@ async def test_volumes_vpcs_subnets_security_groups(aws: Emulator) -> None:
     assert web["relations"]["vpc"] == f"{PREFIX}:vpc/{vpc}"
     for entity in result.upserted_entities:
         assert entity["relations"]["account"] == DEFAULT_ACCOUNT
+
+
+async def test_aws_v3_options_instance_status_and_auto_enable_io(aws: Emulator) -> None:
+    """aws-v3's option names select the status and AutoEnableIO enrichments; when those calls
+    fail, nothing is deleted."""
+    aws.list_regions(["us-east-1"])
+    ec2 = aws.client("ec2", "us-east-1")
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instances"][0]
+    volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8)["VolumeId"]
+    aws.answers([auto_enable_io_answer(volume)])
+    mapping = mapping_for("AWS::EC2::Instance", "AWS::EC2::Volume")
+    extra = {"status": ".Properties.InstanceStatus.Status", "io": ".Properties.AutoEnableIO"}
+    for resource, action in zip(
+        mapping["resources"],
+        ["DescribeInstanceStatusAction", "DescribeVolumeAttributeAction"],
+        strict=True,
+    ):
+        resource["selector"]["includeActions"] = [action]
+        resource["port"]["entity"]["mappings"]["properties"].update(extra)
+
+    clean = await resync(STATIC, mapping)
+
+    assert clean.errors == []
+    instance_arn = f"{PREFIX}:instance/{instance['InstanceId']}"
+    volume_arn = f"{PREFIX}:volume/{volume}"
+    assert by_blueprint(clean, "ec2Instance")[instance_arn]["properties"]["status"] == "ok"
+    assert by_blueprint(clean, "ec2Volume")[volume_arn]["properties"]["io"] is True
+    assert aws.count("ec2", "DescribeInstanceStatus") == 1  # one call for the page
+
+    aws.faults(
+        [
+            {"service": "ec2", "action": action, "status": 403, "code": "UnauthorizedOperation"}
+            for action in ("DescribeInstanceStatus", "DescribeVolumeAttribute")
+        ]
+    )
+    existing = [
+        {"identifier": e["identifier"], "blueprint": e["blueprint"], "properties": {}}
+        for e in clean.upserted_entities
+    ]
+    faulty = await resync(STATIC, mapping, existing=existing)
+
+    assert aws.count("ec2", "DescribeInstanceStatus") == 2  # the refused call was made
+    assert faulty.deleted_entities == []
