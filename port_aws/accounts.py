@@ -335,6 +335,11 @@ def _organizations_failed(
     code = error_code(error)
     if code == "ParentNotFoundException":
         hint = "every ouId must exist in the organization"
+    elif code == NO_ORGANIZATION:
+        hint = (
+            "ouId and accountScope need AWS Organizations: accountRoleArn must be a role in the "
+            "organization's management account or a delegated administrator"
+        )
     elif operation == "DescribeOrganization":
         hint = (
             "whether the role's account belongs to an organization cannot be told; grant "

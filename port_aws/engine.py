@@ -129,7 +129,7 @@ def _region_of(rt: ResourceType, props: Item, slice_region: str) -> str:
     return slice_region
 
 
-def _problem(error: BaseException, account: Account, region: str) -> SliceProblem:
+def slice_problem(error: BaseException, account: Account, region: str) -> SliceProblem:
     if isinstance(error, UnboundedListing):
         return SliceProblem(account.id, region, error.code, str(error), error.operation)
     if isinstance(error, CallTimeout):
@@ -190,7 +190,7 @@ async def stream_kind(
                     enabled = await run.regions(account)
                     regions = Regions([r for r in enabled.names if r in allowed], enabled.confirmed)
             except Exception as error:  # regions fall back on their own; anything else fails
-                problem = _problem(error, account, "*")
+                problem = slice_problem(error, account, "*")
                 logger.error(f"{rt.kind}: account failed: {problem.describe()}")
                 stats.failed.append(problem)
                 return
@@ -242,11 +242,11 @@ async def stream_kind(
                         f"not read within sliceTimeoutSeconds={limits.slice_timeout:g}",
                     )
                 else:
-                    problem = _problem(error, account, region)
+                    problem = slice_problem(error, account, region)
                 logger.error(f"{rt.kind}: slice failed: {problem.describe()}")
                 stats.failed.append(problem)
             except (ClientError, BotoCoreError, OSError, UnboundedListing) as error:
-                _classify(rt, run, stats, _problem(error, account, region), confirmed)
+                _classify(rt, run, stats, slice_problem(error, account, region), confirmed)
             except Exception as error:  # an answer this kind cannot read fails its slice only
                 problem = SliceProblem(account.id, region, type(error).__name__, str(error))
                 logger.error(f"{rt.kind}: slice failed: {problem.describe()}")
@@ -306,10 +306,11 @@ def _classify(
     rt: ResourceType, run: ResyncRun, stats: KindStats, problem: SliceProblem, confirmed: bool
 ) -> None:
     """Record a slice that AWS answered with an error: not there, denied, or failed."""
-    if problem.code in NOT_SUBSCRIBED or (problem.code in CREDENTIALS_REFUSED and not confirmed):
+    verdict = classify(problem.code, confirmed)
+    if verdict == "unavailable":
         stats.unavailable.append(problem)
         return
-    if problem.code in DENIED:
+    if verdict == "denied":
         action = problem.action or f"{rt.service} calls"
         if run.settings.access_denied == "empty":
             logger.warning(
@@ -336,3 +337,25 @@ async def _progress(stats: KindStats, interval: float) -> None:
     while True:
         await asyncio.sleep(interval)
         logger.info(stats.progress_line())
+
+
+async def read_first_page(rt: ResourceType, sc: SliceContext) -> int:
+    """Read one slice exactly as the resync does, up to its first page of items (listing,
+    describes, tags and the selector's enrichments); the number of items in that page. Raises
+    what the resync would record as the slice's failure (``doctor`` uses it)."""
+    async with sc.stack:
+        async for page in _read_slice(rt, sc):
+            return len(page)
+    return 0
+
+
+def accounts_for(rt: ResourceType, discovery: Discovery) -> list[Account]:
+    """The accounts the resync reads a kind in."""
+    return _accounts_for(rt, discovery)
+
+
+def classify(problem_code: str, confirmed: bool) -> str:
+    """How the resync counts a slice error: "unavailable", "denied" or "failed"."""
+    if problem_code in NOT_SUBSCRIBED or (problem_code in CREDENTIALS_REFUSED and not confirmed):
+        return "unavailable"
+    return "denied" if problem_code in DENIED else "failed"

@@ -69,6 +69,8 @@ class Regions:
     confirmed: bool
     """True when account:ListRegions or ec2:DescribeRegions answered; False when the partition's
     list stands in for them (then a region refusing the credentials is one not enabled)."""
+    source: str = ""
+    """Where the names come from: account:ListRegions, ec2:DescribeRegions or the partition."""
 
 
 @cache
@@ -98,7 +100,7 @@ async def enabled_regions(
                 ):
                     regions += [r["RegionName"] for r in page.get("Regions", [])]
             if regions:
-                return Regions(sorted(regions), confirmed=True)
+                return Regions(sorted(regions), True, "account:ListRegions")
         except (ClientError, BotoCoreError, TimeoutError, RuntimeError) as error:
             logger.debug(f"account:ListRegions unavailable ({error}); using ec2:DescribeRegions")
     try:
@@ -110,10 +112,10 @@ async def enabled_regions(
             if r.get("OptInStatus", "opt-in-not-required") != "not-opted-in"
         ]
         if regions:
-            return Regions(sorted(regions), confirmed=True)
+            return Regions(sorted(regions), True, "ec2:DescribeRegions")
     except (ClientError, BotoCoreError, TimeoutError) as error:
         logger.warning(
             f"ec2:DescribeRegions failed ({error or type(error).__name__}); using every region "
             f"of partition {partition}"
         )
-    return Regions(partition_regions(partition), confirmed=False)
+    return Regions(partition_regions(partition), False, f"every region of partition {partition}")

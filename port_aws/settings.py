@@ -310,6 +310,15 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
 CONFIG_PREFIX = "OCEAN__INTEGRATION__CONFIG__"
 
 
+def env_file(path: Path | None) -> Path | None:
+    """The settings file a command reads: the one named (it must exist), else ``.env`` if present."""
+    if path is None:
+        return Path(".env") if Path(".env").is_file() else None
+    if not path.is_file():
+        raise ConfigError("--env-file", f"{path} does not exist or is not a file")
+    return path
+
+
 def config_from_environment(
     environ: Mapping[str, str], env_file: Path | None = None
 ) -> tuple[dict[str, str], dict[str, str]]:

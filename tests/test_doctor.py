@@ -5,8 +5,6 @@ from pathlib import Path
 import pytest
 
 from port_aws.__main__ import main
-from port_aws.catalog import RESOURCE_TYPES
-from port_aws.commands.doctor import probe_for
 from port_aws.settings import config_from_environment
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator
 
@@ -18,11 +16,11 @@ def _doctor(
     capsys: pytest.CaptureFixture[str],
     config: dict[str, str],
     *kinds: str,
-    env_file: Path = Path("/nonexistent/.env"),
+    env_file: Path | None = None,
 ) -> tuple[int, list[str]]:
     for key, value in config.items():
         monkeypatch.setenv(f"OCEAN__INTEGRATION__CONFIG__{key.upper()}", value)
-    argv = ["doctor", "--env-file", str(env_file)]
+    argv = ["doctor", *(["--env-file", str(env_file)] if env_file else [])]
     for kind in kinds or ("AWS::Account::Info",):
         argv += ["--kind", kind]
     status = main(argv)
@@ -77,8 +75,8 @@ def test_web_identity_chain_passes(
     assert status == 0, lines
     assert [line[:1] for line in lines] == ["✔"] * len(lines)
     assert any("AssumeRoleWithWebIdentity" in line for line in lines)
-    assert any("organizations" in line and "not used" in line for line in lines)
-    assert any("ecs:ListClusters permitted in 1 account" in line for line in lines)
+    assert any("organizations" in line and "no organization" in line for line in lines)
+    assert any("✔ AWS::ECS::Cluster" in line for line in lines)
 
 
 def test_unknown_ou_id_is_reported_with_where_to_find_ids(
@@ -134,26 +132,52 @@ def test_configuration_comes_from_env_file_with_the_environment_winning(
     }
 
     status, lines = _doctor(monkeypatch, capsys, {}, env_file=env_file)
-    assert status == 1
+    assert status == 2
     assert lines[0].startswith("✗ configuration") and "accountScope" in lines[0]
 
     monkeypatch.setenv("OCEAN__INTEGRATION__CONFIG__ACCOUNT_SCOPE", "ALL")
     status, lines = _doctor(monkeypatch, capsys, {}, "AWS::S3::Bucket", env_file=env_file)
     assert status == 0, lines
     assert "no role: account 123456789012 itself" in lines[1]
-    assert "s3:ListAllMyBuckets permitted in 1 account" in lines[-1]
+    assert lines[-1].startswith("✔ AWS::S3::Bucket") and "read in 1 account" in lines[-1]
 
 
 def test_unknown_kind_is_a_configuration_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, lines = _doctor(monkeypatch, capsys, STATIC, "AWS::Nope::Thing")
-    assert status == 1
-    assert lines[0].startswith("✗ configuration  --kind: unknown kinds ['AWS::Nope::Thing']")
+    assert status == 2
+    assert lines[0].startswith("✗ configuration  --kind: AWS::Nope::Thing not in the mapping")
+    assert len(lines) == 2 and "fix:" in lines[1]
 
 
-def test_every_kind_has_a_list_call_to_try() -> None:
-    for kind, rt in RESOURCE_TYPES.items():
-        probe = probe_for(rt)
-        assert probe is not None, kind
-        assert probe.action in rt.all_permissions, kind
+def test_a_kind_typo_in_the_mapping_is_blamed_on_the_mapping(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text(
+        "resources:\n  - kind: AWS::S3::Bukcet\n    selector: {query: 'true'}\n"
+        "    port: {entity: {mappings: {identifier: .x, blueprint: '\"b\"'}}}\n"
+    )
+    status = main(["doctor", "--mapping", str(mapping)])
+    out = capsys.readouterr().out
+    assert status == 2
+    assert out.startswith(f"✗ configuration  --mapping: {mapping}:")
+    assert "'AWS::S3::Bukcet' is not supported" in out
+
+
+def test_a_missing_env_file_is_an_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, lines = _doctor(monkeypatch, capsys, STATIC, env_file=tmp_path / "missing.env")
+    assert status == 2
+    assert lines[0].startswith("✗ configuration  --env-file:") and "does not exist" in lines[0]
+
+
+def test_a_missing_mapping_file_is_an_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status = main(["doctor", "--mapping", str(tmp_path / "nope.yml")])
+    out = capsys.readouterr().out
+    assert status == 2
+    assert "nope.yml: cannot be read" in out

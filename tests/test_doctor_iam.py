@@ -123,7 +123,7 @@ def _doctor(
 ) -> tuple[int, str]:
     for key, value in config.items():
         monkeypatch.setenv(f"OCEAN__INTEGRATION__CONFIG__{key.upper()}", value)
-    argv = ["doctor", "--env-file", "/nonexistent/.env"]
+    argv = ["doctor"]
     for kind in KINDS:
         argv += ["--kind", kind]
     status = main(argv)
@@ -168,7 +168,7 @@ def test_doctor_reports_missing_permission_and_unassumable_member(
     assert member_b_role in refused and "AccessDenied" in refused
     # moto answers this JSON-protocol denial with an XML 403 body; doctor reads the status
     [denied] = [line for line in lines if line.startswith("✗ AWS::ECS::Cluster")]
-    assert "ecs:ListClusters denied" in denied
+    assert "ecs:ListClusters denied" in denied, out
     assert f"arn:aws:iam::{member_a}:role/{ROLE}" in denied
     fix = lines[lines.index(denied) + 1]
     assert "fix: grant ecs:ListClusters" in fix
@@ -206,4 +206,89 @@ def test_doctor_passes_when_every_role_has_the_generated_policy(
     assert status == 0, out
     assert "✗" not in out
     assert "✔ member roles" in out and "2 of 2 assumable" in out
-    assert "✔ AWS::ECS::Cluster" in out and "ecs:ListClusters permitted in 2 accounts" in out
+    assert "✔ AWS::ECS::Cluster" in out and "read in 2 accounts" in out
+
+
+REMOVED = {
+    "AWS::ECS::Cluster": "ecs:ListClusters",
+    "AWS::ECR::Repository": "ecr:ListTagsForResource",
+    "AWS::S3::Bucket": "s3:GetBucketTagging",
+    "AWS::DynamoDB::Table": "dynamodb:ListTables",
+}
+"""List calls and per-item tag reads, each taken out of the generated policy: doctor must name
+each on the kind the resync would fail."""
+
+
+def _doctor_all_kinds(
+    aws: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    document: dict[str, Any],
+) -> tuple[int, list[str]]:
+    """doctor over every kind of the shipped mapping, the role holding ``document``."""
+    _auth_after(aws, "inf")
+    iam = aws.client("iam")
+    for user in iam.list_users()["Users"]:
+        for key in iam.list_access_keys(UserName=user["UserName"])["AccessKeyMetadata"]:
+            iam.delete_access_key(UserName=user["UserName"], AccessKeyId=key["AccessKeyId"])
+        iam.delete_user_policy(UserName=user["UserName"], PolicyName="assume")
+        iam.delete_user(UserName=user["UserName"])
+    for attached in (
+        iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"]
+        if any(r["RoleName"] == ROLE for r in iam.list_roles()["Roles"])
+        else []
+    ):
+        iam.detach_role_policy(RoleName=ROLE, PolicyArn=attached["PolicyArn"])
+        iam.delete_policy(PolicyArn=attached["PolicyArn"])
+    if any(r["RoleName"] == ROLE for r in iam.list_roles()["Roles"]):
+        iam.delete_role(RoleName=ROLE)
+    _role(aws, DEFAULT_ACCOUNT, _trust_user(), document)
+    key, secret = _user(aws, [])
+    _enforce(aws)
+    config = {
+        "account_role_arn": f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/{ROLE}",
+        "aws_access_key_id": key,
+        "aws_secret_access_key": secret,
+    }
+    for name, value in config.items():
+        monkeypatch.setenv(f"OCEAN__INTEGRATION__CONFIG__{name.upper()}", value)
+    status = main(["doctor"])
+    return status, capsys.readouterr().out.splitlines()
+
+
+def _failed(lines: list[str]) -> dict[str, str]:
+    return {line.split()[1]: line for line in lines if line.startswith("✗")}
+
+
+def test_doctor_reads_every_kind_and_names_each_denied_action(
+    enforced: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every kind of the shipped mapping is read as the resync reads it; with actions taken out
+    of the generated policy, each is named on the kind it breaks, with its fix.
+
+    moto's IAM enforcement cannot authorize some services' calls at all (it denies them whatever
+    the policy says); those kinds fail the same way in both runs and are compared away."""
+    aws = enforced
+    aws.list_regions(["us-east-1"])
+    aws.client("ecr").create_repository(repositoryName="web")
+    aws.client("s3").create_bucket(Bucket="logs")
+    _, granted = _doctor_all_kinds(aws, monkeypatch, capsys, read_only_document())
+    kinds = {line.split()[1] for line in granted if line[2:].startswith("AWS::")}
+    assert len(kinds) == 58, granted
+    baseline = _failed(granted)
+    assert not set(baseline) & set(REMOVED), baseline
+
+    document = read_only_document()
+    for action in REMOVED.values():
+        document = _without(document, action)
+    status, lines = _doctor_all_kinds(aws, monkeypatch, capsys, document)
+
+    assert status == 1
+    failed = _failed(lines)
+    for kind, action in REMOVED.items():
+        assert f"{action} denied" in failed.get(kind, ""), (kind, lines)
+    # ECS services are listed through ListClusters too.
+    assert set(failed) - set(baseline) == {*REMOVED, "AWS::ECS::Service"}, lines
+    for line in lines:
+        if line.startswith("✗"):
+            assert "fix: grant" in lines[lines.index(line) + 1], line

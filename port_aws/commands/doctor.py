@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import aioboto3
-import yaml
-from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
-from botocore.session import get_session
 from loguru import logger
 
 from port_aws.accounts import (
+    NOT_AN_ADMINISTRATOR,
     Account,
+    Discovery,
     DiscoveryError,
     bounded_gather,
     discover_accounts,
@@ -34,13 +33,20 @@ from port_aws.accounts import (
     error_message,
 )
 from port_aws.arn import PARTITIONS
-from port_aws.catalog import RESOURCE_TYPES, iam_action
-from port_aws.catalog.model import ResourceType
+from port_aws.catalog import RESOURCE_TYPES
+from port_aws.catalog.model import KindOptions, ResourceType, SliceContext
 from port_aws.credentials import CredentialSource, resolve_source
-from port_aws.engine import DENIED, NOT_AVAILABLE
+from port_aws.engine import accounts_for, classify, read_first_page, slice_problem
 from port_aws.errors import ConfigError
-from port_aws.regions import service_regions
-from port_aws.settings import CONFIG_PREFIX, Settings, config_from_environment, load_settings
+from port_aws.pipeline import MappingFileError, load_mapping
+from port_aws.regions import Regions, enabled_regions, service_regions
+from port_aws.settings import (
+    CONFIG_PREFIX,
+    Settings,
+    config_from_environment,
+    env_file,
+    load_settings,
+)
 
 DEFAULT_MAPPING = Path(".port/resources/port-app-config.yml")
 PAGE_SIZE_PARAMS = ("MaxResults", "maxResults", "MaxItems", "MaxRecords", "MaxBuckets", "Limit")
@@ -64,16 +70,26 @@ class Check:
 # -- configuration ---------------------------------------------------------------------------
 
 
-def configured_kinds(mapping: Path | None, kinds: Sequence[str]) -> list[ResourceType]:
-    if not kinds and mapping is not None and mapping.is_file():
-        resources = (yaml.safe_load(mapping.read_text()) or {}).get("resources") or []
-        kinds = list(dict.fromkeys(str(r.get("kind")) for r in resources))
-    unknown = [k for k in kinds if k not in RESOURCE_TYPES]
+def configured_kinds(mapping: Path, kinds: Sequence[str]) -> list[tuple[ResourceType, KindOptions]]:
+    """The mapping's kinds with their selector options (``--kind`` keeps only those named)."""
+    from integration import AWSResourceConfig
+
+    try:
+        resources = [AWSResourceConfig.parse_obj(r) for r in load_mapping(mapping)["resources"]]
+    except MappingFileError as error:
+        raise ConfigError("--mapping", str(error)) from None
+    chosen: dict[str, tuple[ResourceType, KindOptions]] = {}
+    for resource in resources:
+        chosen.setdefault(
+            resource.kind, (RESOURCE_TYPES[resource.kind], resource.selector.options())
+        )
+    unknown = [k for k in kinds if k not in chosen]
     if unknown:
         raise ConfigError(
-            "--kind", f"unknown kinds {unknown}; supported kinds: {', '.join(RESOURCE_TYPES)}"
+            "--kind",
+            f"{', '.join(unknown)} not in the mapping {mapping}; its kinds: {', '.join(chosen)}",
         )
-    return [RESOURCE_TYPES[k] for k in kinds]
+    return [chosen[k] for k in kinds] if kinds else list(chosen.values())
 
 
 # -- the walk --------------------------------------------------------------------------------
@@ -163,6 +179,8 @@ async def _organizations(settings: Settings, source: CredentialSource) -> list[C
     role = settings.account_role_arn
     if role is None or settings.account_role_arns:
         return []
+    if settings.account_discovery == "single":
+        return [Check("organizations", True, "not asked (accountDiscovery is 'single')")]
     wanted = settings.uses_organizations_filters or bool(settings.member_role_name)
     session = source.session_for_role(role)
     checks: list[Check] = []
@@ -172,13 +190,19 @@ async def _organizations(settings: Settings, source: CredentialSource) -> list[C
             roots = [r["Id"] for r in (await org.list_roots())["Roots"]]
         except ERRORS as error:
             code = error_code(error)
-            detail = f"{code}: {error_message(error)}"
-            if not wanted:
+            detail = f"{error_operation(error)}: {code}: {error_message(error)}"
+            if code == "AWSOrganizationsNotInUseException" and not wanted:
+                return [
+                    Check(
+                        "organizations", True, f"no organization: single account {role.account_id}"
+                    )
+                ]
+            if code in NOT_AN_ADMINISTRATOR and not wanted and "ListRoots" in detail:
                 return [
                     Check(
                         "organizations",
                         True,
-                        f"not used ({code}): single account {role.account_id}",
+                        f"{role.account_id} is a member, not an administrator: single account",
                     )
                 ]
             management = "" if code != "AccessDeniedException" else " or a delegated administrator"
@@ -186,10 +210,11 @@ async def _organizations(settings: Settings, source: CredentialSource) -> list[C
                 Check(
                     "organizations",
                     False,
-                    detail,
+                    detail + "; the resync would stop here and delete nothing",
                     f"accountRoleArn must be the role in the organization's management account"
                     f"{management}, deployed from cloudformation/multi-account.yaml (it grants "
-                    f"read-only Organizations access)",
+                    f"read-only Organizations access); for a single-account installation set "
+                    f"accountDiscovery to 'single'",
                 )
             ]
         master = described.get("MasterAccountId")
@@ -218,99 +243,9 @@ async def _organizations(settings: Settings, source: CredentialSource) -> list[C
     return checks
 
 
-async def _regions(account: Account, partition: str) -> tuple[list[str], str]:
-    """(regions, how); raises the last error when neither ListRegions nor DescribeRegions works."""
-    home = PARTITIONS[partition]
-    failure: BaseException | None = None
-    if partition == "aws":
-        try:
-            found: list[str] = []
-            async with account.session.client("account", region_name=home) as client:
-                async for page in client.get_paginator("list_regions").paginate(
-                    RegionOptStatusContains=["ENABLED", "ENABLED_BY_DEFAULT"]
-                ):
-                    found += [r["RegionName"] for r in page.get("Regions", [])]
-            if found:
-                return sorted(found), "account:ListRegions"
-        except ERRORS as error:
-            failure = error
-    try:
-        async with account.session.client("ec2", region_name=home) as ec2:
-            answer = await ec2.describe_regions(AllRegions=False)
-        return sorted(r["RegionName"] for r in answer.get("Regions", [])), "ec2:DescribeRegions"
-    except ERRORS as error:
-        raise error from failure
-
-
-@dataclass(frozen=True)
-class Probe:
-    service: str
-    operation: str
-    params: dict[str, Any]
-    action: str
-
-
-def probe_for(rt: ResourceType) -> Probe | None:
-    """The kind's first list call, with a small page size; None when it needs arguments."""
-    model = get_session().get_service_model(rt.service)
-    if rt.operation:
-        names = [n for n in model.operation_names if xform_name(n) == rt.operation]
-    else:
-        names = [
-            n
-            for p in rt.permissions
-            for n in model.operation_names
-            if iam_action(rt.service, n) == p
-        ]
-    candidates = [(name, iam_action(rt.service, name)) for name in names]
-    for name, action in candidates:
-        shape = model.operation_model(name).input_shape
-        params = dict(rt.params) if rt.operation else {}
-        if shape is not None:
-            if shape.required_members and not rt.operation:
-                continue
-            for member in PAGE_SIZE_PARAMS:
-                if member in shape.members:
-                    limits = shape.members[member].metadata
-                    params[member] = min(max(5, limits.get("min", 1)), limits.get("max", 5))
-                    break
-        return Probe(rt.service, xform_name(name), params, action)
-    return None
-
-
-async def _probe(probe: Probe, account: Account, region: str) -> Check | None:
-    """None when the call is permitted (or the service is not offered there)."""
-    try:
-        async with account.session.client(probe.service, region_name=region) as client:
-            await getattr(client, probe.operation)(**probe.params)
-    except ERRORS as error:
-        code = error_code(error)
-        if code in NOT_AVAILABLE:
-            return None
-        where = f"{account.role_arn or account.id} in {region}"
-        if code in DENIED or _status(error) == 403:
-            return Check(
-                "",
-                False,
-                f"{probe.action} denied for {where}",
-                f"grant {probe.action}: update the stack from the current templates "
-                "(`make policy` regenerates their permissions) or add it to the role's policy",
-            )
-        return Check(
-            "", False, f"{probe.action} failed for {where}: {code}: {error_message(error)}"
-        )
-    return None
-
-
-def _status(error: BaseException) -> int | None:
-    """HTTP status of an AWS error: a 403 whose body is unreadable is still a denial."""
-    if isinstance(error, ClientError):
-        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        return int(status) if status else None
-    return None
-
-
 def _probe_region(rt: ResourceType, regions: list[str], partition: str) -> str | None:
+    """The region the resync would read the kind in first: the partition's home region where
+    the account has it, else the first enabled region where the service has an endpoint."""
     home = PARTITIONS[partition]
     if rt.global_service:
         return home
@@ -319,7 +254,9 @@ def _probe_region(rt: ResourceType, regions: list[str], partition: str) -> str |
     return home if home in usable else next(iter(usable), None)
 
 
-async def diagnose(settings: Settings, kinds: list[ResourceType]) -> list[Check]:
+async def diagnose(
+    settings: Settings, kinds: list[tuple[ResourceType, KindOptions]]
+) -> list[Check]:
     checks: list[Check] = []
     first, source = await _credentials(settings)
     checks.append(first)
@@ -358,83 +295,131 @@ async def diagnose(settings: Settings, kinds: list[ResourceType]) -> list[Check]
     limit = settings.limits.max_concurrent_accounts
     partition = settings.partition
 
-    async def regions_of(account: Account) -> tuple[Account, list[str] | BaseException, str]:
-        try:
-            found, how = await _regions(account, partition)
-            return account, found, how
-        except ERRORS as error:
-            return account, error, ""
+    async def regions_of(account: Account) -> tuple[Account, Regions]:
+        found = await enabled_regions(account.session, partition, settings.limits.call_timeout)
+        return account, found
 
     results = await bounded_gather(limit, [functools.partial(regions_of, a) for a in accounts])
-    regions: dict[str, list[str]] = {}
-    ways: set[str] = set()
-    for account, found, how in results:
-        if isinstance(found, BaseException):
-            checks.append(
-                Check(
-                    "regions",
-                    False,
-                    f"{account.role_arn or account.id}: {error_code(found)}: {error_message(found)}",
-                    "grant account:ListRegions or ec2:DescribeRegions",
-                )
+    regions = {account.id: found for account, found in results}
+    unconfirmed = [a for a, found in results if not found.confirmed]
+    for account in unconfirmed:
+        checks.append(
+            Check(
+                "regions",
+                False,
+                f"{account.role_arn or account.id}: neither account:ListRegions nor "
+                "ec2:DescribeRegions answered; every region of the partition would be tried",
+                "grant account:ListRegions or ec2:DescribeRegions (update the stack to the "
+                "current template)",
             )
-        else:
-            regions[account.id] = found
-            ways.add(how)
-    if regions:
-        counts = sorted({len(r) for r in regions.values()})
+        )
+    confirmed = [found for _, found in results if found.confirmed]
+    if confirmed:
+        counts = sorted({len(found.names) for found in confirmed})
+        spread = str(counts[0]) if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
+        ways = ", ".join(sorted({found.source for found in confirmed}))
         checks.append(
             Check(
                 "regions",
                 True,
-                f"{_accounts(len(regions))}, {counts[0]}-{counts[-1]} regions each "
-                f"({', '.join(sorted(ways))})",
+                f"{_accounts(len(confirmed))}, {spread} regions each ({ways})",
             )
         )
 
-    checks += await _kind_checks(settings, kinds, discovery, accounts, regions)
+    checks += await _kind_checks(settings, kinds, discovery, regions)
     return checks
 
 
 async def _kind_checks(
     settings: Settings,
-    kinds: list[ResourceType],
-    discovery: Any,
-    accounts: list[Account],
-    regions: dict[str, list[str]],
+    kinds: list[tuple[ResourceType, KindOptions]],
+    discovery: Discovery,
+    regions: dict[str, Regions],
 ) -> list[Check]:
+    """Each kind read as the resync reads it (``engine.read_first_page``), in one region of
+    every account it is read in, up to its first page: the listing, describes, tags and the
+    selector's enrichments, so any call the resync would be refused is named here."""
     jobs: list[Callable[[], Awaitable[Check | None]]] = []
-    plan: list[tuple[ResourceType, Probe | None, int]] = []
-    for rt in kinds:
-        probe = probe_for(rt)
-        targets = [a for a in accounts if a.id in regions]
-        if rt.service == "organizations":
-            # read through the management (or delegated administrator) role only
-            management = discovery.management if discovery.organization is not None else None
-            targets = [management] if management is not None else []
+    plan: list[tuple[ResourceType, int]] = []
+    for rt, options in kinds:
         count = 0
-        for account in targets:
-            region = _probe_region(rt, regions.get(account.id, []), settings.partition)
-            if probe is None or region is None:
+        for account in accounts_for(rt, discovery):
+            found = regions.get(account.id)
+            region = _probe_region(rt, found.names if found else [], settings.partition)
+            if region is None:
                 continue
-            jobs.append(functools.partial(_probe, probe, account, region))
+            confirmed = found.confirmed if found else True
+            jobs.append(
+                functools.partial(
+                    _read, settings, rt, options, discovery, account, region, confirmed
+                )
+            )
             count += 1
-        plan.append((rt, probe, count))
+        plan.append((rt, count))
     outcomes = iter(await bounded_gather(settings.limits.max_concurrency, jobs))
     checks: list[Check] = []
-    for rt, probe, count in plan:
-        if probe is None:
-            checks.append(Check(rt.kind, None, "no argument-free list call to try"))
-            continue
+    for rt, count in plan:
         if count == 0:
-            checks.append(Check(rt.kind, None, "no account or region to try it in"))
+            checks.append(Check(rt.kind, None, "no account or region to read it in"))
             continue
         failed = [c for c in (next(outcomes) for _ in range(count)) if c is not None]
         if not failed:
-            checks.append(Check(rt.kind, True, f"{probe.action} permitted in {_accounts(count)}"))
+            checks.append(Check(rt.kind, True, f"read in {_accounts(count)}"))
         for failure in failed:
             checks.append(dataclasses.replace(failure, name=rt.kind))
     return checks
+
+
+async def _read(
+    settings: Settings,
+    rt: ResourceType,
+    options: KindOptions,
+    discovery: Discovery,
+    account: Account,
+    region: str,
+    confirmed: bool,
+) -> Check | None:
+    """None when the resync could read the slice (or the region is not available to it)."""
+    sc = SliceContext(
+        account,
+        region,
+        settings.partition,
+        options,
+        asyncio.Semaphore(settings.limits.max_concurrency_per_service),
+        discovery,
+        call_timeout=settings.limits.call_timeout,
+    )
+    try:
+        await read_first_page(rt, sc)
+    except Exception as error:
+        problem = slice_problem(error, account, region)
+        verdict = classify(problem.code, confirmed)
+        if verdict == "unavailable":
+            return None
+        where = f"{account.role_arn or account.id} in {region}"
+        action = problem.action or f"a {rt.service} call"
+        if verdict == "denied" or _status(error) == 403:
+            return Check(
+                "",
+                False,
+                f"{action} denied for {where}",
+                f"grant {action}: update the stack from the current templates "
+                "(`make policy` regenerates their permissions) or add it to the role's policy",
+            )
+        return Check("", False, f"{action} failed for {where}: {problem.code}: {problem.message}")
+    return None
+
+
+def error_operation(error: BaseException) -> str:
+    return str(error.operation_name) if isinstance(error, ClientError) else type(error).__name__
+
+
+def _status(error: BaseException) -> int | None:
+    """HTTP status of an AWS error: a 403 whose body is unreadable is still a denial."""
+    if isinstance(error, ClientError):
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return int(status) if status else None
+    return None
 
 
 def _accounts(count: int) -> str:
@@ -465,13 +450,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    config, environ = config_from_environment(os.environ, args.env_file)
     try:
+        config, environ = config_from_environment(os.environ, env_file(args.env_file))
         kinds = configured_kinds(args.mapping, args.kind or [])
         settings = load_settings(config, environ)
     except ConfigError as error:
         print(render([Check("configuration", False, str(error), "fix the setting named above")]))
-        return 1
+        return 2
     limits = dataclasses.replace(settings.limits, max_attempts=min(settings.limits.max_attempts, 3))
     checks = asyncio.run(diagnose(dataclasses.replace(settings, limits=limits), kinds))
     print(render(checks))
@@ -488,7 +473,10 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument(
-        "--env-file", type=Path, default=Path(".env"), help="default: .env (if present)"
+        "--env-file",
+        type=Path,
+        default=None,
+        help="settings file read as `ocean sail` reads .env (default: .env, if present)",
     )
     parser.add_argument(
         "--mapping",
