@@ -8,6 +8,16 @@ from port_aws.__main__ import main
 from port_aws.policy import MULTI, SINGLE
 
 TEMPLATE = "https://port-templates.s3.eu-west-1.amazonaws.com/aws/single-account.yaml"
+MULTI_URL = "https://s3.amazonaws.com/port-templates/aws/multi-account.yaml"
+ISSUER = "OIDCIssuerURL=https://oidc.getport.io/org_1"
+MULTI_OU = [
+    "--template-url",
+    MULTI_URL,
+    "--param",
+    ISSUER,
+    "--param",
+    "OrganizationalUnitIds=r-ab12",
+]
 
 
 def _link(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[str, str, dict[str, list[str]]]:
@@ -41,6 +51,8 @@ def test_single_account_link_per_partition(
         "--stack-name",
         "port-aws",
         "--param",
+        ISSUER,
+        "--param",
         "OIDCSubject=org:a b/c&d",
         "--param",
         "CreateOIDCProvider=false",
@@ -52,17 +64,20 @@ def test_single_account_link_per_partition(
     assert fragment == {
         "templateURL": [TEMPLATE],
         "stackName": ["port-aws"],
+        "param_OIDCIssuerURL": ["https://oidc.getport.io/org_1"],
         "param_OIDCSubject": ["org:a b/c&d"],
         "param_CreateOIDCProvider": ["false"],
     }
 
 
 def test_multi_account_link_keeps_comma_lists(capsys: pytest.CaptureFixture[str]) -> None:
-    url = "https://s3.amazonaws.com/port-templates/aws/multi-account.yaml"
+    url = MULTI_URL
     _, _, fragment = _link(
         capsys,
         "--template-url",
         url,
+        "--param",
+        ISSUER,
         "--region",
         "us-east-1",
         "--param",
@@ -108,6 +123,31 @@ def test_multi_account_link_keeps_comma_lists(capsys: pytest.CaptureFixture[str]
             ["--param", "RoleName=a", "--template-file", "/nonexistent.yaml"],
             "--template-file: cannot read",
         ),
+        ([], "--param: OIDCIssuerURL defaults to the placeholder 'https://oidc.port.example'"),
+        (
+            ["--param", "OIDCIssuerURL=https://oidc.port.example"],
+            "--param: OIDCIssuerURL: 'https://oidc.port.example' is a placeholder",
+        ),
+        (
+            ["--param", "OIDCIssuerURL=https://issuer/"],
+            "--param: OIDCIssuerURL: expected an https URL without a trailing slash",
+        ),
+        (
+            ["--template-url", MULTI_URL, "--param", ISSUER],
+            "--param: OrganizationalUnitIds is required by the template",
+        ),
+        (
+            [*MULTI_OU, "--param", "AccountScope=DIFFERENCE"],
+            "--param: rule AccountIdsWithScope: AccountScope DIFFERENCE or INTERSECTION needs",
+        ),
+        (
+            [*MULTI_OU, "--param", "AccountIds=111111111111"],
+            "--param: rule NoAccountIdsWithAll: AccountIds are used only with AccountScope",
+        ),
+        (
+            [*MULTI_OU, "--param", "AccountScope=INTERSECTION", "--param", "AccountIds=1111, 2222"],
+            "--param: AccountIds: expected comma-separated 12-digit account ids, without spaces",
+        ),
     ],
 )
 def test_bad_values_are_one_line_and_exit_2(
@@ -123,3 +163,11 @@ def test_bad_values_are_one_line_and_exit_2(
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("quick-create: " + message), lines[0]
+
+
+def test_without_a_template_url_it_says_how_to_host_one(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["quick-create", "--region", "eu-west-1"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "aws s3 cp cloudformation/multi-account.yaml s3://<bucket>/" in captured.err
+    assert "--template-url https://<bucket>.s3.<region>.amazonaws.com/" in captured.err

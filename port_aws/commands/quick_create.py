@@ -1,8 +1,12 @@
 """``python -m port_aws quick-create``: the AWS console link that opens a stack ready to create.
 
 From a template hosted on S3 (https), a region, a stack name and parameter values, prints the
-CloudFormation console's quick-create link for that partition's console. Bad input is one
-line on stderr naming the option, and exit status 2.
+CloudFormation console's quick-create link for that partition's console. The values are checked
+against the template itself (its local copy): parameters without a default must be given,
+allowed values and patterns hold, the template's ``Rules`` assertions pass, and a default on a
+reserved example domain (a placeholder, such as the OIDC issuer's) must be replaced. Bad input
+is one line on stderr naming the option, and exit status 2; without ``--template-url`` it says
+how to host a template on S3 for a link.
 """
 
 import argparse
@@ -26,7 +30,18 @@ CONSOLES = {
 _STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 _PARAM_NAME = re.compile(r"^[A-Za-z0-9]{1,255}$")
 _S3_HOST = re.compile(r"^([a-z0-9][a-z0-9.-]*\.)?s3([.-][a-z0-9-]+)*\.amazonaws\.com(\.cn)?$")
+_PLACEHOLDER = re.compile(r"[./]example(\.(com|net|org))?(:[0-9]+)?(/|$)")
+"""A value on a reserved example domain (RFC 2606): a placeholder, never a real endpoint."""
 DEFAULT_STACK_NAME = "port-aws-integration"
+TEMPLATES = Path(__file__).resolve().parents[2] / "cloudformation"
+HOSTING_HELP = (
+    "quick-create: --template-url: a quick-create link opens a template stored on Amazon S3; "
+    "upload it first, e.g.\n"
+    "  aws s3 mb s3://<bucket> --region <region>\n"
+    "  aws s3 cp cloudformation/multi-account.yaml s3://<bucket>/cloudformation/\n"
+    "then pass --template-url https://<bucket>.s3.<region>.amazonaws.com/cloudformation/"
+    "multi-account.yaml (or single-account.yaml)"
+)
 
 
 def region_partition(region: str) -> str:
@@ -74,42 +89,111 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
 
 
 class _TemplateLoader(yaml.SafeLoader):  # type: ignore[misc]
-    """YAML with CloudFormation's short intrinsic tags (``!Ref``...), kept as plain values."""
+    """YAML with CloudFormation's short intrinsic tags, in the long form CloudFormation sees
+    (``!Ref X`` is ``{"Ref": "X"}``, ``!Equals [...]`` is ``{"Fn::Equals": [...]}``)."""
 
 
 def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    value: Any
     if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return loader.construct_mapping(node)  # type: ignore[arg-type]
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}": value}
 
 
 _TemplateLoader.add_multi_constructor("!", _intrinsic)
 
 
-def declared_parameters(path: Path) -> dict[str, dict[str, Any]]:
+def load_template(path: Path) -> dict[str, Any]:
     try:
         template = yaml.load(path.read_text(), Loader=_TemplateLoader)
     except (OSError, yaml.YAMLError) as error:
         raise ConfigError("--template-file", f"cannot read {str(path)!r}: {error}") from None
-    if not isinstance(template, dict):
+    if not isinstance(template, dict) or not isinstance(template.get("Parameters", {}), dict):
         raise ConfigError("--template-file", f"{str(path)!r} is not a CloudFormation template")
-    return dict(template.get("Parameters") or {})
+    return template
 
 
-def check_against_template(params: dict[str, str], declared: dict[str, dict[str, Any]]) -> None:
+def default_template_file(template_url: str) -> Path | None:
+    """The local copy of a shipped template the URL names by file name, if there is one."""
+    name = urlsplit(template_url).path.rsplit("/", 1)[-1]
+    path = TEMPLATES / name
+    return path if name and path.is_file() else None
+
+
+def _check_value(key: str, value: str, spec: dict[str, Any]) -> None:
+    allowed = spec.get("AllowedValues")
+    if allowed and value not in [str(a) for a in allowed]:
+        raise ConfigError(
+            "--param", f"{key} must be one of {', '.join(map(str, allowed))}, got {value!r}"
+        )
+    pattern = spec.get("AllowedPattern")
+    if pattern is not None and re.fullmatch(str(pattern), value) is None:
+        expected = spec.get("ConstraintDescription") or f"a value matching {pattern}"
+        raise ConfigError("--param", f"{key}: expected {expected}, got {value!r}")
+    if len(value) < int(spec.get("MinLength", 0)):
+        raise ConfigError("--param", f"{key} must not be empty")
+
+
+def _evaluate(expression: Any, values: dict[str, str]) -> Any:
+    """The value of a rule expression: ``Ref`` to a parameter, ``Fn::Equals``/``Not``/``And``/
+    ``Or``/``Contains``; anything else is a literal."""
+    if not isinstance(expression, dict) or len(expression) != 1:
+        return expression
+    ((function, argument),) = expression.items()
+    if function == "Ref":
+        return values.get(str(argument), "")
+    arguments = [_evaluate(a, values) for a in argument] if isinstance(argument, list) else []
+    if function == "Fn::Equals":
+        return str(arguments[0]) == str(arguments[1])
+    if function == "Fn::Not":
+        return not arguments[0]
+    if function == "Fn::And":
+        return all(arguments)
+    if function == "Fn::Or":
+        return any(arguments)
+    if function == "Fn::Contains":
+        return str(arguments[1]) in [str(a) for a in arguments[0]]
+    raise ConfigError("--template-file", f"rules use {function}, which is not supported here")
+
+
+def check_against_template(params: dict[str, str], template: dict[str, Any]) -> None:
+    """Parameters known, required ones given, values allowed, placeholders replaced, then the
+    template's ``Rules`` assertions, with the stack's values (given or default)."""
+    declared: dict[str, dict[str, Any]] = dict(template.get("Parameters") or {})
     for key, value in params.items():
         if key not in declared:
             raise ConfigError(
                 "--param",
                 f"{key} is not a parameter of the template; it declares {', '.join(declared)}",
             )
-        allowed = declared[key].get("AllowedValues")
-        if allowed and value not in [str(a) for a in allowed]:
+        _check_value(key, value, declared[key])
+        if _PLACEHOLDER.search(value) and value == str(declared[key].get("Default")):
+            raise ConfigError("--param", f"{key}: {value!r} is a placeholder: give the real value")
+    values: dict[str, str] = {}
+    for key, spec in declared.items():
+        if key in params:
+            values[key] = params[key]
+        elif "Default" not in spec:
+            raise ConfigError("--param", f"{key} is required by the template: give {key}=...")
+        elif _PLACEHOLDER.search(str(spec["Default"])):
             raise ConfigError(
-                "--param", f"{key} must be one of {', '.join(map(str, allowed))}, got {value!r}"
+                "--param",
+                f"{key} defaults to the placeholder {spec['Default']!r}: give the real value "
+                f"({key}=...)",
             )
+        else:
+            values[key] = str(spec["Default"])
+    for name, rule in (template.get("Rules") or {}).items():
+        if "RuleCondition" in rule and not _evaluate(rule["RuleCondition"], values):
+            continue
+        for assertion in rule.get("Assertions", []):
+            if not _evaluate(assertion["Assert"], values):
+                description = " ".join(str(assertion.get("AssertDescription", name)).split())
+                raise ConfigError("--param", f"rule {name}: {description}")
 
 
 def quick_create_url(
@@ -131,11 +215,16 @@ def quick_create_url(
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.template_url is None:
+        print(HOSTING_HELP, file=sys.stderr)
+        return 2
     try:
         params = parse_params(args.param or [])
-        if args.template_file is not None:
-            check_against_template(params, declared_parameters(args.template_file))
-        print(quick_create_url(args.template_url, args.region, args.stack_name, params))
+        url = quick_create_url(args.template_url, args.region, args.stack_name, params)
+        template_file = args.template_file or default_template_file(args.template_url)
+        if template_file is not None:
+            check_against_template(params, load_template(template_file))
+        print(url)
     except ConfigError as error:
         print(f"quick-create: {error}", file=sys.stderr)
         return 2
@@ -152,7 +241,8 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument(
-        "--template-url", required=True, help="https URL of the template on Amazon S3"
+        "--template-url",
+        help="https URL of the template on Amazon S3 (without it: how to host one)",
     )
     parser.add_argument("--region", required=True, help="region of the stack, e.g. eu-west-1")
     parser.add_argument(
@@ -167,6 +257,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--template-file",
         type=Path,
-        help="local copy of the template: parameter names and allowed values are checked",
+        help=(
+            "local copy of the template, to check the values against (default: the file of "
+            "cloudformation/ the URL names, e.g. multi-account.yaml)"
+        ),
     )
     parser.set_defaults(func=run)
