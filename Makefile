@@ -34,7 +34,8 @@ bench: install
 bench-sweep: install
 	$(PY) -m bench.run --sweep
 
-run: install
+run: install  ## ocean sail; stops with one line when Port's credentials are not set
+	@$(PY) -m port_aws.port_credentials
 	$(VENV)/bin/ocean sail
 
 demo: install
