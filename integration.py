@@ -1,5 +1,6 @@
 """The Ocean integration class and the mapping's selector for AWS kinds."""
 
+import difflib
 from typing import Any
 
 from port_ocean.core.handlers.port_app_config.api import APIPortAppConfig
@@ -19,6 +20,20 @@ from port_aws.regions import RegionPolicy
 
 
 class AWSSelector(Selector):
+    class Config:
+        extra = "forbid"
+
+    @root_validator(pre=True)
+    def _known_keys(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """A misspelled key (``includeAction``) is an error naming it, never silently ignored."""
+        known = {f.alias for f in cls.__fields__.values()} | set(cls.__fields__)
+        for key in values:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.7)
+                hint = f"did you mean {close[0]!r}?" if close else f"known keys: {sorted(known)}"
+                raise ValueError(f"unknown selector key {key!r}; {hint}")
+        return values
+
     region_policy: dict[str, list[str]] = Field(
         alias="regionPolicy",
         default_factory=dict,

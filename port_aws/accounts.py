@@ -124,7 +124,9 @@ STS_TIMEOUT = 30.0
 attempts: see ``credentials.sts_config``)."""
 
 
-async def _assume(account: Account, timeout: float = STS_TIMEOUT) -> AccountFailure | None:
+async def first_credentials(
+    account: Account, timeout: float = STS_TIMEOUT
+) -> AccountFailure | None:
     """Force the first credential fetch so a refused role is known before any kind runs."""
     try:
         async with asyncio.timeout(timeout):
@@ -222,7 +224,7 @@ async def discover_accounts(settings: Settings, source: CredentialSource) -> Dis
         management = Account(
             main_role.account_id, None, source.session_for_role(main_role), str(main_role)
         )
-        not_assumed = await _assume(management, sts_timeout)
+        not_assumed = await first_credentials(management, sts_timeout)
         if not_assumed is not None:
             raise DiscoveryError(
                 f"the integration role cannot be assumed: {not_assumed.describe()}"
@@ -252,7 +254,7 @@ async def discover_accounts(settings: Settings, source: CredentialSource) -> Dis
         account.email = emails.get(account.id) or account.email
 
     results = await bounded_gather(
-        limit, [functools.partial(_assume, a, sts_timeout) for a in accounts]
+        limit, [functools.partial(first_credentials, a, sts_timeout) for a in accounts]
     )
     refused = [f for f in results if f is not None]
     failed_ids = {f.account_id for f in refused}

@@ -4,14 +4,17 @@ Every problem is reported as a :class:`ConfigError` naming the setting as users 
 (camelCase, as in the spec) and what is expected.
 """
 
+import difflib
 import json
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from dotenv import dotenv_values
 
 from port_aws.arn import (
@@ -126,9 +129,41 @@ def _role_list(value: Any) -> list[str]:
     raise ConfigError("accountRoleArns", f"expected a list of role ARNs, got {value!r}")
 
 
+CONFIG_PREFIX = "OCEAN__INTEGRATION__CONFIG__"
+SPEC = Path(__file__).resolve().parent.parent / ".port" / "spec.yaml"
+
+
+def snake(name: str) -> str:
+    """``accountRoleArn`` -> ``account_role_arn``, as Ocean names the settings it hands over."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+@cache
+def setting_names() -> dict[str, str]:
+    """Every setting of ``.port/spec.yaml``: snake_case -> the name users see."""
+    spec = yaml.safe_load(SPEC.read_text())
+    return {snake(c["name"]): c["name"] for c in spec.get("configurations", [])}
+
+
+def _unknown_settings(config: Mapping[str, Any]) -> None:
+    known = setting_names()
+    for key in config:
+        if key in known:
+            continue
+        variable = f"{CONFIG_PREFIX}{key.upper()}"
+        close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
+        hint = (
+            f"; did you mean {known[close[0]]} ({CONFIG_PREFIX}{close[0].upper()})?"
+            if close
+            else f"; known settings: {', '.join(sorted(known.values()))}"
+        )
+        raise ConfigError(key, f"unknown setting (from {variable}){hint}")
+
+
 def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
     """Validate the integration config (snake_case keys, as Ocean hands them over)."""
     env = os.environ if environ is None else environ
+    _unknown_settings(config)
 
     main_role = _text(config, "account_role_arn")
     account_role_arn = parse_role_arn(main_role, "accountRoleArn") if main_role else None
@@ -305,9 +340,6 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
         limits=limits,
         web_identity_token_file=token_file,
     )
-
-
-CONFIG_PREFIX = "OCEAN__INTEGRATION__CONFIG__"
 
 
 def env_file(path: Path | None) -> Path | None:

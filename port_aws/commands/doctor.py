@@ -39,6 +39,7 @@ from port_aws.credentials import CredentialSource, resolve_source
 from port_aws.engine import accounts_for, classify, read_first_page, slice_problem
 from port_aws.errors import ConfigError
 from port_aws.pipeline import MappingFileError, load_mapping
+from port_aws.preflight import assume_fix
 from port_aws.regions import Regions, enabled_regions, service_regions
 from port_aws.settings import (
     CONFIG_PREFIX,
@@ -94,41 +95,8 @@ def configured_kinds(mapping: Path, kinds: Sequence[str]) -> list[tuple[Resource
 
 # -- the walk --------------------------------------------------------------------------------
 
-ASSUME_FIXES = {
-    "InvalidIdentityToken": "the account has no IAM OIDC provider for the token's issuer, or "
-    "the token's audience is not one of its client ids: deploy the stack (CreateOIDCProvider="
-    "true), or check OIDCIssuerURL and OIDCAudience against Port's installation page",
-    "IDPRejectedClaim": "the OIDC provider rejected the token's claims: check OIDCAudience "
-    "(aws-cn may need sts.amazonaws.com.cn) and OIDCSubject against Port's installation page",
-    "ExpiredTokenException": "the token in AWS_WEB_IDENTITY_TOKEN_FILE has expired: the "
-    "runtime must refresh it",
-}
 
-
-def assume_fix(code: str, settings: Settings, web_identity: bool) -> str:
-    if code in ASSUME_FIXES:
-        return ASSUME_FIXES[code]
-    if code in ("AccessDenied", "AccessDeniedException"):
-        if web_identity:
-            return (
-                "the role's trust policy does not accept this token: it must trust the "
-                "provider arn:<partition>:iam::<account>:oidc-provider/<issuer host/path> with "
-                "StringEquals on <issuer>:aud and <issuer>:sub; redeploy the stack with the "
-                "issuer, audience and subject from Port's installation page"
-            )
-        if settings.external_id:
-            return (
-                "the role's trust policy refuses this principal or the externalId: check that "
-                "it trusts the caller and that its sts:ExternalId condition equals externalId"
-            )
-        return (
-            "the role does not exist or its trust policy refuses the caller; if it requires "
-            "an sts:ExternalId, set externalId"
-        )
-    return "check that the role exists and trusts the integration, then run doctor again"
-
-
-async def _assume(session: aioboto3.Session) -> None:
+async def _assume_session(session: aioboto3.Session) -> None:
     credentials = await session.get_credentials()
     await credentials.get_frozen_credentials()
 
@@ -163,7 +131,7 @@ async def _integration_role(settings: Settings, source: CredentialSource) -> Che
             )
         return Check("integration role", True, f"no role: account {identity['Account']} itself")
     try:
-        await _assume(source.session_for_role(role))
+        await _assume_session(source.session_for_role(role))
     except ERRORS as error:
         code = error_code(error)
         return Check(

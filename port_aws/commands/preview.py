@@ -22,7 +22,8 @@ from port_aws.pipeline import (
     render_summary,
     run_pipeline,
 )
-from port_aws.settings import config_from_environment, load_settings
+from port_aws.preflight import preflight
+from port_aws.settings import config_from_environment, env_file, load_settings
 
 
 def register(subparsers: Any) -> None:
@@ -39,17 +40,21 @@ def register(subparsers: Any) -> None:
         "--jsonl", action="store_true", help="stream JSON Lines (flat memory for large runs)"
     )
     parser.add_argument(
-        "--env-file", type=Path, default=Path(".env"), help="file of OCEAN__ variables"
+        "--env-file",
+        type=Path,
+        default=None,
+        help="file of OCEAN__ variables, read as `ocean sail` reads .env (default: .env, if present)",
     )
     parser.add_argument("--verbose", action="store_true", help="show Ocean's own logs too")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    config, environ = config_from_environment(os.environ, args.env_file)
     try:
-        load_settings(config, environ)
+        config, environ = config_from_environment(os.environ, env_file(args.env_file))
+        settings = load_settings(config, environ)
         mapping = load_mapping(args.mapping)
+        asyncio.run(preflight(settings))
     except (ConfigError, MappingFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -1,0 +1,117 @@
+"""Every mistake a user can make with `preview` gives one line (two at most: the problem and the
+fix), no traceback, exit 2, and no output file; the command line itself answers as a newcomer
+expects."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from port_aws.__main__ import main
+from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator
+
+ROLE = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/port-reader"
+MAPPING = """resources:
+  - kind: AWS::S3::Bucket
+    selector: {query: 'true', %s}
+    port: {entity: {mappings: {identifier: .Properties.Arn, blueprint: '"s3Bucket"'}}}
+"""
+
+
+def _fault(action: str, code: str) -> list[dict[str, Any]]:
+    return [{"service": "sts", "action": action, "status": 403, "code": code, "message": "no"}]
+
+
+CASES: list[tuple[str, dict[str, str], list[dict[str, Any]], str, str]] = [
+    # (name, settings, STS faults, selector extra, what the line must say)
+    ("no credentials", {}, [], "", "no credential source applies"),
+    (
+        "a refused role",
+        {**STATIC, "account_role_arn": ROLE},
+        _fault("AssumeRole", "AccessDenied"),
+        "",
+        "cannot assume",
+    ),
+    (
+        "a misspelled setting",
+        {**STATIC, "acount_role_arn": ROLE},
+        [],
+        "",
+        "did you mean accountRoleArn (OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARN)?",
+    ),
+    (
+        "a misspelled selector key",
+        STATIC,
+        [],
+        "includeAction: [x]",
+        "unknown selector key 'includeAction'; did you mean 'includeActions'?",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("settings", "faults", "selector", "expected"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_a_mistake_is_one_line_exit_2_and_no_output(
+    aws: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    settings: dict[str, str],
+    faults: list[dict[str, Any]],
+    selector: str,
+    expected: str,
+) -> None:
+    aws.list_regions(["us-east-1"])
+    aws.faults(faults)
+    for name, value in settings.items():
+        monkeypatch.setenv(f"OCEAN__INTEGRATION__CONFIG__{name.upper()}", value)
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text(MAPPING % selector)
+    output = tmp_path / "out" / "entities.json"
+
+    status = main(["preview", "--mapping", str(mapping), "--output", str(output)])
+
+    captured = capsys.readouterr()
+    lines = [line for line in (captured.out + captured.err).splitlines() if line.strip()]
+    assert status == 2, lines
+    assert 1 <= len(lines) <= 2, lines
+    assert expected in lines[0]
+    assert "Traceback" not in captured.err
+    assert not output.exists()
+
+
+@pytest.mark.parametrize("file", ["--env-file", "--mapping"])
+def test_a_missing_file_is_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    file: str,
+) -> None:
+    output = tmp_path / "entities.json"
+    status = main(["preview", file, str(tmp_path / "missing"), "--output", str(output)])
+    captured = capsys.readouterr()
+    lines = (captured.out + captured.err).strip().splitlines()
+    assert status == 2
+    assert len(lines) == 1 and "missing" in lines[0]
+    assert not output.exists()
+
+
+def test_a_bare_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "usage: python -m port_aws" in capsys.readouterr().err
+
+
+def test_version_and_help_with_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.startswith("python -m port_aws 0.")
+    for command in ("demo", "preview", "doctor", "quick-create"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = capsys.readouterr().out
+        assert "example:" in text, command
+        assert text.split("\n\n")[1].strip(), f"{command} has no description"
