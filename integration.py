@@ -16,6 +16,7 @@ from pydantic.v1 import ValidationError as PydanticV1Error
 
 from port_aws.catalog import RESOURCE_TYPES
 from port_aws.catalog.model import KindOptions
+from port_aws.processor import BatchJQEntityProcessor
 from port_aws.regions import RegionPolicy
 
 
@@ -144,3 +145,4 @@ class AWSAppConfigHandler(APIPortAppConfig):
 
 class AWSIntegration(BaseIntegration):
     AppConfigHandlerClass = AWSAppConfigHandler
+    EntityProcessorClass = BatchJQEntityProcessor
