@@ -79,6 +79,8 @@ def test_preview_writes_what_a_custom_mapping_yields(aws: Emulator, tmp_path: Pa
     mapping_file = tmp_path / "mapping.yml"
     mapping_file.write_text(yaml.safe_dump(mapping))
     output = tmp_path / "out.jsonl"
+    empty = tmp_path / "empty.env"
+    empty.write_text("")
 
     done = run_cli(
         "preview",
@@ -88,7 +90,7 @@ def test_preview_writes_what_a_custom_mapping_yields(aws: Emulator, tmp_path: Pa
         str(output),
         "--jsonl",
         "--env-file",
-        str(tmp_path / "none"),
+        str(empty),
         env=preview_env(aws),
     )
 
