@@ -19,7 +19,7 @@ from loguru import logger
 from port_aws.arn import RoleArn
 from port_aws.bounds import all_of, guarded_pages
 from port_aws.credentials import CredentialSource
-from port_aws.settings import Settings
+from port_aws.settings import Settings, in_shard
 
 NO_ORGANIZATION = "AWSOrganizationsNotInUseException"
 """The only answer that proves the role's account is in no organization."""
@@ -74,6 +74,8 @@ class Discovery:
     organization: list[OrgAccount] | None = None
     """All accounts of the discovered OUs (any state), when Organizations was used."""
     management: Account | None = None
+    shard: int | None = None
+    """k of this installation's shard k/n, when the organization is split across installations."""
 
 
 class DiscoveryError(RuntimeError):
@@ -241,6 +243,8 @@ async def discover_accounts(settings: Settings, source: CredentialSource) -> Dis
                 else:
                     roles.append(main_role.in_account(member.id, member_name))
 
+    roles_before_shard = list(roles)
+    roles = [role for role in roles if in_shard(role.account_id, settings.shard)]
     names = {m.id: m.raw.get("Name") for m in organization or []}
     emails = {m.id: m.raw.get("Email") for m in organization or []}
     accounts = [
@@ -262,6 +266,10 @@ async def discover_accounts(settings: Settings, source: CredentialSource) -> Dis
         logger.error(failure.describe())
     failures: list[AccountFailure] = [*refused]
     reachable = [a for a in accounts if a.id not in failed_ids]
+    shard = settings.shard[0] if settings.shard else None
+    if not accounts and settings.shard is not None and (organization or roles_before_shard):
+        logger.warning(f"no account of the organization falls in shard {settings.shard}")
+        return Discovery([], [], organization, management, shard)
     if not reachable:
         if not accounts:
             raise DiscoveryError(
@@ -274,7 +282,7 @@ async def discover_accounts(settings: Settings, source: CredentialSource) -> Dis
         f"Accounts: {len(reachable)} reachable, {len(failures)} refused"
         + (f", {len(organization)} in the discovered OUs" if organization is not None else "")
     )
-    return Discovery(reachable, failures, organization, management)
+    return Discovery(reachable, failures, organization, management, shard)
 
 
 async def _organization(

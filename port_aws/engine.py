@@ -119,6 +119,8 @@ def _accounts_for(rt: ResourceType, discovery: Discovery) -> list[Account]:
     management account for kinds read through AWS Organizations."""
     if not rt.management_account:
         return discovery.accounts
+    if discovery.shard not in (None, 1):
+        return []  # the organization's own view is read by shard 1 only
     has_organization = discovery.organization is not None and discovery.management is not None
     return [discovery.management] if has_organization and discovery.management else []
 

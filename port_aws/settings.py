@@ -5,6 +5,7 @@ Every problem is reported as a :class:`ConfigError` naming the setting as users 
 """
 
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -77,6 +78,8 @@ class Settings:
     partition: str = "aws"
     access_denied: Literal["empty", "fail"] = "fail"
     account_discovery: Literal["auto", "organizations", "single"] = "auto"
+    shard: tuple[int, int] | None = None
+    """(k, n): this installation reads the accounts whose stable hash falls in shard k of n."""
     limits: Limits = Limits()
     web_identity_token_file: str | None = None
 
@@ -158,6 +161,26 @@ def _unknown_settings(config: Mapping[str, Any]) -> None:
             else f"; known settings: {', '.join(sorted(known.values()))}"
         )
         raise ConfigError(key, f"unknown setting (from {variable}){hint}")
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    match = re.fullmatch(r"([0-9]+)/([0-9]+)", value)
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise ConfigError(
+            "shard", f"expected K/N with 1 <= K <= N (e.g. 2/8: the second of eight), got {value!r}"
+        )
+    return int(match[1]), int(match[2])
+
+
+def in_shard(account_id: str, shard: tuple[int, int] | None) -> bool:
+    """Whether an account belongs to shard k of n: a stable hash of its id, the same on every
+    installation and every run, so n installations split an organization without overlap or gap."""
+    if shard is None:
+        return True
+    k, n = shard
+    return int(hashlib.sha256(account_id.encode()).hexdigest(), 16) % n == k - 1
 
 
 def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
@@ -276,6 +299,8 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
             "'auto' or 'organizations'",
         )
 
+    shard = _shard(_text(config, "shard"))
+
     limits = Limits(
         max_concurrency=_positive_int(config, "max_concurrency", "maxConcurrency", 32),
         max_concurrency_per_service=_positive_int(
@@ -337,6 +362,7 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
         partition=partition,
         access_denied=access_denied,  # type: ignore[arg-type]
         account_discovery=discovery,  # type: ignore[arg-type]
+        shard=shard,
         limits=limits,
         web_identity_token_file=token_file,
     )
