@@ -55,7 +55,9 @@ def preview_env(aws: Emulator) -> dict[str, str]:
     return env
 
 
-def test_preview_writes_what_a_custom_mapping_yields(aws: Emulator, tmp_path: Path) -> None:
+def test_preview_writes_what_a_custom_mapping_yields_and_reports_its_errors(
+    aws: Emulator, tmp_path: Path
+) -> None:
     aws.list_regions(["us-east-1"])
     aws.client("s3").create_bucket(Bucket="reports")
     mapping = {
@@ -73,7 +75,24 @@ def test_preview_writes_what_a_custom_mapping_yields(aws: Emulator, tmp_path: Pa
                         }
                     }
                 },
-            }
+            },
+            {
+                "kind": "AWS::S3::Bucket",
+                "selector": {"query": "true"},
+                "port": {
+                    "entity": {
+                        "mappings": {
+                            "identifier": ".Properties.BucketName",
+                            "title": ".Properties.BucketName |",
+                            "blueprint": '"faulty"',
+                            "properties": {
+                                "broken": ".Properties.BucketName + 1",
+                                "absent": ".Properties.NoSuchField",
+                            },
+                        }
+                    }
+                },
+            },
         ]
     }
     mapping_file = tmp_path / "mapping.yml"
@@ -89,15 +108,31 @@ def test_preview_writes_what_a_custom_mapping_yields(aws: Emulator, tmp_path: Pa
         "--jsonl",
         "--env-file",
         str(tmp_path / "none"),
+        "--strict",
         env=preview_env(aws),
     )
 
-    assert done.returncode == 0, done.stdout + done.stderr
-    [entity] = [json.loads(line) for line in output.read_text().splitlines()]
+    # the resync was complete, but --strict fails on the mapping's errors
+    assert done.returncode == 3, done.stdout + done.stderr
+    entity, faulty = sorted(
+        (json.loads(line) for line in output.read_text().splitlines()),
+        key=lambda e: str(e["blueprint"]),
+    )
     assert entity["identifier"] == "reports"
     assert entity["title"] == "REPORTS"
     assert entity["blueprint"] == "bucket"
     assert entity["properties"] == {"where": "us-east-1"}
+    # what Ocean makes of the faulty fields is unchanged; they are now reported
+    assert faulty["title"] is None
+    report = done.stdout.split("Mapping errors:")[1].splitlines()
+    assert report[0].startswith(" 0 item errors, 2 failing fields")
+    title = next(line for line in report if " title: " in line)
+    assert title.startswith("  AWS::S3::Bucket title: '.Properties.BucketName |': ")
+    assert "syntax error" in title
+    broken = next(line for line in report if " properties.broken: " in line)
+    assert "cannot be added" in broken
+    assert "Fields null for some items: 1:" in report
+    assert "  AWS::S3::Bucket properties.absent: '.Properties.NoSuchField': " in "\n".join(report)
 
 
 def test_preview_rejects_a_bad_mapping_file_in_one_line(aws: Emulator, tmp_path: Path) -> None:
