@@ -54,7 +54,7 @@ async def test_web_identity_reads_every_active_account_of_the_organization(
     assert suspended["relations"]["account"] is None
     prod_eu = members[f"org-{org.accounts['prod-eu']}"]
     assert prod_eu["properties"]["parentId"] == org.ous["workloads/prod/eu"]
-    assert prod_eu["properties"]["ouPath"] == f"{org.root}/workloads/prod/eu"
+    assert prod_eu["properties"]["ouPath"] == "Root/workloads/prod/eu"
     assert prod_eu["properties"]["tags"] == [{"Key": "ou", "Value": "workloads/prod/eu"}]
     assert prod_eu["properties"]["email"] == "prod-eu@example.com"
     assert by_blueprint(result, "awsAccount")[org.accounts["dev-a"]]["title"] == "dev-a"
@@ -235,3 +235,7 @@ async def test_organization_accounts_are_read_from_the_management_account_outsid
     assert members[f"org-{org.accounts['prod-a']}"]["properties"]["tags"] == [
         {"Key": "ou", "Value": "workloads/prod"}
     ]
+    # the OU path is names from the root whatever ouId starts the walk; the OU id stands apart
+    prod_eu = members[f"org-{org.accounts['prod-eu']}"]["properties"]
+    assert prod_eu["ouPath"] == "Root/workloads/prod/eu"
+    assert prod_eu["parentId"] == org.ous["workloads/prod/eu"]
