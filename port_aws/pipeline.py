@@ -56,6 +56,11 @@ def load_mapping(path: Path) -> dict[str, Any]:
     return dict(data)
 
 
+NO_ACCOUNT = "not synced"
+"""How the summary counts an entity related to no synced account (a suspended or excluded
+Organizations account)."""
+
+
 class EntitySink(list[dict[str, Any]]):
     """Takes the entities Ocean upserts and writes them out as they come, keeping only counts."""
 
@@ -81,7 +86,7 @@ class EntitySink(list[dict[str, Any]]):
         account = (entity.get("relations") or {}).get("account")
         if blueprint == "awsAccount":
             account = entity.get("identifier")
-        self.by_blueprint_account[blueprint][str(account or "-")] += 1
+        self.by_blueprint_account[blueprint][str(account or NO_ACCOUNT)] += 1
 
     def close(self) -> None:
         if not self.lines:

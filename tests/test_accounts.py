@@ -90,12 +90,18 @@ async def test_account_scope_filters_before_any_role_is_assumed(
 
     result = await resync(
         {"account_role_arn": role(org.management), "account_scope": scope, "account_ids": ids},
-        mapping_for("AWS::Account::Info", "AWS::S3::Bucket"),
+        mapping_for("AWS::Account::Info", "AWS::S3::Bucket", "AWS::Organizations::Account"),
     )
 
     assert result.errors == []
     assert synced_accounts(result) == {org.accounts[n] for n in expected}
     assert bucket_accounts(result) == {org.accounts[n] for n in expected}
+    # an Organizations account relates to an awsAccount only when this resync writes that one
+    members = by_blueprint(result, "awsOrganizationsAccount").values()
+    assert {m["relations"]["account"] for m in members} - {None} == synced_accounts(result)
+    assert {m["identifier"] for m in members if m["properties"]["synced"]} == {
+        f"org-{org.accounts[n]}" for n in expected
+    }
     assumed = emulator.count("sts", "AssumeRoleWithWebIdentity") - before
     management_extra = 0 if org.management in {org.accounts[n] for n in expected} else 1
     assert assumed == len(expected) + management_extra
