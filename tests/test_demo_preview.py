@@ -41,6 +41,7 @@ def test_demo_syncs_the_seeded_organization_and_writes_the_entities(tmp_path: Pa
     members = [e for e in entities if e["blueprint"] == "awsOrganizationsAccount"]
     assert len(members) == 6
     assert [m["properties"]["state"] for m in members].count("SUSPENDED") == 1
+    assert done.stdout.rstrip().splitlines()[-1].startswith("Done in ")  # last, after the stop
     assert "not synced: 2" in done.stdout  # the suspended account and dev-b, left out by scope
     assert always_null_properties(entities) == sorted(NULL_IN_THE_EMULATOR)
     assert dangling_relations(entities) == []
