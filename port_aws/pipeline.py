@@ -279,18 +279,34 @@ async def run_pipeline(
 
 
 def render_summary(result: PipelineResult, mapping: dict[str, Any]) -> str:
-    """Per kind: entities per account, then the failures (the engine logs its own report)."""
-    rows = ["Entities by kind and account:"]
+    """One table: entities per kind (rows) and account (columns) with totals; failures last."""
     blueprints = {
         r["kind"]: str(r["port"]["entity"]["mappings"]["blueprint"]).strip("'\"")
         for r in mapping["resources"]
     }
+    accounts = sorted(
+        {a for kind in blueprints.values() for a in result.by_blueprint_account.get(kind, {})},
+        key=lambda a: (a == NO_ACCOUNT, a),
+    )
+    width = max([len(a) for a in accounts] + [5])
+    kind_width = max([len(k) for k in blueprints] + [5])
+
+    def row(label: str, counts: list[int], total: int) -> str:
+        cells = "".join(f"  {n if n else '-':>{width}}" for n in counts)
+        return f"  {label:<{kind_width}}{cells}  {total:>{width}}"
+
+    header = "".join(f"  {a:>{width}}" for a in accounts)
+    rows = [
+        "Entities by kind and account:",
+        f"  {'kind':<{kind_width}}{header}  {'total':>{width}}",
+    ]
+    column_totals = [0] * len(accounts)
     for kind, blueprint in blueprints.items():
-        accounts = result.by_blueprint_account.get(blueprint, Counter())
-        spread = ", ".join(f"{account}: {n}" for account, n in sorted(accounts.items()))
-        rows.append(
-            f"  {kind:<42} {result.by_blueprint.get(blueprint, 0):>5}  ({spread or 'none'})"
-        )
+        spread = result.by_blueprint_account.get(blueprint, Counter())
+        counts = [spread.get(a, 0) for a in accounts]
+        column_totals = [t + n for t, n in zip(column_totals, counts, strict=True)]
+        rows.append(row(kind, counts, sum(counts)))
+    rows.append(row("total", column_totals, sum(column_totals)))
     mapping_rows = result.mapping.render()
     if mapping_rows:
         rows.append("")

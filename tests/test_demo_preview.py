@@ -42,7 +42,11 @@ def test_demo_syncs_the_seeded_organization_and_writes_the_entities(tmp_path: Pa
     assert len(members) == 6
     assert [m["properties"]["state"] for m in members].count("SUSPENDED") == 1
     assert done.stdout.rstrip().splitlines()[-1].startswith("Done in ")  # last, after the stop
-    assert "not synced: 2" in done.stdout  # the suspended account and dev-b, left out by scope
+    # the suspended account and dev-b, left out by scope, relate to no account
+    organizations = next(  # its row of the table, which comes first
+        ln for ln in done.stdout.splitlines() if ln.startswith("  AWS::Organizations::Account ")
+    )
+    assert organizations.split()[-2:] == ["2", "6"]
     assert always_null_properties(entities) == sorted(NULL_IN_THE_EMULATOR)
     assert dangling_relations(entities) == []
 
@@ -209,3 +213,43 @@ def test_preview_rejects_bad_configuration_in_one_line(aws: Emulator) -> None:
         "error: accountRoleArn: expected an IAM role ARN like arn:aws:iam::123456789012:role/port-integration, "
         "got 'arn:aws:iam::12:role/x'"
     ]
+
+
+def test_the_summary_is_one_table_of_kinds_by_account_with_totals_and_failures_last() -> None:
+    from collections import Counter
+
+    from port_aws.pipeline import PipelineResult, render_summary
+
+    def resource(kind: str, blueprint: str) -> dict[str, Any]:
+        return {"kind": kind, "port": {"entity": {"mappings": {"blueprint": f'"{blueprint}"'}}}}
+
+    mapping = {
+        "resources": [
+            resource("AWS::S3::Bucket", "s3Bucket"),
+            resource("AWS::Organizations::Account", "awsOrganizationsAccount"),
+            resource("AWS::SQS::Queue", "sqsQueue"),
+        ]
+    }
+    result = PipelineResult(
+        entities=6,
+        by_blueprint=Counter(s3Bucket=3, awsOrganizationsAccount=3),
+        by_blueprint_account={
+            "s3Bucket": Counter({"111111111111": 2, "222222222222": 1}),
+            "awsOrganizationsAccount": Counter(
+                {"111111111111": 1, "222222222222": 1, "not synced": 1}
+            ),
+        },
+        kinds=[],
+        errors=["AWS::SQS::Queue: account 222222222222: AccessDenied"],
+    )
+
+    lines = render_summary(result, mapping).splitlines()
+
+    assert [line.split() for line in lines[1:6]] == [
+        ["kind", "111111111111", "222222222222", "not", "synced", "total"],
+        ["AWS::S3::Bucket", "2", "1", "-", "3"],
+        ["AWS::Organizations::Account", "1", "1", "1", "3"],
+        ["AWS::SQS::Queue", "-", "-", "-", "0"],
+        ["total", "3", "2", "1", "6"],
+    ]
+    assert lines[-1] == "  AWS::SQS::Queue: account 222222222222: AccessDenied"
