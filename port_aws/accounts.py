@@ -156,10 +156,15 @@ async def _caller_account(session: aioboto3.Session) -> str:
     return str(identity["Account"])
 
 
+MAX_OU_DEPTH = 5
+"""Organizations nests OUs at most five levels below the root."""
+
+
 async def _walk_organization(
     org: Any, starts: list[str], limit: int, call_timeout: float
 ) -> list[OrgAccount]:
-    """Accounts under the given roots/OUs, recursively, with their OU path; de-duplicated.
+    """Accounts under the given roots/OUs, recursively, with their OU path (names from the
+    root); de-duplicated.
 
     Any failure (denied, throttled, a page that does not come, a token answered twice) fails the
     whole walk: a partial organization must never look like a smaller one."""
@@ -189,7 +194,26 @@ async def _walk_organization(
             found.setdefault(raw["Id"], OrgAccount(raw, parent, path))
         await all_of(visit(u["Id"], [*path, u.get("Name", u["Id"])]) for u in units)
 
-    await all_of(visit(start, [start]) for start in starts)
+    async def names_from_root(start: str) -> list[str]:
+        """OU names from the root down to ``start``, so a path does not depend on ``ouId``."""
+        async with semaphore, asyncio.timeout(call_timeout):
+            roots = {r["Id"]: r.get("Name") or r["Id"] for r in (await org.list_roots())["Roots"]}
+        names: list[str] = []
+        node = start
+        for _ in range(MAX_OU_DEPTH + 1):  # AWS nests OUs at most five deep below the root
+            if node in roots:
+                return [roots[node], *names]
+            async with semaphore, asyncio.timeout(call_timeout):
+                unit = await org.describe_organizational_unit(OrganizationalUnitId=node)
+                parents = (await org.list_parents(ChildId=node))["Parents"]
+            names.insert(0, unit["OrganizationalUnit"].get("Name") or node)
+            node = parents[0]["Id"]
+        raise DiscoveryError(f"OU {start} is nested deeper than {MAX_OU_DEPTH} levels")
+
+    async def walk(start: str) -> None:
+        await visit(start, await names_from_root(start))
+
+    await all_of(walk(start) for start in starts)
     return list(found.values())
 
 

@@ -56,6 +56,21 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
         clients("s3", where, account).create_bucket(Bucket=bucket, **_bucket_config(where))
         s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tags})
         created += 1
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    )
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
 
     iam = clients("iam", "us-east-1", account)
     role_arn = iam.create_role(
@@ -67,13 +82,29 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
     for where in (region, other):
         ecs = clients("ecs", where, account)
         ecs.create_cluster(
-            clusterName=f"{name}-apps", tags=[{"key": t["Key"], "value": t["Value"]} for t in tags]
+            clusterName=f"{name}-apps",
+            tags=[{"key": t["Key"], "value": t["Value"]} for t in tags],
+            capacityProviders=["FARGATE"],
         )
         sqs = clients("sqs", where, account)
-        sqs.create_queue(QueueName=f"{name}-jobs", tags={t["Key"]: t["Value"] for t in tags})
+        failed = sqs.create_queue(QueueName=f"{name}-jobs-failed")["QueueUrl"]
+        failed_arn = sqs.get_queue_attributes(QueueUrl=failed, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        sqs.create_queue(
+            QueueName=f"{name}-jobs",
+            tags={t["Key"]: t["Value"] for t in tags},
+            Attributes={
+                "RedrivePolicy": json.dumps(
+                    {"deadLetterTargetArn": failed_arn, "maxReceiveCount": "5"}
+                )
+            },
+        )
         sns = clients("sns", where, account)
-        sns.create_topic(Name=f"{name}-alerts", Tags=tags)
-        created += 3
+        sns.create_topic(
+            Name=f"{name}-alerts", Tags=tags, Attributes={"KmsMasterKeyId": "alias/aws/sns"}
+        )
+        created += 4
 
     dynamodb = clients("dynamodb", region, account)
     dynamodb.create_table(
@@ -83,7 +114,8 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
         BillingMode="PAY_PER_REQUEST",
         Tags=tags,
     )
-    clients("lambda", region, account).create_function(
+    functions = clients("lambda", region, account)
+    functions.create_function(
         FunctionName=f"{name}-worker",
         Runtime="python3.12",
         Role=role_arn,
@@ -91,16 +123,32 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
         Code={"ZipFile": _lambda_zip()},
         Tags={t["Key"]: t["Value"] for t in tags},
     )
+    functions.put_function_concurrency(
+        FunctionName=f"{name}-worker", ReservedConcurrentExecutions=2
+    )
     clients("ecr", region, account).create_repository(repositoryName=f"{name}/service", tags=tags)
-    clients("logs", region, account).create_log_group(
-        logGroupName=f"/{name}/app", tags={"team": name}
-    )
-    clients("kms", region, account).create_key(
+    kms = clients("kms", region, account)
+    key = kms.create_key(
         Description=f"{name} data key",
+        KeyUsage="ENCRYPT_DECRYPT",
+        MultiRegion=False,
         Tags=[{"TagKey": t["Key"], "TagValue": t["Value"]} for t in tags],
+    )["KeyMetadata"]
+    kms.create_alias(AliasName=f"alias/{name}-data", TargetKeyId=key["KeyId"])
+    logs = clients("logs", region, account)
+    logs.create_log_group(
+        logGroupName=f"/{name}/app",
+        tags={"team": name},
+        kmsKeyId=key["Arn"],
+        logGroupClass="STANDARD",
     )
+    logs.put_retention_policy(logGroupName=f"/{name}/app", retentionInDays=30)
     clients("secretsmanager", region, account).create_secret(
-        Name=f"{name}/db-password", SecretString="not-read-by-the-integration", Tags=tags
+        Name=f"{name}/db-password",
+        Description=f"{name} database password",
+        KmsKeyId=key["Arn"],
+        SecretString="not-read-by-the-integration",
+        Tags=tags,
     )
     created += 6
     if index < 2:  # EC2 is slow in the emulator: a couple of instances are enough
@@ -117,7 +165,32 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
                 }
             ],
         )
-        created += 1
+        vpc = ec2.create_vpc(
+            CidrBlock="10.20.0.0/16",
+            TagSpecifications=[{"ResourceType": "vpc", "Tags": tags}],
+        )["Vpc"]["VpcId"]
+        ec2.create_subnet(
+            VpcId=vpc,
+            CidrBlock="10.20.1.0/24",
+            TagSpecifications=[{"ResourceType": "subnet", "Tags": tags}],
+        )
+        group = ec2.create_security_group(
+            GroupName=f"{name}-web",
+            Description="web servers",
+            VpcId=vpc,
+            TagSpecifications=[{"ResourceType": "security-group", "Tags": tags}],
+        )["GroupId"]
+        ec2.authorize_security_group_ingress(
+            GroupId=group, IpProtocol="tcp", FromPort=443, ToPort=443, CidrIp="10.0.0.0/8"
+        )
+        ec2.create_volume(
+            AvailabilityZone=f"{region}a",
+            Size=20,
+            VolumeType="gp3",
+            Iops=3000,
+            TagSpecifications=[{"ResourceType": "volume", "Tags": tags}],
+        )
+        created += 5
     return created
 
 

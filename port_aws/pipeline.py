@@ -15,6 +15,10 @@ from typing import IO, Any
 
 import yaml
 from loguru import logger
+from port_ocean.context.ocean import ocean
+from port_ocean.core.handlers.entity_processor.jq_entity_processor import JQEntityProcessor
+from port_ocean.core.handlers.port_app_config.models import ResourceConfig
+from port_ocean.core.ocean_types import CalculationResult
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 from pydantic.v1 import ValidationError
 
@@ -52,6 +56,11 @@ def load_mapping(path: Path) -> dict[str, Any]:
     return dict(data)
 
 
+NO_ACCOUNT = "not synced"
+"""How the summary counts an entity related to no synced account (a suspended or excluded
+Organizations account)."""
+
+
 class EntitySink(list[dict[str, Any]]):
     """Takes the entities Ocean upserts and writes them out as they come, keeping only counts."""
 
@@ -77,12 +86,121 @@ class EntitySink(list[dict[str, Any]]):
         account = (entity.get("relations") or {}).get("account")
         if blueprint == "awsAccount":
             account = entity.get("identifier")
-        self.by_blueprint_account[blueprint][str(account or "-")] += 1
+        self.by_blueprint_account[blueprint][str(account or NO_ACCOUNT)] += 1
 
     def close(self) -> None:
         if not self.lines:
             self.stream.write("\n]\n" if self.written else "]\n")
         self.stream.close()
+
+
+SAMPLE_ITEMS = 200
+"""Raw items of a batch a misconfigured field is re-evaluated on to find the JQ error behind it."""
+SHOWN_PROBLEMS = 5
+"""Mapping problems printed verbatim; the rest are counted."""
+REQUIRED_FIELDS = ("identifier", "blueprint")
+"""Without these Ocean drops the entity, whatever the rest of the mapping yields."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A mapping field Ocean found null, missing or failing for at least one item of a kind."""
+
+    kind: str
+    field: str
+    expression: str
+    error: str | None
+    """The JQ error the expression raises (verbatim), or None when it merely yields null."""
+
+    @property
+    def is_error(self) -> bool:
+        return self.error is not None or self.field in REQUIRED_FIELDS
+
+    def describe(self) -> str:
+        reason = self.error or "null or missing for some items"
+        return f"{self.kind} {self.field}: {self.expression!r}: {reason}"
+
+
+def _jq_error(expression: str, items: list[Any]) -> str | None:
+    """The first JQ error ``expression`` raises on ``items`` (or on compiling), else None."""
+    import jq
+
+    try:
+        program = jq.compile(JQEntityProcessor._format_filter(expression))
+    except ValueError as error:
+        return str(error).splitlines()[0]
+    for item in items[:SAMPLE_ITEMS]:
+        try:
+            program.input_value(json.loads(json.dumps(item, default=str))).first()
+        except StopIteration:
+            continue
+        except ValueError as error:
+            return str(error).splitlines()[0]
+    return None
+
+
+@dataclass
+class MappingReport:
+    """What Ocean's mapping made of the raw items: JQ errors and misconfigured fields, per kind.
+
+    Ocean only logs these (as warnings, hidden unless ``--verbose``); the report keeps them
+    from the CalculationResult each batch yields, so a mapping mistake cannot pass silently.
+    """
+
+    problems: dict[tuple[str, str], FieldProblem] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, raw: list[Any], result: CalculationResult) -> None:
+        for name, expression in result.misconfigured_entity_keys.items():
+            if (kind, name) not in self.problems:
+                self.problems[(kind, name)] = FieldProblem(
+                    kind, name, str(expression), _jq_error(str(expression), raw)
+                )
+        self.errors += [
+            f"{kind}: {str(e).splitlines()[0] if str(e) else repr(e)}" for e in result.errors
+        ]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors) or any(p.is_error for p in self.problems.values())
+
+    def render(self) -> list[str]:
+        broken = [p for p in self.problems.values() if p.is_error]
+        nulls = [p for p in self.problems.values() if not p.is_error]
+        rows: list[str] = []
+        if self.errors or broken:
+            rows.append(
+                f"Mapping errors: {len(self.errors)} item errors, {len(broken)} failing fields "
+                "(fix the mapping; --verbose shows Ocean's own logs):"
+            )
+            rows += [f"  {e}" for e in self.errors[:SHOWN_PROBLEMS]]
+            rows += [f"  {p.describe()}" for p in broken[:SHOWN_PROBLEMS]]
+            hidden = max(0, len(self.errors) - SHOWN_PROBLEMS) + max(
+                0, len(broken) - SHOWN_PROBLEMS
+            )
+            if hidden:
+                rows.append(f"  … and {hidden} more")
+        if nulls:
+            rows.append(f"Fields null for some items: {len(nulls)}:")
+            rows += [f"  {p.describe()}" for p in nulls[:SHOWN_PROBLEMS]]
+            if len(nulls) > SHOWN_PROBLEMS:
+                rows.append(f"  … and {len(nulls) - SHOWN_PROBLEMS} more")
+        return rows
+
+
+def _observe_mapping(report: MappingReport) -> None:
+    """Have the integration's entity processor hand each batch's result to ``report``."""
+    processor = ocean.integration.entity_processor
+    parse_items = processor.parse_items
+
+    async def observed(
+        mapping: ResourceConfig, raw_data: list[Any], parse_all: bool = False
+    ) -> CalculationResult:
+        result = await parse_items(mapping, raw_data, parse_all)
+        report.add(mapping.kind, raw_data, result)
+        return result
+
+    processor.parse_items = observed  # type: ignore[method-assign]
 
 
 @dataclass
@@ -93,6 +211,7 @@ class PipelineResult:
     kinds: list[KindStats]
     errors: list[str] = field(default_factory=list)
     deleted: int = 0
+    mapping: MappingReport = field(default_factory=MappingReport)
 
     @property
     def failed(self) -> bool:
@@ -137,10 +256,12 @@ async def run_pipeline(
         },
     )
     harness.port_mock.upserted_entities = sink
+    report = MappingReport()
     _quiet_ocean(verbose)  # before Ocean configures its own logging, and again after
     try:
         await harness.start()
         _quiet_ocean(verbose)
+        _observe_mapping(report)
         result = await harness.trigger_resync()
     finally:
         await harness.shutdown()
@@ -153,22 +274,43 @@ async def run_pipeline(
         kinds=current.kinds if current else [],
         errors=[str(e) for e in result.errors],
         deleted=len(result.deleted_entities),
+        mapping=report,
     )
 
 
 def render_summary(result: PipelineResult, mapping: dict[str, Any]) -> str:
-    """Per kind: entities per account, then the failures (the engine logs its own report)."""
-    rows = ["Entities by kind and account:"]
+    """One table: entities per kind (rows) and account (columns) with totals; failures last."""
     blueprints = {
         r["kind"]: str(r["port"]["entity"]["mappings"]["blueprint"]).strip("'\"")
         for r in mapping["resources"]
     }
+    accounts = sorted(
+        {a for kind in blueprints.values() for a in result.by_blueprint_account.get(kind, {})},
+        key=lambda a: (a == NO_ACCOUNT, a),
+    )
+    width = max([len(a) for a in accounts] + [5])
+    kind_width = max([len(k) for k in blueprints] + [5])
+
+    def row(label: str, counts: list[int], total: int) -> str:
+        cells = "".join(f"  {n if n else '-':>{width}}" for n in counts)
+        return f"  {label:<{kind_width}}{cells}  {total:>{width}}"
+
+    header = "".join(f"  {a:>{width}}" for a in accounts)
+    rows = [
+        "Entities by kind and account:",
+        f"  {'kind':<{kind_width}}{header}  {'total':>{width}}",
+    ]
+    column_totals = [0] * len(accounts)
     for kind, blueprint in blueprints.items():
-        accounts = result.by_blueprint_account.get(blueprint, Counter())
-        spread = ", ".join(f"{account}: {n}" for account, n in sorted(accounts.items()))
-        rows.append(
-            f"  {kind:<42} {result.by_blueprint.get(blueprint, 0):>5}  ({spread or 'none'})"
-        )
+        spread = result.by_blueprint_account.get(blueprint, Counter())
+        counts = [spread.get(a, 0) for a in accounts]
+        column_totals = [t + n for t, n in zip(column_totals, counts, strict=True)]
+        rows.append(row(kind, counts, sum(counts)))
+    rows.append(row("total", column_totals, sum(column_totals)))
+    mapping_rows = result.mapping.render()
+    if mapping_rows:
+        rows.append("")
+        rows += mapping_rows
     if result.errors:
         rows.append("")
         rows.append("The resync is incomplete; Port would keep the entities it could not confirm:")

@@ -54,7 +54,7 @@ async def test_web_identity_reads_every_active_account_of_the_organization(
     assert suspended["relations"]["account"] is None
     prod_eu = members[f"org-{org.accounts['prod-eu']}"]
     assert prod_eu["properties"]["parentId"] == org.ous["workloads/prod/eu"]
-    assert prod_eu["properties"]["ouPath"] == f"{org.root}/workloads/prod/eu"
+    assert prod_eu["properties"]["ouPath"] == "Root/workloads/prod/eu"
     assert prod_eu["properties"]["tags"] == [{"Key": "ou", "Value": "workloads/prod/eu"}]
     assert prod_eu["properties"]["email"] == "prod-eu@example.com"
     assert by_blueprint(result, "awsAccount")[org.accounts["dev-a"]]["title"] == "dev-a"
@@ -90,12 +90,18 @@ async def test_account_scope_filters_before_any_role_is_assumed(
 
     result = await resync(
         {"account_role_arn": role(org.management), "account_scope": scope, "account_ids": ids},
-        mapping_for("AWS::Account::Info", "AWS::S3::Bucket"),
+        mapping_for("AWS::Account::Info", "AWS::S3::Bucket", "AWS::Organizations::Account"),
     )
 
     assert result.errors == []
     assert synced_accounts(result) == {org.accounts[n] for n in expected}
     assert bucket_accounts(result) == {org.accounts[n] for n in expected}
+    # an Organizations account relates to an awsAccount only when this resync writes that one
+    members = by_blueprint(result, "awsOrganizationsAccount").values()
+    assert {m["relations"]["account"] for m in members} - {None} == synced_accounts(result)
+    assert {m["identifier"] for m in members if m["properties"]["synced"]} == {
+        f"org-{org.accounts[n]}" for n in expected
+    }
     assumed = emulator.count("sts", "AssumeRoleWithWebIdentity") - before
     management_extra = 0 if org.management in {org.accounts[n] for n in expected} else 1
     assert assumed == len(expected) + management_extra
@@ -235,3 +241,7 @@ async def test_organization_accounts_are_read_from_the_management_account_outsid
     assert members[f"org-{org.accounts['prod-a']}"]["properties"]["tags"] == [
         {"Key": "ou", "Value": "workloads/prod"}
     ]
+    # the OU path is names from the root whatever ouId starts the walk; the OU id stands apart
+    prod_eu = members[f"org-{org.accounts['prod-eu']}"]["properties"]
+    assert prod_eu["ouPath"] == "Root/workloads/prod/eu"
+    assert prod_eu["parentId"] == org.ous["workloads/prod/eu"]

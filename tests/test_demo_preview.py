@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -40,6 +41,52 @@ def test_demo_syncs_the_seeded_organization_and_writes_the_entities(tmp_path: Pa
     members = [e for e in entities if e["blueprint"] == "awsOrganizationsAccount"]
     assert len(members) == 6
     assert [m["properties"]["state"] for m in members].count("SUSPENDED") == 1
+    assert done.stdout.rstrip().splitlines()[-1].startswith("Done in ")  # last, after the stop
+    # the suspended account and dev-b, left out by scope, relate to no account
+    organizations = next(  # its row of the table, which comes first
+        ln for ln in done.stdout.splitlines() if ln.startswith("  AWS::Organizations::Account ")
+    )
+    assert organizations.split()[-2:] == ["2", "6"]
+    assert always_null_properties(entities) == sorted(NULL_IN_THE_EMULATOR)
+    assert dangling_relations(entities) == []
+
+
+NULL_IN_THE_EMULATOR = {
+    "iamUser.passwordLastUsed": "set by a console sign-in, which the emulator has not",
+    "logsLogGroup.logGroupClass": "the emulator does not report a log group's class",
+    "memorydbUser.tags": "the only user is the 'default' one AWS creates, untagged",
+    "secretsmanagerSecret.lastRotatedDate": "rotation needs a rotation function run",
+    "secretsmanagerSecret.rotationEnabled": "the emulator omits it until rotation is set up",
+}
+"""Columns of the default mapping the demo cannot fill, and why (real AWS fills them)."""
+
+
+def always_null_properties(entities: list[dict[str, Any]]) -> list[str]:
+    """``blueprint.property`` the mapping declares but no entity of the blueprint fills."""
+    declared: dict[str, set[str]] = {}
+    filled: dict[str, set[str]] = {}
+    for entity in entities:
+        blueprint = entity["blueprint"]
+        declared.setdefault(blueprint, set()).update(entity["properties"])
+        filled.setdefault(blueprint, set()).update(
+            name for name, value in entity["properties"].items() if value not in (None, [], {})
+        )
+    return sorted(f"{b}.{name}" for b in declared for name in declared[b] - filled[b])
+
+
+def dangling_relations(entities: list[dict[str, Any]]) -> list[str]:
+    """Relations to an identifier no entity of the resync has (null: no relation, allowed)."""
+    identifiers = {e["identifier"] for e in entities}
+    dangling = []
+    for entity in entities:
+        for name, target in (entity.get("relations") or {}).items():
+            targets = target if isinstance(target, list) else [target]
+            dangling += [
+                f"{entity['identifier']}.{name} -> {t}"
+                for t in targets
+                if t is not None and t not in identifiers
+            ]
+    return dangling
 
 
 def preview_env(aws: Emulator) -> dict[str, str]:
@@ -55,7 +102,9 @@ def preview_env(aws: Emulator) -> dict[str, str]:
     return env
 
 
-def test_preview_writes_what_a_custom_mapping_yields(aws: Emulator, tmp_path: Path) -> None:
+def test_preview_writes_what_a_custom_mapping_yields_and_reports_its_errors(
+    aws: Emulator, tmp_path: Path
+) -> None:
     aws.list_regions(["us-east-1"])
     aws.client("s3").create_bucket(Bucket="reports")
     mapping = {
@@ -73,7 +122,24 @@ def test_preview_writes_what_a_custom_mapping_yields(aws: Emulator, tmp_path: Pa
                         }
                     }
                 },
-            }
+            },
+            {
+                "kind": "AWS::S3::Bucket",
+                "selector": {"query": "true"},
+                "port": {
+                    "entity": {
+                        "mappings": {
+                            "identifier": ".Properties.BucketName",
+                            "title": ".Properties.BucketName |",
+                            "blueprint": '"faulty"',
+                            "properties": {
+                                "broken": ".Properties.BucketName + 1",
+                                "absent": ".Properties.NoSuchField",
+                            },
+                        }
+                    }
+                },
+            },
         ]
     }
     mapping_file = tmp_path / "mapping.yml"
@@ -91,15 +157,31 @@ def test_preview_writes_what_a_custom_mapping_yields(aws: Emulator, tmp_path: Pa
         "--jsonl",
         "--env-file",
         str(empty),
+        "--strict",
         env=preview_env(aws),
     )
 
-    assert done.returncode == 0, done.stdout + done.stderr
-    [entity] = [json.loads(line) for line in output.read_text().splitlines()]
+    # the resync was complete, but --strict fails on the mapping's errors
+    assert done.returncode == 3, done.stdout + done.stderr
+    entity, faulty = sorted(
+        (json.loads(line) for line in output.read_text().splitlines()),
+        key=lambda e: str(e["blueprint"]),
+    )
     assert entity["identifier"] == "reports"
     assert entity["title"] == "REPORTS"
     assert entity["blueprint"] == "bucket"
     assert entity["properties"] == {"where": "us-east-1"}
+    # what Ocean makes of the faulty fields is unchanged; they are now reported
+    assert faulty["title"] is None
+    report = done.stdout.split("Mapping errors:")[1].splitlines()
+    assert report[0].startswith(" 0 item errors, 2 failing fields")
+    title = next(line for line in report if " title: " in line)
+    assert title.startswith("  AWS::S3::Bucket title: '.Properties.BucketName |': ")
+    assert "syntax error" in title
+    broken = next(line for line in report if " properties.broken: " in line)
+    assert "cannot be added" in broken
+    assert "Fields null for some items: 1:" in report
+    assert "  AWS::S3::Bucket properties.absent: '.Properties.NoSuchField': " in "\n".join(report)
 
 
 def test_preview_rejects_a_bad_mapping_file_in_one_line(aws: Emulator, tmp_path: Path) -> None:
@@ -133,3 +215,43 @@ def test_preview_rejects_bad_configuration_in_one_line(aws: Emulator) -> None:
         "error: accountRoleArn: expected an IAM role ARN like arn:aws:iam::123456789012:role/port-integration, "
         "got 'arn:aws:iam::12:role/x'"
     ]
+
+
+def test_the_summary_is_one_table_of_kinds_by_account_with_totals_and_failures_last() -> None:
+    from collections import Counter
+
+    from port_aws.pipeline import PipelineResult, render_summary
+
+    def resource(kind: str, blueprint: str) -> dict[str, Any]:
+        return {"kind": kind, "port": {"entity": {"mappings": {"blueprint": f'"{blueprint}"'}}}}
+
+    mapping = {
+        "resources": [
+            resource("AWS::S3::Bucket", "s3Bucket"),
+            resource("AWS::Organizations::Account", "awsOrganizationsAccount"),
+            resource("AWS::SQS::Queue", "sqsQueue"),
+        ]
+    }
+    result = PipelineResult(
+        entities=6,
+        by_blueprint=Counter(s3Bucket=3, awsOrganizationsAccount=3),
+        by_blueprint_account={
+            "s3Bucket": Counter({"111111111111": 2, "222222222222": 1}),
+            "awsOrganizationsAccount": Counter(
+                {"111111111111": 1, "222222222222": 1, "not synced": 1}
+            ),
+        },
+        kinds=[],
+        errors=["AWS::SQS::Queue: account 222222222222: AccessDenied"],
+    )
+
+    lines = render_summary(result, mapping).splitlines()
+
+    assert [line.split() for line in lines[1:6]] == [
+        ["kind", "111111111111", "222222222222", "not", "synced", "total"],
+        ["AWS::S3::Bucket", "2", "1", "-", "3"],
+        ["AWS::Organizations::Account", "1", "1", "1", "3"],
+        ["AWS::SQS::Queue", "-", "-", "-", "0"],
+        ["total", "3", "2", "1", "6"],
+    ]
+    assert lines[-1] == "  AWS::SQS::Queue: account 222222222222: AccessDenied"

@@ -26,10 +26,17 @@ async def _organization_accounts(sc: SliceContext) -> AsyncIterator[list[Item]]:
     discovery = sc.discovery
     if discovery is None or discovery.organization is None:
         return
+    # in scope: its awsAccount is what this resync writes (or keeps, when its role was refused)
+    synced = {a.id for a in discovery.accounts} | {f.account_id for f in discovery.failures}
     page: list[Item] = []
     for member in discovery.organization:
         page.append(
-            {**member.raw, "ParentId": member.parent_id, "OuPath": "/".join(member.ou_path)}
+            {
+                **member.raw,
+                "ParentId": member.parent_id,
+                "OuPath": "/".join(member.ou_path),
+                "Synced": member.id in synced,
+            }
         )
         if len(page) == 100:
             yield page

@@ -46,8 +46,30 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def _process_started() -> float:
+    """When this process started, on the monotonic clock (Linux); else now.
+
+    The demo's total then includes the interpreter's start and imports, as a user's stopwatch
+    does, instead of only the part after them.
+    """
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = int(fields[19])  # field 22 of proc(5): start time in clock ticks after boot
+        since_boot = time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return time.monotonic()
+    return time.monotonic() - since_boot
+
+
 def run(args: argparse.Namespace) -> int:
-    started = time.monotonic()
+    started = _process_started()
+    try:
+        return _run(args, started)
+    finally:  # after the emulator has stopped: the whole command, on one clock
+        print(f"Done in {time.monotonic() - started:.0f}s.")
+
+
+def _run(args: argparse.Namespace, started: float) -> int:
     print("Starting a local AWS emulator on loopback…", flush=True)
     emulator = Emulator.start()
     saved = dict(os.environ)
@@ -92,7 +114,6 @@ def run(args: argparse.Namespace) -> int:
         print(render_summary(result, mapping))
         print()
         print(f"{result.entities} entities written to {args.output.resolve()}")
-        print(f"Done in {time.monotonic() - started:.0f}s.")
         return 1 if result.failed else 0
     finally:
         os.environ.clear()

@@ -3,7 +3,9 @@
 Configuration is read as ``ocean sail`` reads it: ``OCEAN__INTEGRATION__CONFIG__<NAME>``
 variables, from the environment or a ``.env`` file. Credentials are the integration's own
 (web identity, static keys, roles; the host's chain only with DefaultCredentialChain).
-Exit status: 0 when every slice was read, 1 when the resync was incomplete, 2 on bad input.
+Exit status: 0 when every slice was read, 1 when the resync was incomplete, 2 on bad input,
+3 with ``--strict`` when the mapping has errors (a JQ expression that fails, an item error, an
+identifier or blueprint that is null). Mapping errors are printed either way.
 """
 
 import argparse
@@ -45,6 +47,11 @@ def register(subparsers: Any) -> None:
         default=None,
         help="file of OCEAN__ variables, read as `ocean sail` reads .env (default: .env, if present)",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 3 when the mapping has errors (failing JQ, null identifier or blueprint)",
+    )
     parser.add_argument("--verbose", action="store_true", help="show Ocean's own logs too")
     parser.set_defaults(func=run)
 
@@ -67,4 +74,6 @@ def run(args: argparse.Namespace) -> int:
     result = asyncio.run(run_pipeline(config, mapping, args.output, args.jsonl, args.verbose))
     print(render_summary(result, mapping))
     print(f"{result.entities} entities written to {args.output.resolve()}")
-    return 1 if result.failed else 0
+    if result.failed:
+        return 1
+    return 3 if args.strict and result.mapping.failed else 0
