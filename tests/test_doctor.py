@@ -147,9 +147,9 @@ def test_configuration_comes_from_env_file_with_the_environment_winning(
 def test_unknown_kind_is_a_configuration_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, lines = _doctor(monkeypatch, capsys, STATIC, "AWS::Nope::Thing")
+    status, lines = _doctor(monkeypatch, capsys, STATIC, "AWS::Nope")
     assert status == 1
-    assert lines[0].startswith("✗ configuration  --kind: unknown kinds ['AWS::Nope::Thing']")
+    assert lines[0].startswith("✗ configuration  --kind: unknown kinds ['AWS::Nope']")
 
 
 def test_every_kind_has_a_list_call_to_try() -> None:

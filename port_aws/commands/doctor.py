@@ -34,7 +34,7 @@ from port_aws.accounts import (
     error_message,
 )
 from port_aws.arn import PARTITIONS
-from port_aws.catalog import RESOURCE_TYPES, iam_action
+from port_aws.catalog import RESOURCE_TYPES, iam_action, resource_type
 from port_aws.catalog.model import ResourceType
 from port_aws.credentials import CredentialSource, resolve_source
 from port_aws.engine import DENIED, NOT_AVAILABLE
@@ -68,12 +68,15 @@ def configured_kinds(mapping: Path | None, kinds: Sequence[str]) -> list[Resourc
     if not kinds and mapping is not None and mapping.is_file():
         resources = (yaml.safe_load(mapping.read_text()) or {}).get("resources") or []
         kinds = list(dict.fromkeys(str(r.get("kind")) for r in resources))
-    unknown = [k for k in kinds if k not in RESOURCE_TYPES]
+    found = {k: resource_type(k) for k in kinds}
+    unknown = [k for k, rt in found.items() if rt is None]
     if unknown:
         raise ConfigError(
-            "--kind", f"unknown kinds {unknown}; supported kinds: {', '.join(RESOURCE_TYPES)}"
+            "--kind",
+            f"unknown kinds {unknown}; supported kinds: {', '.join(RESOURCE_TYPES)}, "
+            "or any CloudFormation type name such as AWS::Glue::Job",
         )
-    return [RESOURCE_TYPES[k] for k in kinds]
+    return [rt for rt in found.values() if rt is not None]
 
 
 # -- the walk --------------------------------------------------------------------------------
