@@ -184,3 +184,30 @@ async def test_a_faulty_slice_deletes_nothing(seeded: Emulator, fault: str) -> N
     assert faulty.deleted_entities == []
     assert any(expected in str(e) for e in faulty.errors), faulty.errors
     assert DEFAULT_ACCOUNT in " ".join(str(e) for e in faulty.errors)
+
+
+@pytest.mark.parametrize(
+    ("actions", "allowed"),
+    [
+        ("", True),
+        ("glue:GetJob,glue:ListJobs", True),
+        ("batch:DescribeComputeEnvironments", True),
+        ("s3:GetObject", False),
+        ("glue:GetJob,secretsmanager:GetSecretValue", False),
+        ("ssm:GetParameters", False),
+        ("iam:CreateRole", False),
+        ("glue:*", False),
+        ("kms:Decrypt", False),
+    ],
+)
+def test_extra_read_actions_parameter_refuses_write_and_data_plane(
+    actions: str, allowed: bool
+) -> None:
+    import re
+
+    from port_aws.policy import DATA_PLANE_ACTIONS, EXTRA_READ_PATTERN, template_paths
+
+    assert bool(re.match(EXTRA_READ_PATTERN, actions)) is allowed
+    assert not any(re.match(EXTRA_READ_PATTERN, a) for a in DATA_PLANE_ACTIONS)
+    for path in template_paths():
+        assert "ExtraReadActions" in path.read_text()
