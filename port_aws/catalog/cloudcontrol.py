@@ -201,3 +201,29 @@ def handler_permissions(schema: dict[str, Any]) -> list[str]:
 
 def can_list(schema: dict[str, Any]) -> bool:
     return "list" in (schema.get("handlers") or {})
+
+
+async def read_check(session: Any, region: str, kind: str) -> tuple[bool, str, str]:
+    """Doctor's check of a generic kind in one account and region: (ok, detail, fix).
+
+    Reads the type's handler permissions from the registry and lists one resource; when Cloud
+    Control refuses, the fix names the handler actions the role must be granted."""
+    async with session.client("cloudformation", region_name=region) as cloudformation:
+        schema = await registry_schema(cloudformation, kind)
+    if schema is None:
+        return False, f"not in the CloudFormation registry of {region}", "check the type name"
+    if not can_list(schema):
+        return False, "the type has no list handler: Cloud Control cannot list it", ""
+    needed = handler_permissions(schema)
+    try:
+        async with session.client(SERVICE, region_name=region) as cloudcontrol:
+            await cloudcontrol.list_resources(TypeName=kind, MaxResults=1)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        message = error.response.get("Error", {}).get("Message", "")
+        fix = (
+            "grant the type's handler actions: add "
+            f"{','.join(needed) or '(none declared)'} to the ExtraReadActions template parameter"
+        )
+        return False, f"ListResources refused in {region}: {code}: {message}", fix
+    return True, f"readable in {region}; its handlers use {', '.join(needed) or 'no actions'}", ""

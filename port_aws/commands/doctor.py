@@ -34,7 +34,7 @@ from port_aws.accounts import (
     error_message,
 )
 from port_aws.arn import PARTITIONS
-from port_aws.catalog import RESOURCE_TYPES, iam_action, resource_type
+from port_aws.catalog import RESOURCE_TYPES, cloudcontrol, iam_action, resource_type
 from port_aws.catalog.model import ResourceType
 from port_aws.credentials import CredentialSource, resolve_source
 from port_aws.engine import DENIED, NOT_AVAILABLE
@@ -395,7 +395,28 @@ async def diagnose(settings: Settings, kinds: list[ResourceType]) -> list[Check]
             )
         )
 
-    checks += await _kind_checks(settings, kinds, discovery, accounts, regions)
+    declared = [rt for rt in kinds if rt.kind in RESOURCE_TYPES]
+    checks += await _kind_checks(settings, declared, discovery, accounts, regions)
+    checks += await _generic_checks(settings, [rt for rt in kinds if rt not in declared], accounts)
+    return checks
+
+
+async def _generic_checks(
+    settings: Settings, kinds: list[ResourceType], accounts: list[Account]
+) -> list[Check]:
+    """Generic kinds (Cloud Control): the registry's handler permissions, tried in the first
+    account's home region."""
+    if not accounts:
+        return []
+    checks = []
+    for rt in kinds:
+        try:
+            ok, detail, fix = await cloudcontrol.read_check(
+                accounts[0].session, PARTITIONS[settings.partition], rt.kind
+            )
+        except ERRORS as error:
+            ok, detail, fix = False, f"{error_code(error)}: {error_message(error)}", ""
+        checks.append(Check(rt.kind, ok, detail, fix))
     return checks
 
 
