@@ -216,10 +216,9 @@ def test_extra_read_actions_parameter_refuses_write_and_data_plane(
 def test_doctor_names_the_handler_actions_the_role_lacks(
     seeded: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.test_doctor import STATIC as DOCTOR_STATIC
     from tests.test_doctor import _doctor
 
-    status, lines = _doctor(monkeypatch, capsys, DOCTOR_STATIC, GLUE)
+    status, lines = _doctor(monkeypatch, capsys, STATIC, GLUE)
     assert status == 0, lines
     assert any(GLUE in line and "readable in us-east-1" in line for line in lines), lines
 
@@ -234,6 +233,6 @@ def test_doctor_names_the_handler_actions_the_role_lacks(
             }
         ]
     )
-    status, lines = _doctor(monkeypatch, capsys, DOCTOR_STATIC, GLUE)
+    status, lines = _doctor(monkeypatch, capsys, STATIC, GLUE)
     assert status == 1
     assert any("ExtraReadActions" in line and "glue:ListJobs" in line for line in lines), lines
