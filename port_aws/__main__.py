@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 Command = Callable[[argparse.Namespace], int]
 
 # Each command module exposes ``register(subparsers) -> None``, setting ``func`` on its parser.
-COMMAND_MODULES: tuple[str, ...] = ("demo", "preview", "doctor", "quick_create")
+COMMAND_MODULES: tuple[str, ...] = ("demo", "preview", "doctor", "quick_create", "blueprint")
 
 
 def build_parser() -> argparse.ArgumentParser:

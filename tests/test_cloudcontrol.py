@@ -2,6 +2,7 @@
 (a stand-in speaking its wire format, port_aws/cloudcontrol_standin.py), with the engine's
 bounds and failure semantics: a slice that cannot be read completely never deletes."""
 
+import asyncio
 import json
 from typing import Any
 
@@ -236,3 +237,60 @@ def test_doctor_names_the_handler_actions_the_role_lacks(
     status, lines = _doctor(monkeypatch, capsys, STATIC, GLUE)
     assert status == 1
     assert any("ExtraReadActions" in line and "glue:ListJobs" in line for line in lines), lines
+
+
+GLUE_SCHEMA = {
+    "typeName": GLUE,
+    "properties": {
+        "Name": {"type": "string", "description": "The job's name."},
+        "Role": {"type": "string"},
+        "MaxRetries": {"type": "number"},
+        "DefaultArguments": {"type": "object"},
+        "SecurityToken": {"type": "string"},
+    },
+    "writeOnlyProperties": ["/properties/SecurityToken"],
+    "primaryIdentifier": ["/properties/Name"],
+    "handlers": {
+        "list": {"permissions": ["glue:GetJobs"]},
+        "read": {"permissions": ["glue:GetJob"]},
+    },
+}
+
+
+async def test_blueprint_command_prints_a_blueprint_and_a_mapping_that_sync(
+    seeded: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    from port_aws.__main__ import main
+
+    seed = json.loads(json.dumps(SEED))
+    seed["types"][GLUE]["schema"] = GLUE_SCHEMA
+    seeded.cloudcontrol(seed)
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(key, value)
+    assert await asyncio.to_thread(main, ["blueprint", GLUE]) == 0
+    out = capsys.readouterr().out
+    blueprint_text, mapping_text = out.split("# Mapping", 1)
+    blueprint = json.loads(blueprint_text.split("\n", 1)[1])
+    assert blueprint["identifier"] == "glueJob"
+    assert blueprint["schema"]["properties"]["MaxRetries"]["type"] == "number"
+    assert "SecurityToken" not in blueprint["schema"]["properties"]  # write-only: never read
+    assert "glue:GetJob,glue:GetJobs" in mapping_text
+
+    result = await resync(STATIC, yaml.safe_load(mapping_text.split("\n", 1)[1]))
+    jobs = by_blueprint(result, "glueJob")
+    assert f"{DEFAULT_ACCOUNT}/eu-west-1/job-2" in jobs
+    assert jobs[f"{DEFAULT_ACCOUNT}/eu-west-1/job-2"]["properties"]["Name"] == "job-2"
+
+
+async def test_blueprint_command_refuses_an_unknown_type(
+    seeded: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from port_aws.__main__ import main
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    assert await asyncio.to_thread(main, ["blueprint", "AWS::Nope::Thing"]) == 2
+    [line] = capsys.readouterr().out.splitlines()
+    assert "AWS::Nope::Thing" in line and "registry" in line
