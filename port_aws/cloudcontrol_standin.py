@@ -12,7 +12,9 @@ Seeded as JSON through the emulator's ``POST /_test/cloudcontrol``::
         "resources": [{"Identifier": "etl", "Properties": {...}}],
         "identifiers_only": false,   # the list handler answers identifiers only
         "regions": ["us-east-1"],    # where the type exists (absent: every region)
-        "schema": {...}}}}           # the registry schema (absent: a minimal one)
+        "schema": {...}}},           # the registry schema (absent: a minimal one)
+     "rate": {"per_second": 10, "burst": 10}}  # optional: Cloud Control calls per account
+                                               # and region, beyond which it throttles
 
 Every account sees the same resources. The emulator's fault rules apply before this stand-in
 (service ``cloudcontrolapi``), so throttling and denial are injected as for any service.
@@ -20,6 +22,7 @@ Every account sees the same resources. The emulator's fault rules apply before t
 
 import json
 import threading
+import time
 from typing import Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
@@ -60,15 +63,39 @@ class CloudControlStandIn:
         self.lock = threading.Lock()
         self.types: dict[str, dict[str, Any]] = {}
         self.page_size = 2
+        self.rate: dict[str, float] | None = None
+        self.buckets: dict[tuple[str, str], tuple[float, float]] = {}
+        self.throttled = 0
+
+    def _throttle(self, facts: dict[str, str]) -> bool:
+        """Token bucket per (account, region), as Cloud Control's request quotas."""
+        if not self.rate:
+            return False
+        with self.lock:
+            now = time.monotonic()
+            key = (facts["account"], facts["region"])
+            burst, per_second = float(self.rate["burst"]), float(self.rate["per_second"])
+            tokens, stamp = self.buckets.get(key, (burst, now))
+            tokens = min(burst, tokens + (now - stamp) * per_second)
+            if tokens < 1:
+                self.buckets[key] = (tokens, now)
+                self.throttled += 1
+                return True
+            self.buckets[key] = (tokens - 1, now)
+            return False
 
     def seed(self, data: dict[str, Any] | None) -> None:
         with self.lock:
             self.types = dict((data or {}).get("types") or {})
             self.page_size = int((data or {}).get("page_size") or 2)
+            self.rate = (data or {}).get("rate")
+            self.buckets, self.throttled = {}, 0
 
     def answer(self, facts: dict[str, str], body: bytes) -> Answer | None:
         if facts["service"] == "cloudcontrolapi":
             request = json.loads(body or b"{}")
+            if self._throttle(facts):
+                return self._error(400, "ThrottlingException", "Rate exceeded")
             if facts["action"] == "ListResources":
                 return self._list(request, facts["region"])
             if facts["action"] == "GetResource":
