@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.synced
 UV := python3 -m uv
 
-.PHONY: install lock test lint run demo preview policy doctor examples bench bench-sweep clean
+.PHONY: install lock test lint run demo preview policy doctor examples bench bench-sweep bench-cloudcontrol clean
 
 $(STAMP): requirements-dev.txt .python-version
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -30,6 +30,10 @@ lint: install
 
 bench: install
 	$(PY) -m bench.run
+	$(PY) -m bench.cloudcontrol 2>/dev/null | grep "items/s"
+
+bench-cloudcontrol: install  ## items/s of generic kinds read through Cloud Control
+	$(PY) -m bench.cloudcontrol
 
 bench-sweep: install
 	$(PY) -m bench.run --sweep

@@ -14,7 +14,7 @@ from pydantic import ValidationError as PydanticV2Error
 from pydantic.v1 import Field, root_validator, validator
 from pydantic.v1 import ValidationError as PydanticV1Error
 
-from port_aws.catalog import RESOURCE_TYPES
+from port_aws.catalog import RESOURCE_TYPES, resource_type
 from port_aws.catalog.model import KindOptions
 from port_aws.processor import BatchJQEntityProcessor
 from port_aws.regions import RegionPolicy
@@ -89,10 +89,12 @@ class AWSResourceConfig(ResourceConfig):
     @root_validator(skip_on_failure=True)
     def _known_kind_and_actions(cls, values: dict[str, Any]) -> dict[str, Any]:
         kind = values.get("kind", "")
-        declared = RESOURCE_TYPES.get(kind)
+        declared = resource_type(kind)
         if declared is None:
             raise ValueError(
-                f"kind {kind!r} is not supported; supported kinds: {', '.join(RESOURCE_TYPES)}"
+                f"kind {kind!r} is not supported; supported kinds: {', '.join(RESOURCE_TYPES)}, "
+                "or any CloudFormation type name such as AWS::Glue::Job (read through Cloud "
+                "Control)"
             )
         selector: AWSSelector = values["selector"]
         known = {*declared.enrichments, *declared.action_aliases}

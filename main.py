@@ -8,7 +8,7 @@ from port_ocean.context.ocean import ocean
 from port_ocean.core.ocean_types import ASYNC_GENERATOR_RESYNC_TYPE
 
 from integration import AWSResourceConfig
-from port_aws.catalog import RESOURCE_TYPES
+from port_aws.catalog import resource_type
 from port_aws.engine import stream_kind
 from port_aws.errors import ConfigError
 from port_aws.resync import report_if_last, run_for
@@ -26,7 +26,8 @@ async def on_start() -> None:
 
 @ocean.on_resync()
 async def resync_kind(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
-    declared = RESOURCE_TYPES[kind]
+    declared = resource_type(kind)
+    assert declared is not None, f"{kind} passed mapping validation"
     resource = cast(AWSResourceConfig, event.resource_config)
     run = run_for(event.id, ocean.integration_config)
     try:

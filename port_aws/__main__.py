@@ -12,7 +12,7 @@ from loguru import logger
 Command = Callable[[argparse.Namespace], int]
 
 # Each command module exposes ``register(subparsers) -> None``, setting ``func`` on its parser.
-COMMAND_MODULES: tuple[str, ...] = ("demo", "preview", "doctor", "quick_create")
+COMMAND_MODULES: tuple[str, ...] = ("demo", "preview", "doctor", "quick_create", "blueprint")
 
 EXAMPLES = {
     "demo": "python -m port_aws demo\n  python -m port_aws demo --output demo.jsonl --jsonl",

@@ -199,3 +199,49 @@ def seed_resources(clients: ClientFactory, org: EmulatedOrg, names: list[str]) -
     return sum(
         seed_account(clients, org.accounts[name], name, index) for index, name in enumerate(names)
     )
+
+
+GENERIC_KIND = "AWS::Glue::Job"
+"""A kind the catalog does not declare: the demo reads it through Cloud Control."""
+
+
+def cloudcontrol_seed() -> dict[str, Any]:
+    """Glue jobs for the emulator's Cloud Control stand-in (every account and region sees them)."""
+    jobs = [
+        {
+            "Identifier": f"nightly-{name}",
+            "Properties": {
+                "Name": f"nightly-{name}",
+                "Role": "arn:aws:iam::000000000000:role/glue-etl",
+                "GlueVersion": "4.0",
+                "Command": {"Name": "glueetl", "ScriptLocation": f"s3://etl/{name}.py"},
+                "DefaultArguments": {"--db_password": "not-read-by-the-integration"},
+            },
+        }
+        for name in ("orders", "billing")
+    ]
+    return {"types": {GENERIC_KIND: {"resources": jobs}}}
+
+
+def generic_mapping() -> dict[str, Any]:
+    """The mapping entry for GENERIC_KIND, as `python -m port_aws blueprint` prints it."""
+    return {
+        "kind": GENERIC_KIND,
+        "selector": {"query": "true"},
+        "port": {
+            "entity": {
+                "mappings": {
+                    "identifier": '.__ExtraContext.AccountId + "/" + .__ExtraContext.Region'
+                    ' + "/" + .Properties.Name',
+                    "title": ".Properties.Name",
+                    "blueprint": '"glueJob"',
+                    "properties": {
+                        "GlueVersion": ".Properties.GlueVersion",
+                        "Role": ".Properties.Role",
+                        "accountId": ".__ExtraContext.AccountId",
+                        "region": ".__ExtraContext.Region",
+                    },
+                }
+            }
+        },
+    }

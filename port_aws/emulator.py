@@ -14,6 +14,7 @@ thread runs in the same process can deadlock. The child serves moto's own WSGI a
 
 Control endpoints (JSON): ``POST /_test/faults`` replaces the rules, ``POST /_test/regions``
 sets the ListRegions answer (``null`` = 404 as moto), ``GET /_test/requests`` returns counts,
+``POST /_test/cloudcontrol`` seeds the Cloud Control stand-in,
 ``POST /_test/answers`` replaces the canned answers (each ``{service, action, body}``, optional
 ``match``: a string the request body must contain, ``status``, ``content_type``), ``POST
 /_test/reset`` clears rules, answers and counts. moto's own ``/moto-api/reset`` resets AWS state.
@@ -42,6 +43,7 @@ from moto.moto_server.threaded_moto_server import MotoRequestHandler  # type: ig
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
 
+from port_aws.cloudcontrol_standin import CloudControlStandIn
 from port_aws.emulated_org import MANAGEMENT_ACCOUNT, emulator_clients
 
 _CREDENTIAL = re.compile(r"Credential=([^/]+)/\d+/([^/]+)/([^/]+)/")
@@ -71,6 +73,7 @@ class FaultLayer:
         self.region_page = 2
         self.counts: Counter[str] = Counter()
         self.random = random.Random(7)
+        self.cloudcontrol = CloudControlStandIn()
 
     # -- request facts ---------------------------------------------------------------------
     @staticmethod
@@ -203,8 +206,11 @@ class FaultLayer:
                 self.region_page = int((data or {}).get("page_size", 2))
             elif path == "/_test/answers":
                 self.answers = json.loads(body or b"[]")
+            elif path == "/_test/cloudcontrol":
+                self.cloudcontrol.seed(json.loads(body or b"null"))
             elif path == "/_test/reset":
                 self.rules, self.regions, self.answers = [], None, []
+                self.cloudcontrol.seed(None)
                 self.counts.clear()
             elif path == "/_test/requests":
                 return json.dumps(dict(self.counts)).encode()
@@ -241,6 +247,10 @@ class FaultLayer:
                 start_response(head, headers)
                 return [payload]
         canned = self._canned(facts, body)
+        if canned is not None:
+            start_response(*canned[:2])
+            return [canned[2]]
+        canned = self.cloudcontrol.answer(facts, body)
         if canned is not None:
             start_response(*canned[:2])
             return [canned[2]]
@@ -300,6 +310,10 @@ class Emulator:
         """Canned answers for calls moto lacks: ``{service, action, body[, match, status]}``;
         ``body`` is the JSON the real service sends."""
         self._post("/_test/answers", rules)
+
+    def cloudcontrol(self, seed: dict[str, Any]) -> None:
+        """Seed the Cloud Control and registry stand-in (see port_aws/cloudcontrol_standin.py)."""
+        self._post("/_test/cloudcontrol", seed)
 
     def list_regions(
         self, regions: list[str] | None, page_size: int = 2, disabled: tuple[str, ...] = ()

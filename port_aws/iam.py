@@ -8,6 +8,7 @@ _IAM_PREFIX = {
     "opensearch": "es",
     "stepfunctions": "states",
     "resourcegroupstaggingapi": "tag",
+    "cloudcontrol": "cloudformation",
 }
 """botocore service name -> IAM service prefix, where they differ."""
 

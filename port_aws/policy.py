@@ -88,6 +88,16 @@ DATA_PLANE_ACTIONS = frozenset(
 )
 """Actions that read data rather than describe resources: never in a generated policy."""
 
+_READ_ACTION = (
+    r"(?![a-z0-9-]+:(Get(Object|SecretValue|Parameter|Record|Item|QueryResults|LogEvents"
+    r"|PasswordData|Console|Blob|File|Folder|DownloadUrlForLayer|JobOutput)))"
+    r"[a-z0-9-]+:(Describe|List|Get)[A-Za-z0-9]*"
+)
+EXTRA_READ_PATTERN = rf"^({_READ_ACTION}(,{_READ_ACTION})*)?$"
+"""The templates' ExtraReadActions parameter: comma-separated ``service:Describe*``,
+``List*`` or ``Get*`` actions (generic kinds' read handlers need them), no wildcards, no write
+and no data-plane reads."""
+
 
 def statements(actions: Iterable[str]) -> list[dict[str, Any]]:
     """One Allow statement per service prefix, services and actions sorted, no wildcards."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from port_aws.accounts import Account, Discovery, discover_accounts
 from port_aws.arn import PARTITIONS
+from port_aws.catalog import cloudcontrol
 from port_aws.credentials import CredentialSource, resolve_source
 from port_aws.regions import Regions, enabled_regions
 from port_aws.settings import Settings
@@ -69,7 +70,8 @@ class ResyncRun:
     def limiter(self, account_id: str, region: str, service: str) -> asyncio.Semaphore:
         key = (account_id, region, service)
         if key not in self._limiters:
-            self._limiters[key] = asyncio.Semaphore(
-                self.settings.limits.max_concurrency_per_service
-            )
+            bound = self.settings.limits.max_concurrency_per_service
+            if service == cloudcontrol.SERVICE:
+                bound = min(bound, cloudcontrol.CLOUDCONTROL_CONCURRENCY)
+            self._limiters[key] = asyncio.Semaphore(bound)
         return self._limiters[key]

@@ -13,7 +13,7 @@ from port_ocean.integration_testing import (
 )
 
 from port_aws import resync as resync_state
-from port_aws.catalog import ENGINE_ACTIONS, RESOURCE_TYPES, iam_action
+from port_aws.catalog import ENGINE_ACTIONS, iam_action, resource_type
 from port_aws.emulated_org import MANAGEMENT_ACCOUNT
 from port_aws.emulator import Emulator
 from port_aws.resync import current_run
@@ -78,7 +78,9 @@ def assert_declared_actions() -> None:
         return
     undeclared = {}
     for figures in run.kinds:
-        allowed = set(RESOURCE_TYPES[figures.kind].all_permissions) | set(ENGINE_ACTIONS)
+        declared = resource_type(figures.kind)
+        assert declared is not None
+        allowed = set(declared.all_permissions) | set(ENGINE_ACTIONS)
         called = {iam_action(*op.split(":", 1)) for op in figures.calls_by_operation}
         extra = {action for action in called - allowed if not action.startswith("sts:")}
         if extra:

@@ -34,6 +34,7 @@ def test_demo_syncs_the_seeded_organization_and_writes_the_entities(tmp_path: Pa
     entities = json.loads(output.read_text())
     blueprints = {e["blueprint"] for e in entities}
     assert {"awsAccount", "awsOrganizationsAccount", "s3Bucket", "ecsCluster"} <= blueprints
+    assert "glueJob" in blueprints  # a generic kind, read through Cloud Control
     accounts = [e for e in entities if e["blueprint"] == "awsAccount"]
     # the OUs workloads and sandbox hold 5 ACTIVE accounts; the scope leaves dev-b out
     assert len(accounts) == 4

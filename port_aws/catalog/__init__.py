@@ -6,6 +6,7 @@ from port_aws.catalog import (
     apigateway,
     autoscaling,
     awslambda,
+    cloudcontrol,
     cloudformation,
     cloudfront,
     cloudwatch,
@@ -83,13 +84,26 @@ MODULES = (
 RESOURCE_TYPES: dict[str, ResourceType] = {rt.kind: rt for module in MODULES for rt in module.TYPES}
 
 
+def resource_type(kind: str) -> ResourceType | None:
+    """The kind's declaration; else, for any ``AWS::Service::Type``, a generic kind read through
+    Cloud Control; None when ``kind`` is neither. A declared kind always wins."""
+    declared = RESOURCE_TYPES.get(kind)
+    if declared is not None:
+        return declared
+    return cloudcontrol.generic(kind) if cloudcontrol.is_type_name(kind) else None
+
+
 ENGINE_ACTIONS = (
     "account:ListRegions",
     "ec2:DescribeRegions",
     "organizations:DescribeOrganization",
     "sts:GetCallerIdentity",
+    *cloudcontrol.PERMISSIONS,
+    *cloudcontrol.REGISTRY_PERMISSIONS,
 )
-"""Calls the engine makes for every kind: region discovery and identity."""
+"""Calls the engine makes for every kind (region discovery, organization and identity) and those
+that read generic kinds through Cloud Control (the types' own read actions come from the
+template's extra-actions parameter)."""
 
 
 def required_actions() -> list[str]:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from port_aws.demo_resources import REGIONS, seed_resources
+from port_aws.demo_resources import REGIONS, cloudcontrol_seed, generic_mapping, seed_resources
 from port_aws.emulated_org import create_organization, emulator_clients
 from port_aws.emulator import Emulator
 from port_aws.pipeline import DEFAULT_MAPPING, load_mapping, render_summary, run_pipeline
@@ -82,6 +82,7 @@ def _run(args: argparse.Namespace, started: float) -> int:
         emulator.list_regions(list(REGIONS), page_size=2)
         synced = ["prod-a", "dev-a"] if args.small else SYNCED
         created = seed_resources(clients, org, synced)
+        emulator.cloudcontrol(cloudcontrol_seed())
         excluded = org.accounts["dev-b"]
         ou_ids = ",".join(org.ous[path] for path in OUS)
         print(
@@ -107,6 +108,7 @@ def _run(args: argparse.Namespace, started: float) -> int:
                 flush=True,
             )
             mapping = load_mapping(DEFAULT_MAPPING)
+            mapping["resources"].append(generic_mapping())  # read through Cloud Control
             result = asyncio.run(
                 run_pipeline(config, mapping, args.output, args.jsonl, args.verbose)
             )

@@ -33,7 +33,7 @@ from port_aws.accounts import (
     error_message,
 )
 from port_aws.arn import PARTITIONS
-from port_aws.catalog import RESOURCE_TYPES
+from port_aws.catalog import RESOURCE_TYPES, cloudcontrol, resource_type
 from port_aws.catalog.model import KindOptions, ResourceType, SliceContext
 from port_aws.credentials import CredentialSource, resolve_source
 from port_aws.engine import accounts_for, classify, read_first_page, slice_problem
@@ -81,9 +81,9 @@ def configured_kinds(mapping: Path, kinds: Sequence[str]) -> list[tuple[Resource
         raise ConfigError("--mapping", str(error)) from None
     chosen: dict[str, tuple[ResourceType, KindOptions]] = {}
     for resource in resources:
-        chosen.setdefault(
-            resource.kind, (RESOURCE_TYPES[resource.kind], resource.selector.options())
-        )
+        rt = resource_type(resource.kind)
+        if rt is not None:
+            chosen.setdefault(resource.kind, (rt, resource.selector.options()))
     unknown = [k for k in kinds if k not in chosen]
     if unknown:
         raise ConfigError(
@@ -294,7 +294,29 @@ async def diagnose(
             )
         )
 
-    checks += await _kind_checks(settings, kinds, discovery, regions)
+    declared = [(rt, options) for rt, options in kinds if rt.kind in RESOURCE_TYPES]
+    generic = [rt for rt, _ in kinds if rt.kind not in RESOURCE_TYPES]
+    checks += await _kind_checks(settings, declared, discovery, regions)
+    checks += await _generic_checks(settings, generic, accounts)
+    return checks
+
+
+async def _generic_checks(
+    settings: Settings, kinds: list[ResourceType], accounts: list[Account]
+) -> list[Check]:
+    """Generic kinds (Cloud Control): the registry's handler permissions, tried in the first
+    account's home region."""
+    if not accounts:
+        return []
+    checks = []
+    for rt in kinds:
+        try:
+            ok, detail, fix = await cloudcontrol.read_check(
+                accounts[0].session, PARTITIONS[settings.partition], rt.kind
+            )
+        except ERRORS as error:
+            ok, detail, fix = False, f"{error_code(error)}: {error_message(error)}", ""
+        checks.append(Check(rt.kind, ok, detail, fix))
     return checks
 
 

@@ -1,0 +1,296 @@
+"""Generic kinds: CloudFormation types the catalog does not declare, read through Cloud Control
+(a stand-in speaking its wire format, port_aws/cloudcontrol_standin.py), with the engine's
+bounds and failure semantics: a slice that cannot be read completely never deletes."""
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+from integration import AWSPortAppConfig, MappingError, mapping_error
+from port_aws.catalog import RESOURCE_TYPES, resource_type
+from port_aws.catalog.cloudcontrol import REDACTED, generic, scrub
+from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, resync
+
+REGIONS = ["us-east-1", "eu-west-1"]
+GLUE = "AWS::Glue::Job"
+BATCH = "AWS::Batch::ComputeEnvironment"
+IAM = "AWS::IAM::ServiceLinkedRole"
+
+SEED: dict[str, Any] = {
+    "page_size": 2,
+    "types": {
+        GLUE: {
+            "resources": [
+                {
+                    "Identifier": f"job-{n}",
+                    "Properties": {
+                        "Name": f"job-{n}",
+                        "Role": "arn:aws:iam::123456789012:role/glue",
+                        "DefaultArguments": {"--db_password": "hunter2", "--day": "mon"},
+                    },
+                }
+                for n in range(3)
+            ],
+        },
+        BATCH: {
+            "identifiers_only": True,
+            "regions": ["us-east-1"],
+            "resources": [
+                {
+                    "Identifier": f"arn:aws:batch:ce/{n}",
+                    "Properties": {"ComputeEnvironmentName": f"ce-{n}", "State": "ENABLED"},
+                }
+                for n in range(3)
+            ],
+        },
+        IAM: {
+            "resources": [
+                {
+                    "Identifier": "AWSServiceRoleForSupport",
+                    "Properties": {"AWSServiceName": "support.amazonaws.com"},
+                }
+            ],
+        },
+    },
+}
+
+
+def mapping(*kinds: str) -> dict[str, Any]:
+    return {
+        "resources": [
+            {
+                "kind": kind,
+                "selector": {"query": "true"},
+                "port": {
+                    "entity": {
+                        "mappings": {
+                            "identifier": '.__ExtraContext.Region + "/" + .Properties.Identifier',
+                            "title": ".Properties.Identifier",
+                            "blueprint": json.dumps(kind.split("::")[-1]),
+                            "properties": {"model": ".Properties"},
+                        }
+                    }
+                },
+            }
+            for kind in kinds
+        ]
+    }
+
+
+def entity(identifier: str, blueprint: str) -> dict[str, Any]:
+    return {"identifier": identifier, "blueprint": blueprint, "properties": {}, "relations": {}}
+
+
+@pytest.fixture
+def seeded(aws: Emulator) -> Emulator:
+    aws.list_regions(REGIONS)
+    aws.cloudcontrol(SEED)
+    return aws
+
+
+def test_resolver_declared_wins_generic_for_type_names_none_otherwise() -> None:
+    assert resource_type("AWS::EC2::Instance") is RESOURCE_TYPES["AWS::EC2::Instance"]
+    assert resource_type(GLUE) is generic(GLUE)
+    assert resource_type(IAM) is not None and resource_type(IAM).global_service  # type: ignore[union-attr]
+    assert resource_type("Glue Job") is None
+
+
+def test_mapping_names_a_kind_that_is_no_type_in_one_line() -> None:
+    with pytest.raises(Exception) as caught:
+        AWSPortAppConfig.parse_obj(mapping("AWS::Glue"))
+    error = mapping_error(caught.value)  # type: ignore[arg-type]
+    assert isinstance(error, MappingError)
+    assert "'AWS::Glue'" in str(error) and "\n" not in str(error)
+
+
+def test_scrub_keeps_names_not_secret_values() -> None:
+    cleaned = scrub(
+        {"Environment": {"Variables": {"DB": "x"}}, "MasterUserPassword": "p", "Enabled": True}
+    )
+    assert cleaned == {
+        "Environment": {"Variables": {"DB": REDACTED}},
+        "MasterUserPassword": REDACTED,
+        "Enabled": True,
+    }
+
+
+async def test_generic_kinds_sync_every_page_region_and_global_once(seeded: Emulator) -> None:
+    result = await resync(STATIC, mapping(GLUE, BATCH, IAM))
+
+    jobs = by_blueprint(result, "Job")
+    assert set(jobs) == {f"{r}/job-{n}" for r in REGIONS for n in range(3)}
+    model = jobs["eu-west-1/job-0"]["properties"]["model"]
+    assert model["Name"] == "job-0"
+    assert model["DefaultArguments"]["--db_password"] == REDACTED
+    # identifiers only: one GetResource per identifier; only where the type exists fails
+    assert set(by_blueprint(result, "ComputeEnvironment")) == {
+        f"us-east-1/arn:aws:batch:ce/{n}" for n in range(3)
+    }
+    assert seeded.count("cloudcontrolapi", "GetResource") == 3
+    assert set(by_blueprint(result, "ServiceLinkedRole")) == {"us-east-1/AWSServiceRoleForSupport"}
+    # Batch is not available in eu-west-1: that slice fails, the kind says so
+    [error] = result.errors
+    assert BATCH in str(error) and "eu-west-1" in str(error) and "not available there" in str(error)
+
+
+FAULTS = {
+    "unavailable": ([], "not available there"),
+    "throttled": (
+        [
+            {
+                "service": "cloudcontrolapi",
+                "action": "ListResources",
+                "region": "eu-west-1",
+                "status": 400,
+                "code": "ThrottlingException",
+                "message": "Rate exceeded",
+            }
+        ],
+        "ThrottlingException",
+    ),
+    "get-denied": (
+        [
+            {
+                "service": "cloudcontrolapi",
+                "action": "GetResource",
+                "status": 400,
+                "code": "AccessDeniedException",
+                "message": "not authorized: batch:DescribeComputeEnvironments",
+            }
+        ],
+        "GetResource",
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+async def test_a_faulty_slice_deletes_nothing(seeded: Emulator, fault: str) -> None:
+    kind = BATCH if fault != "throttled" else GLUE
+    blueprint = kind.split("::")[2]
+    clean = await resync(STATIC, mapping(kind))
+    existing = [entity(e["identifier"], blueprint) for e in clean.upserted_entities] + [
+        entity("eu-west-1/gone", blueprint)
+    ]
+
+    rules, expected = FAULTS[fault]
+    if fault == "unavailable":  # the type is withdrawn from us-east-1 too: no slice can list it
+        seed = json.loads(json.dumps(SEED))
+        seed["types"][BATCH]["regions"] = ["ap-south-1"]
+        seeded.cloudcontrol(seed)
+    seeded.faults(rules)
+    faulty = await resync({**STATIC, "max_attempts": 2}, mapping(kind), existing=existing)
+
+    assert faulty.deleted_entities == []
+    assert any(expected in str(e) for e in faulty.errors), faulty.errors
+    assert DEFAULT_ACCOUNT in " ".join(str(e) for e in faulty.errors)
+
+
+@pytest.mark.parametrize(
+    ("actions", "allowed"),
+    [
+        ("", True),
+        ("glue:GetJob,glue:ListJobs", True),
+        ("batch:DescribeComputeEnvironments", True),
+        ("s3:GetObject", False),
+        ("glue:GetJob,secretsmanager:GetSecretValue", False),
+        ("ssm:GetParameters", False),
+        ("iam:CreateRole", False),
+        ("glue:*", False),
+        ("kms:Decrypt", False),
+    ],
+)
+def test_extra_read_actions_parameter_refuses_write_and_data_plane(
+    actions: str, allowed: bool
+) -> None:
+    import re
+
+    from port_aws.policy import DATA_PLANE_ACTIONS, EXTRA_READ_PATTERN, template_paths
+
+    assert bool(re.match(EXTRA_READ_PATTERN, actions)) is allowed
+    assert not any(re.match(EXTRA_READ_PATTERN, a) for a in DATA_PLANE_ACTIONS)
+    for path in template_paths():
+        assert "ExtraReadActions" in path.read_text()
+
+
+def test_doctor_names_the_handler_actions_the_role_lacks(
+    seeded: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.test_doctor import _doctor
+
+    status, lines = _doctor(monkeypatch, capsys, STATIC, GLUE)
+    assert status == 0, lines
+    assert any(GLUE in line and "readable in us-east-1" in line for line in lines), lines
+
+    seeded.faults(
+        [
+            {
+                "service": "cloudcontrolapi",
+                "action": "ListResources",
+                "status": 400,
+                "code": "AccessDeniedException",
+                "message": "not authorized to perform glue:GetJobs",
+            }
+        ]
+    )
+    status, lines = _doctor(monkeypatch, capsys, STATIC, GLUE)
+    assert status == 1
+    assert any("ExtraReadActions" in line and "glue:ListJobs" in line for line in lines), lines
+
+
+GLUE_SCHEMA = {
+    "typeName": GLUE,
+    "properties": {
+        "Name": {"type": "string", "description": "The job's name."},
+        "Role": {"type": "string"},
+        "MaxRetries": {"type": "number"},
+        "DefaultArguments": {"type": "object"},
+        "SecurityToken": {"type": "string"},
+    },
+    "writeOnlyProperties": ["/properties/SecurityToken"],
+    "primaryIdentifier": ["/properties/Name"],
+    "handlers": {
+        "list": {"permissions": ["glue:GetJobs"]},
+        "read": {"permissions": ["glue:GetJob"]},
+    },
+}
+
+
+async def test_blueprint_command_prints_a_blueprint_and_a_mapping_that_sync(
+    seeded: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    from port_aws.__main__ import main
+
+    seed = json.loads(json.dumps(SEED))
+    seed["types"][GLUE]["schema"] = GLUE_SCHEMA
+    seeded.cloudcontrol(seed)
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(key, value)
+    assert await asyncio.to_thread(main, ["blueprint", GLUE]) == 0
+    out = capsys.readouterr().out
+    blueprint_text, mapping_text = out.split("# Mapping", 1)
+    blueprint = json.loads(blueprint_text.split("\n", 1)[1])
+    assert blueprint["identifier"] == "glueJob"
+    assert blueprint["schema"]["properties"]["MaxRetries"]["type"] == "number"
+    assert "SecurityToken" not in blueprint["schema"]["properties"]  # write-only: never read
+    assert "glue:GetJob,glue:GetJobs" in mapping_text
+
+    result = await resync(STATIC, yaml.safe_load(mapping_text.split("\n", 1)[1]))
+    jobs = by_blueprint(result, "glueJob")
+    assert f"{DEFAULT_ACCOUNT}/eu-west-1/job-2" in jobs
+    assert jobs[f"{DEFAULT_ACCOUNT}/eu-west-1/job-2"]["properties"]["Name"] == "job-2"
+
+
+async def test_blueprint_command_refuses_an_unknown_type(
+    seeded: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from port_aws.__main__ import main
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    assert await asyncio.to_thread(main, ["blueprint", "AWS::Nope::Thing"]) == 2
+    [line] = capsys.readouterr().out.splitlines()
+    assert "AWS::Nope::Thing" in line and "registry" in line
