@@ -145,9 +145,9 @@ def test_configuration_comes_from_env_file_with_the_environment_winning(
 def test_unknown_kind_is_a_configuration_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, lines = _doctor(monkeypatch, capsys, STATIC, "AWS::Nope::Thing")
+    status, lines = _doctor(monkeypatch, capsys, STATIC, "AWS::Nope")
     assert status == 2
-    assert lines[0].startswith("✗ configuration  --kind: AWS::Nope::Thing not in the mapping")
+    assert lines[0].startswith("✗ configuration  --kind: AWS::Nope is neither a kind of")
     assert len(lines) == 2 and "fix:" in lines[1]
 
 

@@ -84,11 +84,16 @@ def configured_kinds(mapping: Path, kinds: Sequence[str]) -> list[tuple[Resource
         rt = resource_type(resource.kind)
         if rt is not None:
             chosen.setdefault(resource.kind, (rt, resource.selector.options()))
+    for kind in kinds:
+        rt = resource_type(kind)
+        if kind not in chosen and rt is not None:
+            chosen[kind] = (rt, KindOptions())  # a kind the mapping lacks, with default options
     unknown = [k for k in kinds if k not in chosen]
     if unknown:
         raise ConfigError(
             "--kind",
-            f"{', '.join(unknown)} not in the mapping {mapping}; its kinds: {', '.join(chosen)}",
+            f"{', '.join(unknown)} is neither a kind of the mapping {mapping} ({', '.join(chosen)}) "
+            "nor a CloudFormation type name such as AWS::Glue::Job",
         )
     return [chosen[k] for k in kinds] if kinds else list(chosen.values())
 
