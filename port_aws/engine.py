@@ -250,3 +250,13 @@ async def _progress(stats: KindStats, interval: float) -> None:
     while True:
         await asyncio.sleep(interval)
         logger.info(stats.progress_line())
+
+
+async def read_one(rt: ResourceType, sc: SliceContext, entry: Item) -> Item | None:
+    """One resource as a resync would give it: shaped, enriched, as a raw item (live events)."""
+    props = _shaped(rt, sc, entry)
+    if props is None:
+        return None
+    await _enrich(rt, sc, [props])
+    extra = {"AccountName": sc.account.name} if sc.account.name else {}
+    return raw_item(rt.kind, props, sc.account.id, _region_of(rt, props, sc.region), **extra)

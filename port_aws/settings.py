@@ -68,6 +68,8 @@ class Settings:
     access_denied: Literal["empty", "fail"] = "empty"
     limits: Limits = Limits()
     web_identity_token_file: str | None = None
+    live_events_api_key: str | None = field(default=None, repr=False)
+    """Key EventBridge sends in ``x-port-aws-ocean-api-key``; no key refuses every live event."""
 
     @property
     def uses_organizations_filters(self) -> bool:
@@ -261,6 +263,7 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
         access_denied=access_denied,  # type: ignore[arg-type]
         limits=limits,
         web_identity_token_file=token_file,
+        live_events_api_key=_text(config, "live_events_api_key"),
     )
 
 

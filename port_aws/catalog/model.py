@@ -127,6 +127,28 @@ class Describe:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
+ReadOne = Callable[[SliceContext, str], Awaitable[Item]]
+
+
+@dataclass(frozen=True)
+class LiveEvents:
+    """Which CloudTrail management events touch a resource of a kind, and how to read it again.
+
+    ``ids`` are JMESPath expressions tried in order on the event's ``detail`` (e.g.
+    ``requestParameters.queueUrl``); ``read`` returns the one resource as the list step would
+    (before shaping) or raises the service's not-found error, one of ``not_found``; ``gone``
+    builds the properties of a deleted resource (its id and ARN) so Ocean can delete it.
+    """
+
+    source: str
+    upserts: tuple[str, ...]
+    deletes: tuple[str, ...]
+    ids: tuple[str, ...]
+    read: ReadOne
+    not_found: tuple[str, ...]
+    gone: Callable[[str, SliceContext], Item]
+
+
 @dataclass(frozen=True)
 class ResourceType:
     kind: str
@@ -154,6 +176,8 @@ class ResourceType:
     shape: Callable[[Item, SliceContext], Item | None] | None = None
     """Per-item adjustment after PascalCase; returning None drops the item (e.g. another region's)."""
     history: bool = False
+    live_events: LiveEvents | None = None
+    """CloudTrail events that update this kind between resyncs (see port_aws/live.py)."""
 
     @property
     def all_permissions(self) -> tuple[str, ...]:
