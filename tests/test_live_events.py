@@ -160,3 +160,16 @@ def test_malformed_payloads_rejected_with_a_reason(payload: Any, reason: str) ->
 
 def test_events_of_undeclared_operations_match_no_kind() -> None:
     assert kinds_for(parse_event(cloudtrail("ReceiveMessage", {"queueUrl": "u"}))) == []
+
+
+async def test_sns_topic_created_then_deleted(aws: Emulator) -> None:
+    sns = aws.client("sns", REGION)
+    arn = sns.create_topic(Name="alerts")["TopicArn"]
+    created = await _apply(
+        cloudtrail("CreateTopic", {"name": "alerts"}, {"topicArn": arn}, source="sns.amazonaws.com")
+    )
+    (item,) = created.upserted
+    assert item["Type"] == "AWS::SNS::Topic" and item["Properties"]["Arn"] == arn
+    sns.delete_topic(TopicArn=arn)
+    gone = await _apply(cloudtrail("DeleteTopic", {"topicArn": arn}, source="sns.amazonaws.com"))
+    assert gone.upserted == [] and [d["Properties"]["Arn"] for d in gone.deleted] == [arn]
