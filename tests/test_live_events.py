@@ -1,18 +1,28 @@
 """Live events: CloudTrail-shaped events re-read against the emulator."""
 
+import asyncio
 import copy
 from typing import Any
 
+import httpx
 import pytest
+from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
 from port_aws.catalog import RESOURCE_TYPES
 from port_aws.catalog.model import KindOptions
 from port_aws.emulator import Emulator
 from port_aws.engine import stream_kind
-from port_aws.live import BadEvent, apply_event, key_matches, kinds_for, parse_event
+from port_aws.live import (
+    BadEvent,
+    apply_event,
+    forget_run,
+    key_matches,
+    kinds_for,
+    parse_event,
+)
 from port_aws.run import ResyncRun
 from port_aws.settings import load_settings
-from tests.rig import DEFAULT_ACCOUNT, STATIC
+from tests.rig import DEFAULT_ACCOUNT, ROOT, STATIC, mapping_for
 
 REGION = "us-east-1"
 QUEUE = RESOURCE_TYPES["AWS::SQS::Queue"]
@@ -173,3 +183,63 @@ async def test_sns_topic_created_then_deleted(aws: Emulator) -> None:
     sns.delete_topic(TopicArn=arn)
     gone = await _apply(cloudtrail("DeleteTopic", {"topicArn": arn}, source="sns.amazonaws.com"))
     assert gone.upserted == [] and [d["Properties"]["Arn"] for d in gone.deleted] == [arn]
+
+
+async def _until(check: Any, seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+
+
+async def test_events_posted_to_the_webhook_route(aws: Emulator) -> None:
+    """Through Ocean's own route and webhook workers: wrong or missing key changes nothing; a
+    create upserts the entity; a delete of a queue that is gone deletes it."""
+    sqs = aws.client("sqs", REGION)
+    url = sqs.create_queue(QueueName="orders")["QueueUrl"]
+    arn = f"arn:aws:sqs:{REGION}:{DEFAULT_ACCOUNT}:orders"
+    harness = IntegrationTestHarness(
+        integration_path=str(ROOT),
+        port_mapping_config=mapping_for("AWS::SQS::Queue"),
+        third_party_transport=InterceptTransport(strict=False),
+        config_overrides={
+            "integration": {
+                "identifier": "aws-test",
+                "type": "aws-hosted-by-port",
+                "config": {**STATIC, "live_events_api_key": "k"},
+            },
+            "base_url": "http://localhost:8000",
+        },
+        port_search_entities_response=[{"identifier": arn, "blueprint": "sqsQueue"}],
+    )
+    forget_run()
+    await harness.start()
+    app = harness._ocean
+    assert app is not None
+    await app.webhook_manager.start_processing_event_messages()
+    app.fast_api_app.include_router(app.integration_router, prefix="/integration")
+    mock = harness.port_mock
+    create = cloudtrail("CreateQueue", {"queueName": "orders"}, {"queueUrl": url})
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app.fast_api_app), base_url="http://ocean"
+        ) as client:
+            for headers in ({"x-port-aws-ocean-api-key": "wrong"}, {}):
+                await client.post("/integration/webhook", json=create, headers=headers)
+            await asyncio.sleep(0.5)
+            assert mock.upserted_entities == [] and mock.deleted_entities == []
+
+            key = {"x-port-aws-ocean-api-key": "k"}
+            answer = await client.post("/integration/webhook", json=create, headers=key)
+            assert answer.status_code == 200
+            await _until(lambda: mock.upserted_entities)
+            assert [e["identifier"] for e in mock.upserted_entities] == [arn]
+
+            sqs.delete_queue(QueueUrl=url)
+            delete = cloudtrail("DeleteQueue", {"queueUrl": url})
+            await client.post("/integration/webhook", json=delete, headers=key)
+            await _until(lambda: mock.deleted_entities)
+            assert [e["identifier"] for e in mock.deleted_entities] == [arn]
+    finally:
+        await harness.shutdown()
+        forget_run()
