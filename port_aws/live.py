@@ -9,6 +9,7 @@ access denied, throttling and timeouts keep the entity (the next resync repairs 
 import asyncio
 import hmac
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,7 @@ API_KEY_HEADER = "x-port-aws-ocean-api-key"
 CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail"
 READ_ATTEMPTS = 3
 BACKOFF_SECONDS = 0.5
+RUN_TTL_SECONDS = 900.0
 
 _ACCOUNT = re.compile(r"^\d{12}$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
@@ -184,15 +186,17 @@ def _gone(rt: ResourceType, sc: SliceContext, identifier: str) -> dict[str, Any]
     }
 
 
-_run: ResyncRun | None = None
+_run: tuple[float, ResyncRun] | None = None
 
 
 def live_run(settings: Settings) -> ResyncRun:
-    """Accounts and sessions shared by live events (discovered once, bounded like a resync)."""
+    """Accounts and sessions shared by live events: discovered again every RUN_TTL_SECONDS (new
+    and removed accounts), and bounded by the same limits as a resync."""
     global _run
-    if _run is None or _run.settings != settings:
-        _run = ResyncRun(settings)
-    return _run
+    now = time.monotonic()
+    if _run is None or _run[1].settings != settings or now - _run[0] > RUN_TTL_SECONDS:
+        _run = (now, ResyncRun(settings))
+    return _run[1]
 
 
 def forget_run() -> None:
