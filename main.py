@@ -11,6 +11,7 @@ from integration import AWSResourceConfig
 from port_aws.catalog import resource_type
 from port_aws.engine import stream_kind
 from port_aws.errors import ConfigError
+from port_aws.live import WEBHOOK_PATH, LiveEventProcessor
 from port_aws.resync import report_if_last, run_for
 from port_aws.settings import load_settings
 
@@ -35,3 +36,6 @@ async def resync_kind(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
             yield batch
     finally:
         report_if_last(run, len(event.port_app_config.resources))
+
+
+ocean.add_webhook_processor(WEBHOOK_PATH, LiveEventProcessor)

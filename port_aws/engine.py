@@ -361,3 +361,16 @@ def classify(problem_code: str, confirmed: bool) -> str:
     if problem_code in NOT_SUBSCRIBED or (problem_code in CREDENTIALS_REFUSED and not confirmed):
         return "unavailable"
     return "denied" if problem_code in DENIED else "failed"
+
+
+async def read_one(rt: ResourceType, sc: SliceContext, entry: Item) -> Item | None:
+    """One resource as a resync would give it: shaped, enriched, as a raw item (live events)."""
+    props = _shaped(rt, sc, entry)
+    if props is None:
+        return None
+    page = await _enrich(rt, sc, [props])
+    if not page:
+        return None  # found deleted while it was enriched
+    props = scrub(page[0], rt.secrets) if rt.secrets else page[0]
+    extra = {"AccountName": sc.account.name} if sc.account.name else {}
+    return raw_item(rt.kind, props, sc.account.id, _region_of(rt, props, sc.region), **extra)

@@ -82,6 +82,8 @@ class Settings:
     """(k, n): this installation reads the accounts whose stable hash falls in shard k of n."""
     limits: Limits = Limits()
     web_identity_token_file: str | None = None
+    live_events_api_key: str | None = field(default=None, repr=False)
+    """Key EventBridge sends in ``x-port-aws-ocean-api-key``; no key refuses every live event."""
 
     @property
     def uses_organizations_filters(self) -> bool:
@@ -365,6 +367,7 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
         shard=shard,
         limits=limits,
         web_identity_token_file=token_file,
+        live_events_api_key=_text(config, "live_events_api_key"),
     )
 
 

@@ -200,6 +200,28 @@ class Describe:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
+ReadOne = Callable[[SliceContext, str], Awaitable[Item]]
+
+
+@dataclass(frozen=True)
+class LiveEvents:
+    """Which CloudTrail management events touch a resource of a kind, and how to read it again.
+
+    ``ids`` are JMESPath expressions tried in order on the event's ``detail`` (e.g.
+    ``requestParameters.queueUrl``); ``read`` returns the one resource as the list step would
+    (before shaping) or raises the service's not-found error, one of ``not_found``; ``gone``
+    builds the properties of a deleted resource (its id and ARN) so Ocean can delete it.
+    """
+
+    source: str
+    upserts: tuple[str, ...]
+    deletes: tuple[str, ...]
+    ids: tuple[str, ...]
+    read: ReadOne
+    not_found: tuple[str, ...]
+    gone: Callable[[str, SliceContext], Item]
+
+
 @dataclass(frozen=True)
 class ResourceType:
     kind: str
@@ -234,6 +256,8 @@ class ResourceType:
     """Other ``includeActions`` names accepted for this kind (Port's aws-v3 names its options
     by class, e.g. ``GetBucketEncryptionAction``): each maps to one of ``enrichments``, or to
     None where this integration always does that work (tags, the describe calls)."""
+    live_events: LiveEvents | None = None
+    """CloudTrail events that update this kind between resyncs (see port_aws/live.py)."""
 
     @property
     def all_permissions(self) -> tuple[str, ...]:

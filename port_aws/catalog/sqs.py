@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from port_aws.catalog.calls import always, describe_each, tagged
-from port_aws.catalog.model import Item, ResourceType, SliceContext
+from port_aws.catalog.model import Item, LiveEvents, ResourceType, SliceContext
 
 
 def attribute_value(name: str, value: str) -> Any:
@@ -17,17 +17,31 @@ def attribute_value(name: str, value: str) -> Any:
     return value
 
 
+async def _queue(sc: SliceContext, url: str) -> Item:
+    answer = await sc.call("sqs", "get_queue_attributes", QueueUrl=url, AttributeNames=["All"])
+    attributes = answer.get("Attributes", {})
+    return {"QueueUrl": url, **{k: attribute_value(k, v) for k, v in attributes.items()}}
+
+
 async def _queues(sc: SliceContext) -> AsyncIterator[list[Item]]:
     async def describe(url: str) -> Item:
-        answer = await sc.call("sqs", "get_queue_attributes", QueueUrl=url, AttributeNames=["All"])
-        attributes = answer.get("Attributes", {})
-        return {"QueueUrl": url, **{k: attribute_value(k, v) for k, v in attributes.items()}}
+        return await _queue(sc, url)
 
     async for listed in sc.pages("sqs", "list_queues", MaxResults=1000):
         page = await describe_each(sc, listed.get("QueueUrls", []), describe)
         if page:
             yield page
 
+
+LIVE_EVENTS = LiveEvents(
+    source="sqs.amazonaws.com",
+    upserts=("CreateQueue", "SetQueueAttributes", "TagQueue", "UntagQueue"),
+    deletes=("DeleteQueue",),
+    ids=("responseElements.queueUrl", "requestParameters.queueUrl"),
+    read=_queue,
+    not_found=("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"),
+    gone=lambda url, sc: {"QueueUrl": url, "Arn": sc.arn("sqs", url.rstrip("/").rsplit("/")[-1])},
+)
 
 TYPES = [
     ResourceType(
@@ -44,5 +58,6 @@ TYPES = [
             "ListQueueTagsAction",
             "GetQueueTagsAction",
         ),
+        live_events=LIVE_EVENTS,
     ),
 ]

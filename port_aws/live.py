@@ -1,0 +1,273 @@
+"""Live events: CloudTrail management events delivered by EventBridge to Ocean's webhook.
+
+An event only says *which* resource changed. The resource is always read again with the
+account's role in the event's account and region, through the same shaping, enrichments and
+scrubbing as a resync. It is deleted only when the service answers with its not-found code;
+access denied, throttling and timeouts keep the entity (the next resync repairs it).
+"""
+
+import asyncio
+import hmac
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jmespath
+from botocore.exceptions import BotoCoreError, ClientError
+from loguru import logger
+from port_ocean.core.handlers.port_app_config.models import ResourceConfig
+from port_ocean.core.handlers.webhook.abstract_webhook_processor import (
+    AbstractWebhookProcessor,
+)
+from port_ocean.core.handlers.webhook.webhook_event import (
+    EventHeaders,
+    EventPayload,
+    WebhookEvent,
+    WebhookEventRawResults,
+)
+
+from port_aws.accounts import error_code, error_message
+from port_aws.catalog import RESOURCE_TYPES
+from port_aws.catalog.model import KindOptions, ResourceType, SliceContext
+from port_aws.engine import read_one
+from port_aws.run import ResyncRun
+from port_aws.settings import Settings
+
+WEBHOOK_PATH = "/webhook"
+API_KEY_HEADER = "x-port-aws-ocean-api-key"
+CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail"
+READ_ATTEMPTS = 3
+BACKOFF_SECONDS = 0.5
+RUN_TTL_SECONDS = 900.0
+
+_ACCOUNT = re.compile(r"^[0-9]{12}$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+_RETRYABLE = frozenset(
+    {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"}
+)
+
+
+class BadEvent(ValueError):
+    """A payload that is not a CloudTrail event this integration can act on."""
+
+
+@dataclass(frozen=True)
+class CloudTrailEvent:
+    account: str
+    region: str
+    source: str
+    name: str
+    detail: Mapping[str, Any]
+
+
+def parse_event(payload: Any) -> CloudTrailEvent:
+    """The fields of an "AWS API Call via CloudTrail" event, or BadEvent naming what is wrong."""
+    if not isinstance(payload, Mapping):
+        raise BadEvent(f"expected a JSON object, got {type(payload).__name__}")
+    if payload.get("detail-type") != CLOUDTRAIL_DETAIL_TYPE:
+        raise BadEvent(f"detail-type: expected {CLOUDTRAIL_DETAIL_TYPE!r}")
+    account = payload.get("account")
+    if not isinstance(account, str) or not _ACCOUNT.match(account):
+        raise BadEvent("account: expected a 12-digit account id")
+    region = payload.get("region")
+    if not isinstance(region, str) or not _REGION.match(region):
+        raise BadEvent("region: expected an AWS region name")
+    detail = payload.get("detail")
+    if not isinstance(detail, Mapping):
+        raise BadEvent("detail: expected an object")
+    source = detail.get("eventSource")
+    if not isinstance(source, str) or not source.endswith(".amazonaws.com"):
+        raise BadEvent("detail.eventSource: expected a service host such as sqs.amazonaws.com")
+    name = detail.get("eventName")
+    if not isinstance(name, str) or not name:
+        raise BadEvent("detail.eventName: expected the API operation name")
+    if payload.get("source") != f"aws.{source.split('.')[0]}":
+        raise BadEvent(f"source: expected aws.{source.split('.')[0]} for {source}")
+    for key in ("requestParameters", "responseElements"):
+        if detail.get(key) is not None and not isinstance(detail.get(key), Mapping):
+            raise BadEvent(f"detail.{key}: expected an object or null")
+    if detail.get("errorCode"):
+        raise BadEvent(f"detail.errorCode: the call failed ({detail.get('errorCode')}), no change")
+    return CloudTrailEvent(account, region, source, name, detail)
+
+
+def kinds_for(event: CloudTrailEvent) -> list[ResourceType]:
+    """The declared kinds this event creates, changes or deletes a resource of."""
+    return [
+        rt
+        for rt in RESOURCE_TYPES.values()
+        if rt.live_events is not None
+        and rt.live_events.source == event.source
+        and event.name in (*rt.live_events.upserts, *rt.live_events.deletes)
+    ]
+
+
+def resource_id(rt: ResourceType, event: CloudTrailEvent) -> str | None:
+    assert rt.live_events is not None
+    for path in rt.live_events.ids:
+        found = jmespath.search(path, dict(event.detail))
+        if isinstance(found, str) and found:
+            return found
+    return None
+
+
+def key_matches(settings_key: str | None, headers: Mapping[str, str]) -> bool:
+    """Constant-time comparison of the header with the configured key; no key refuses all."""
+    if not settings_key:
+        return False
+    sent = headers.get(API_KEY_HEADER, "")
+    return hmac.compare_digest(sent.encode(), settings_key.encode())
+
+
+@dataclass
+class Outcome:
+    upserted: list[dict[str, Any]]
+    deleted: list[dict[str, Any]]
+    dropped: str = ""
+
+
+async def apply_event(
+    rt: ResourceType, event: CloudTrailEvent, run: ResyncRun, options: KindOptions
+) -> Outcome:
+    """Read the event's resource again and say whether to upsert it, delete it or drop the event."""
+    live = rt.live_events
+    assert live is not None
+    identifier = resource_id(rt, event)
+    if identifier is None:
+        return Outcome([], [], f"no identifier at {', '.join(live.ids)}")
+    discovery = await run.discovery()
+    account = next((a for a in discovery.accounts if a.id == event.account), None)
+    if account is None:
+        return Outcome([], [], f"account {event.account} is outside the configured scope")
+    sc = SliceContext(
+        account,
+        event.region,
+        run.settings.partition,
+        options,
+        run.limiter(account.id, event.region, rt.service),
+        discovery,
+    )
+    async with sc.stack:
+        return await _reread(rt, sc, identifier)
+
+
+async def _reread(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcome:
+    live = rt.live_events
+    assert live is not None
+    for attempt in range(READ_ATTEMPTS):
+        try:
+            entry = await live.read(sc, identifier)
+            item = await read_one(rt, sc, entry)
+        except (ClientError, BotoCoreError, TimeoutError, OSError) as error:
+            code = error_code(error)
+            if code in live.not_found:
+                return Outcome([], [_gone(rt, sc, identifier)])
+            if (code in _RETRYABLE or not isinstance(error, ClientError)) and (
+                attempt + 1 < READ_ATTEMPTS
+            ):
+                await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)
+                continue
+            return Outcome([], [], f"{code or type(error).__name__}: {error_message(error)}")
+        if item is None:
+            return Outcome([], [], "the resource is not part of this kind's scope")
+        return Outcome([item], [])
+    return Outcome([], [], "retries exhausted")
+
+
+def _gone(rt: ResourceType, sc: SliceContext, identifier: str) -> dict[str, Any]:
+    assert rt.live_events is not None
+    props = rt.live_events.gone(identifier, sc)
+    return {
+        "Type": rt.kind,
+        "Properties": props,
+        "__ExtraContext": {"AccountId": sc.account.id, "Region": sc.region},
+    }
+
+
+_run: tuple[float, ResyncRun] | None = None
+
+
+def live_run(settings: Settings) -> ResyncRun:
+    """Accounts and sessions shared by live events: discovered again every RUN_TTL_SECONDS (new
+    and removed accounts), and bounded by the same limits as a resync."""
+    global _run
+    now = time.monotonic()
+    if _run is None or _run[1].settings != settings or now - _run[0] > RUN_TTL_SECONDS:
+        _run = (now, ResyncRun(settings))
+    return _run[1]
+
+
+def forget_run() -> None:
+    global _run
+    _run = None
+
+
+class LiveEventProcessor(AbstractWebhookProcessor):
+    """Every CloudTrail event EventBridge forwards, for every kind that declares it."""
+
+    def _settings(self) -> Settings:
+        from port_ocean.context.ocean import ocean
+
+        from port_aws.settings import load_settings
+
+        return load_settings(ocean.integration_config)
+
+    async def authenticate(self, payload: EventPayload, headers: EventHeaders) -> bool:
+        key = self._settings().live_events_api_key
+        if not key:
+            _warn_no_key()
+        return key_matches(key, {k.lower(): v for k, v in headers.items()})
+
+    async def validate_payload(self, payload: EventPayload) -> bool:
+        try:
+            parse_event(payload)
+        except BadEvent as error:
+            logger.warning(f"Live event rejected: {error}")
+            return False
+        return True
+
+    async def should_process_event(self, event: WebhookEvent) -> bool:
+        try:
+            parsed = parse_event(event.payload)
+        except BadEvent:
+            return True  # validate_payload rejects it with its reason
+        return bool(kinds_for(parsed))
+
+    async def get_matching_kinds(self, event: WebhookEvent) -> list[str]:
+        try:
+            return [rt.kind for rt in kinds_for(parse_event(event.payload))]
+        except BadEvent:
+            return []
+
+    async def handle_event(
+        self, payload: EventPayload, resource: ResourceConfig
+    ) -> WebhookEventRawResults:
+        event = parse_event(payload)
+        rt = RESOURCE_TYPES[resource.kind]
+        options = getattr(resource.selector, "options", None)
+        kind_options = options() if callable(options) else KindOptions()
+        outcome = await apply_event(rt, event, live_run(self._settings()), kind_options)
+        if outcome.dropped:
+            logger.warning(
+                f"Live event {event.source}:{event.name} for {rt.kind} in "
+                f"{event.account}/{event.region} dropped: {outcome.dropped} "
+                "(the next resync repairs it)"
+            )
+        return WebhookEventRawResults(
+            updated_raw_results=outcome.upserted, deleted_raw_results=outcome.deleted
+        )
+
+
+_warned = False
+
+
+def _warn_no_key() -> None:
+    global _warned
+    if not _warned:
+        _warned = True
+        logger.warning(
+            "Live event refused: liveEventsApiKey is not configured (set it to the key of the "
+            "EventBridge connection to accept live events)"
+        )

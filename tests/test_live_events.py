@@ -1,0 +1,245 @@
+"""Live events: CloudTrail-shaped events re-read against the emulator."""
+
+import asyncio
+import copy
+from typing import Any
+
+import httpx
+import pytest
+from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
+
+from port_aws.catalog import RESOURCE_TYPES
+from port_aws.catalog.model import KindOptions
+from port_aws.emulator import Emulator
+from port_aws.engine import stream_kind
+from port_aws.live import (
+    BadEvent,
+    apply_event,
+    forget_run,
+    key_matches,
+    kinds_for,
+    parse_event,
+)
+from port_aws.run import ResyncRun
+from port_aws.settings import load_settings
+from tests.rig import DEFAULT_ACCOUNT, ROOT, STATIC, mapping_for
+
+REGION = "us-east-1"
+QUEUE = RESOURCE_TYPES["AWS::SQS::Queue"]
+
+
+def cloudtrail(
+    name: str,
+    request: dict[str, Any] | None = None,
+    response: dict[str, Any] | None = None,
+    account: str = DEFAULT_ACCOUNT,
+    source: str = "sqs.amazonaws.com",
+) -> dict[str, Any]:
+    """An "AWS API Call via CloudTrail" event as EventBridge delivers it."""
+    return {
+        "version": "0",
+        "id": "6f9a8d3e-1b2c-4d5e-8f90-123456789abc",
+        "detail-type": "AWS API Call via CloudTrail",
+        "source": f"aws.{source.split('.')[0]}",
+        "account": account,
+        "time": "2026-11-29T01:00:00Z",
+        "region": REGION,
+        "resources": [],
+        "detail": {
+            "eventVersion": "1.09",
+            "userIdentity": {"type": "AssumedRole", "accountId": account},
+            "eventTime": "2026-11-29T01:00:00Z",
+            "eventSource": source,
+            "eventName": name,
+            "awsRegion": REGION,
+            "sourceIPAddress": "203.0.113.7",
+            "userAgent": "aws-cli/2",
+            "requestParameters": request,
+            "responseElements": response,
+            "requestID": "req-1",
+            "eventID": "evt-1",
+            "readOnly": False,
+            "eventType": "AwsApiCall",
+            "managementEvent": True,
+            "recipientAccountId": account,
+            "eventCategory": "Management",
+        },
+    }
+
+
+async def _apply(payload: dict[str, Any]) -> Any:
+    event = parse_event(payload)
+    (rt,) = kinds_for(event)
+    run = ResyncRun(load_settings(STATIC))
+    return await apply_event(rt, event, run, KindOptions())
+
+
+async def test_create_upserts_what_a_resync_gives(aws: Emulator) -> None:
+    url = aws.client("sqs", REGION).create_queue(QueueName="orders")["QueueUrl"]
+    outcome = await _apply(cloudtrail("CreateQueue", {"queueName": "orders"}, {"queueUrl": url}))
+    assert not outcome.deleted and not outcome.dropped
+    (item,) = outcome.upserted
+    assert item["Type"] == "AWS::SQS::Queue"
+    assert item["Properties"]["QueueUrl"] == url
+    assert item["Properties"]["Arn"].endswith(":orders")
+    assert item["__ExtraContext"] == {"AccountId": DEFAULT_ACCOUNT, "Region": REGION}
+    options = KindOptions.model_validate({"region_policy": {"allow": [REGION]}})
+    resynced = [
+        i
+        async for batch in stream_kind(QUEUE, options, ResyncRun(load_settings(STATIC)))
+        for i in batch
+    ]
+    assert resynced == [item]
+
+
+async def test_delete_deletes_only_when_gone(aws: Emulator) -> None:
+    sqs = aws.client("sqs", REGION)
+    url = sqs.create_queue(QueueName="kept")["QueueUrl"]
+    still_there = await _apply(cloudtrail("DeleteQueue", {"queueUrl": url}))
+    assert still_there.deleted == [] and len(still_there.upserted) == 1
+    sqs.delete_queue(QueueUrl=url)
+    gone = await _apply(cloudtrail("DeleteQueue", {"queueUrl": url}))
+    assert gone.upserted == []
+    (deleted,) = gone.deleted
+    assert deleted["Properties"]["Arn"] == f"arn:aws:sqs:{REGION}:{DEFAULT_ACCOUNT}:kept"
+
+
+async def test_access_denied_keeps_the_entity(aws: Emulator) -> None:
+    url = aws.client("sqs", REGION).create_queue(QueueName="locked")["QueueUrl"]
+    aws.faults(
+        [{"service": "sqs", "action": "GetQueueAttributes", "status": 403, "code": "AccessDenied"}]
+    )
+    outcome = await _apply(cloudtrail("SetQueueAttributes", {"queueUrl": url}))
+    assert outcome.upserted == [] and outcome.deleted == []
+    assert "AccessDenied" in outcome.dropped
+
+
+async def test_account_outside_scope_is_ignored(aws: Emulator) -> None:
+    url = aws.client("sqs", REGION).create_queue(QueueName="other")["QueueUrl"]
+    outcome = await _apply(cloudtrail("TagQueue", {"queueUrl": url}, account="999999999999"))
+    assert outcome.upserted == [] and outcome.deleted == []
+    assert "outside the configured scope" in outcome.dropped
+
+
+def test_api_key_compared_and_required() -> None:
+    assert key_matches("s3cret", {"x-port-aws-ocean-api-key": "s3cret"})
+    assert not key_matches("s3cret", {"x-port-aws-ocean-api-key": "wrong"})
+    assert not key_matches("s3cret", {})
+    assert not key_matches(None, {"x-port-aws-ocean-api-key": ""})
+    assert load_settings({"live_events_api_key": " k "}).live_events_api_key == "k"
+
+
+def _malformed() -> list[tuple[Any, str]]:
+    good = cloudtrail("DeleteQueue", {"queueUrl": "https://sqs/1/q"})
+
+    def changed(path: list[str], value: Any) -> dict[str, Any]:
+        event = copy.deepcopy(good)
+        target = event
+        for key in path[:-1]:
+            target = target[key]
+        if value is _DROP:
+            del target[path[-1]]
+        else:
+            target[path[-1]] = value
+        return event
+
+    return [
+        ([good], "JSON object"),
+        ("text", "JSON object"),
+        (changed(["detail-type"], "EC2 Instance State-change Notification"), "detail-type"),
+        (changed(["account"], "12"), "account"),
+        (changed(["account"], _DROP), "account"),
+        (changed(["region"], "Mars"), "region"),
+        (changed(["detail"], "x"), "detail"),
+        (changed(["detail", "eventSource"], "sqs"), "eventSource"),
+        (changed(["detail", "eventName"], ""), "eventName"),
+        (changed(["source"], "aws.s3"), "source"),
+        (changed(["detail", "requestParameters"], ["x"]), "requestParameters"),
+        (changed(["detail", "errorCode"], "AccessDenied"), "errorCode"),
+    ]
+
+
+_DROP = object()
+
+
+@pytest.mark.parametrize(("payload", "reason"), _malformed())
+def test_malformed_payloads_rejected_with_a_reason(payload: Any, reason: str) -> None:
+    with pytest.raises(BadEvent, match=reason):
+        parse_event(payload)
+
+
+def test_events_of_undeclared_operations_match_no_kind() -> None:
+    assert kinds_for(parse_event(cloudtrail("ReceiveMessage", {"queueUrl": "u"}))) == []
+
+
+async def test_sns_topic_created_then_deleted(aws: Emulator) -> None:
+    sns = aws.client("sns", REGION)
+    arn = sns.create_topic(Name="alerts")["TopicArn"]
+    created = await _apply(
+        cloudtrail("CreateTopic", {"name": "alerts"}, {"topicArn": arn}, source="sns.amazonaws.com")
+    )
+    (item,) = created.upserted
+    assert item["Type"] == "AWS::SNS::Topic" and item["Properties"]["Arn"] == arn
+    sns.delete_topic(TopicArn=arn)
+    gone = await _apply(cloudtrail("DeleteTopic", {"topicArn": arn}, source="sns.amazonaws.com"))
+    assert gone.upserted == [] and [d["Properties"]["Arn"] for d in gone.deleted] == [arn]
+
+
+async def _until(check: Any, seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+
+
+async def test_events_posted_to_the_webhook_route(aws: Emulator) -> None:
+    """Through Ocean's own route and webhook workers: wrong or missing key changes nothing; a
+    create upserts the entity; a delete of a queue that is gone deletes it."""
+    sqs = aws.client("sqs", REGION)
+    url = sqs.create_queue(QueueName="orders")["QueueUrl"]
+    arn = f"arn:aws:sqs:{REGION}:{DEFAULT_ACCOUNT}:orders"
+    harness = IntegrationTestHarness(
+        integration_path=str(ROOT),
+        port_mapping_config=mapping_for("AWS::SQS::Queue"),
+        third_party_transport=InterceptTransport(strict=False),
+        config_overrides={
+            "integration": {
+                "identifier": "aws-test",
+                "type": "aws-hosted-by-port",
+                "config": {**STATIC, "live_events_api_key": "k"},
+            },
+            "base_url": "http://localhost:8000",
+        },
+        port_search_entities_response=[{"identifier": arn, "blueprint": "sqsQueue"}],
+    )
+    forget_run()
+    await harness.start()
+    app = harness._ocean
+    assert app is not None
+    await app.webhook_manager.start_processing_event_messages()
+    app.fast_api_app.include_router(app.integration_router, prefix="/integration")
+    mock = harness.port_mock
+    create = cloudtrail("CreateQueue", {"queueName": "orders"}, {"queueUrl": url})
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app.fast_api_app), base_url="http://ocean"
+        ) as client:
+            for headers in ({"x-port-aws-ocean-api-key": "wrong"}, {}):
+                await client.post("/integration/webhook", json=create, headers=headers)
+            await asyncio.sleep(0.5)
+            assert mock.upserted_entities == [] and mock.deleted_entities == []
+
+            key = {"x-port-aws-ocean-api-key": "k"}
+            answer = await client.post("/integration/webhook", json=create, headers=key)
+            assert answer.status_code == 200
+            await _until(lambda: mock.upserted_entities)
+            assert [e["identifier"] for e in mock.upserted_entities] == [arn]
+
+            sqs.delete_queue(QueueUrl=url)
+            delete = cloudtrail("DeleteQueue", {"queueUrl": url})
+            await client.post("/integration/webhook", json=delete, headers=key)
+            await _until(lambda: mock.deleted_entities)
+            assert [e["identifier"] for e in mock.deleted_entities] == [arn]
+    finally:
+        await harness.shutdown()
+        forget_run()
