@@ -69,6 +69,11 @@ class KindStats:
         return max(0, self.requests - self.calls)
 
     @property
+    def calls_per_item(self) -> float:
+        """API calls made per item yielded (listing, describes, tags, enrichments)."""
+        return self.calls / self.items if self.items else float(self.calls)
+
+    @property
     def duration(self) -> float:
         return (self.finished or time.monotonic()) - self.started
 
@@ -81,7 +86,8 @@ class KindStats:
     def summary_lines(self) -> list[str]:
         lines = [
             f"{self.kind}: {self.items} items from {len(self.accounts)} accounts × "
-            f"{len(self.regions)} regions in {self.duration:.1f}s; {self.calls} API calls, "
+            f"{len(self.regions)} regions in {self.duration:.1f}s; {self.calls} API calls "
+            f"({self.calls_per_item:.2f} per item), "
             f"{self.retries} retries, {self.throttled} throttled, {len(self.failed)} failed slices"
         ]
         lines += [f"  failed  {p.describe()}" for p in self.failed]
@@ -125,12 +131,13 @@ HOOKS: dict[str, Any] = {
 
 def render_report(kinds: list[KindStats]) -> str:
     """One screen across kinds: a row per kind, then every failed slice."""
-    header = f"{'kind':<44} {'items':>7} {'accts':>5} {'regs':>4} {'calls':>6} {'retry':>5} {'thrt':>5} {'fail':>4} {'secs':>6}"
+    header = f"{'kind':<44} {'items':>7} {'accts':>5} {'regs':>4} {'calls':>6} {'c/item':>6} {'retry':>5} {'thrt':>5} {'fail':>4} {'secs':>6}"
     rows = [header, "-" * len(header)]
     for s in kinds:
         rows.append(
             f"{s.kind:<44} {s.items:>7} {len(s.accounts):>5} {len(s.regions):>4} {s.calls:>6} "
-            f"{s.retries:>5} {s.throttled:>5} {len(s.failed):>4} {s.duration:>6.1f}"
+            f"{s.calls_per_item:>6.2f} {s.retries:>5} {s.throttled:>5} {len(s.failed):>4} "
+            f"{s.duration:>6.1f}"
         )
     for s in kinds:
         rows += [f"{s.kind} failed {p.describe()}" for p in s.failed]
