@@ -7,6 +7,7 @@ region its default VPC, subnets and security group.
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 from port_aws.emulated_org import ClientFactory, EmulatedOrg
@@ -194,11 +195,19 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
     return created
 
 
-def seed_resources(clients: ClientFactory, org: EmulatedOrg, names: list[str]) -> int:
-    """Resources in the named accounts; returns how many were created."""
-    return sum(
+def seed_resources(
+    clients: ClientFactory, org: EmulatedOrg, names: list[str], every_kind: bool = False
+) -> int:
+    """Resources in the named accounts; with ``every_kind``, one of each other kind the emulator
+    can hold in the first of them. Returns how many were created."""
+    created = sum(
         seed_account(clients, org.accounts[name], name, index) for index, name in enumerate(names)
     )
+    if every_kind:
+        refused = _seed_catalog_rest(clients, org.accounts[names[0]], REGIONS[0])
+        for name in refused:
+            print(f"  the emulator cannot hold {name}: shown empty", flush=True)
+    return created
 
 
 GENERIC_KIND = "AWS::Glue::Job"
@@ -245,3 +254,174 @@ def generic_mapping() -> dict[str, Any]:
             }
         },
     }
+
+
+def _seed_catalog_rest(clients: ClientFactory, account: str, region: str) -> list[str]:
+    """One resource of each kind ``seed_account`` does not create, in one account and region;
+    the kinds whose seeding the emulator refused."""
+
+    def c(service: str) -> Any:
+        return clients(service, region, account)
+
+    tags = [{"Key": "team", "Value": "platform"}]
+    subnets = [s["SubnetId"] for s in c("ec2").describe_subnets()["Subnets"]][:2]
+    vpc = c("ec2").describe_vpcs()["Vpcs"][0]["VpcId"]
+    role = c("iam").create_role(RoleName="demo-service", AssumeRolePolicyDocument=_TRUST)["Role"][
+        "Arn"
+    ]
+
+    def ecs() -> None:
+        ecs = c("ecs")
+        ecs.create_cluster(clusterName="services")
+        ecs.register_task_definition(
+            family="web",
+            containerDefinitions=[
+                {
+                    "name": "web",
+                    "image": "nginx:1.27",
+                    "memory": 256,
+                    "environment": [{"name": "API_TOKEN", "value": "not-sent-to-port"}],
+                }
+            ],
+        )
+        ecs.create_service(cluster="services", serviceName="web", taskDefinition="web")
+
+    def codebuild() -> None:
+        build = c("codebuild")
+        build.create_project(
+            name="app",
+            source={"type": "S3", "location": "demo-sources/app.zip"},
+            artifacts={"type": "NO_ARTIFACTS"},
+            environment={
+                "type": "LINUX_CONTAINER",
+                "image": "aws/codebuild/standard:7.0",
+                "computeType": "BUILD_GENERAL1_SMALL",
+            },
+            serviceRole=role,
+        )
+        build.start_build(projectName="app")
+
+    def elbv2() -> None:
+        lb = c("elbv2")
+        lb.create_load_balancer(Name="web", Subnets=subnets, Tags=tags)
+        lb.create_target_group(Name="web", Protocol="HTTP", Port=80, VpcId=vpc)
+
+    def autoscaling() -> None:
+        scaling = c("autoscaling")
+        scaling.create_launch_configuration(
+            LaunchConfigurationName="web", ImageId=DEMO_IMAGE, InstanceType="t3.micro"
+        )
+        scaling.create_auto_scaling_group(
+            AutoScalingGroupName="web",
+            LaunchConfigurationName="web",
+            MinSize=0,
+            MaxSize=2,
+            VPCZoneIdentifier=subnets[0],
+        )
+
+    def eks() -> None:
+        eks = c("eks")
+        eks.create_cluster(name="platform", roleArn=role, resourcesVpcConfig={"subnetIds": subnets})
+        eks.create_nodegroup(
+            clusterName="platform", nodegroupName="general", subnets=subnets, nodeRole=role
+        )
+
+    seeds: dict[str, Callable[[], Any]] = {
+        "CodeDeploy applications": lambda: c("codedeploy").create_application(
+            applicationName="web", computePlatform="Server"
+        ),
+        "ECS services and task definitions": ecs,
+        "CodeBuild": codebuild,
+        "load balancers and target groups": elbv2,
+        "Auto Scaling": autoscaling,
+        "EKS": eks,
+        "API Gateway": lambda: c("apigateway").create_rest_api(name="orders"),
+        "API Gateway v2": lambda: c("apigatewayv2").create_api(Name="events", ProtocolType="HTTP"),
+        "ACM": lambda: c("acm").request_certificate(DomainName="demo.example.com"),
+        "CloudFormation": lambda: c("cloudformation").create_stack(
+            StackName="network",
+            TemplateBody=json.dumps(
+                {"Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {}}}}
+            ),
+        ),
+        "CloudWatch": lambda: c("cloudwatch").put_metric_alarm(
+            AlarmName="errors",
+            MetricName="Errors",
+            Namespace="AWS/Lambda",
+            Statistic="Sum",
+            Period=60,
+            EvaluationPeriods=1,
+            Threshold=1,
+            ComparisonOperator="GreaterThanOrEqualToThreshold",
+        ),
+        "EFS": lambda: c("efs").create_file_system(
+            CreationToken="shared", Tags=[{"Key": "Name", "Value": "shared"}]
+        ),
+        "ElastiCache": lambda: c("elasticache").create_cache_cluster(
+            CacheClusterId="sessions",
+            Engine="redis",
+            CacheNodeType="cache.t3.micro",
+            NumCacheNodes=1,
+        ),
+        "EventBridge": lambda: c("events").put_rule(
+            Name="nightly", ScheduleExpression="rate(1 day)"
+        ),
+        "IAM policies": lambda: c("iam").create_policy(
+            PolicyName="read-reports",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+                }
+            ),
+        ),
+        "Kinesis": lambda: c("kinesis").create_stream(StreamName="clicks", ShardCount=1),
+        "MSK": lambda: c("kafka").create_cluster_v2(
+            ClusterName="events",
+            Provisioned={
+                "BrokerNodeGroupInfo": {"InstanceType": "kafka.t3.small", "ClientSubnets": subnets},
+                "KafkaVersion": "3.6.0",
+                "NumberOfBrokerNodes": 2,
+            },
+        ),
+        "MSK Serverless": lambda: c("kafka").create_cluster_v2(
+            ClusterName="stream",
+            Serverless={"VpcConfigs": [{"SubnetIds": subnets}]},
+        ),
+        "OpenSearch": lambda: c("opensearch").create_domain(DomainName="search"),
+        "RDS instances": lambda: c("rds").create_db_instance(
+            DBInstanceIdentifier="orders",
+            DBInstanceClass="db.t3.micro",
+            Engine="postgres",
+            MasterUsername="app",
+            MasterUserPassword="not-read-by-the-integration",
+            AllocatedStorage=20,
+        ),
+        "RDS clusters": lambda: c("rds").create_db_cluster(
+            DBClusterIdentifier="ledger",
+            Engine="aurora-postgresql",
+            MasterUsername="app",
+            MasterUserPassword="not-read-by-the-integration",
+        ),
+        "Route 53": lambda: c("route53").create_hosted_zone(
+            Name="demo.example.com", CallerReference="demo"
+        ),
+        "SES identities": lambda: c("sesv2").create_email_identity(
+            EmailIdentity="team@example.com"
+        ),
+        "SES configuration sets": lambda: c("sesv2").create_configuration_set(
+            ConfigurationSetName="transactional"
+        ),
+        "Step Functions": lambda: c("stepfunctions").create_state_machine(
+            name="checkout",
+            definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
+            roleArn=role,
+        ),
+    }
+    refused = []
+    for name, seed in seeds.items():
+        try:
+            seed()
+        except Exception:  # the emulator lacks it: the demo shows the kind empty
+            refused.append(name)
+    return refused

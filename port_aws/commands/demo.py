@@ -81,7 +81,7 @@ def _run(args: argparse.Namespace, started: float) -> int:
         org = create_organization(clients)
         emulator.list_regions(list(REGIONS), page_size=2)
         synced = ["prod-a", "dev-a"] if args.small else SYNCED
-        created = seed_resources(clients, org, synced)
+        created = seed_resources(clients, org, synced, every_kind=not args.small)
         emulator.cloudcontrol(cloudcontrol_seed())
         excluded = org.accounts["dev-b"]
         ou_ids = ",".join(org.ous[path] for path in OUS)
