@@ -19,7 +19,7 @@ _ROLE_ARN = re.compile(
 )
 _OU_ID = re.compile(r"^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$")
 _ROOT_ID = re.compile(r"^r-[0-9a-z]{4,32}$")
-_ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def parse_ou_ids(value: str, setting: str = "ouId") -> list[str]:
 def parse_account_ids(value: str | list[str], setting: str = "accountIds") -> list[str]:
     ids = split_list(value) if isinstance(value, str) else [str(v).strip() for v in value]
     for account in ids:
-        if not _ACCOUNT_ID.match(account):
+        if not ACCOUNT_ID.match(account):
             raise ConfigError(setting, f"expected 12-digit AWS account ids, got {account!r}")
     return ids
 

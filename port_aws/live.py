@@ -29,6 +29,7 @@ from port_ocean.core.handlers.webhook.webhook_event import (
 )
 
 from port_aws.accounts import error_code, error_message
+from port_aws.arn import ACCOUNT_ID
 from port_aws.catalog import RESOURCE_TYPES
 from port_aws.catalog.model import KindOptions, ResourceType, SliceContext
 from port_aws.engine import read_one
@@ -42,7 +43,6 @@ READ_ATTEMPTS = 3
 BACKOFF_SECONDS = 0.5
 RUN_TTL_SECONDS = 900.0
 
-_ACCOUNT = re.compile(r"^[0-9]{12}$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 _RETRYABLE = frozenset(
     {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"}
@@ -69,7 +69,7 @@ def parse_event(payload: Any) -> CloudTrailEvent:
     if payload.get("detail-type") != CLOUDTRAIL_DETAIL_TYPE:
         raise BadEvent(f"detail-type: expected {CLOUDTRAIL_DETAIL_TYPE!r}")
     account = payload.get("account")
-    if not isinstance(account, str) or not _ACCOUNT.match(account):
+    if not isinstance(account, str) or not ACCOUNT_ID.match(account):
         raise BadEvent("account: expected a 12-digit account id")
     region = payload.get("region")
     if not isinstance(region, str) or not _REGION.match(region):

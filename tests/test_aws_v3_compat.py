@@ -8,10 +8,8 @@ skips when that folder is absent. All mappings run in one resync against one see
 from two mappings stay apart); ``EMULATOR_GAPS`` lists the fields the emulator cannot produce.
 """
 
-import io
 import json
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ from tests.kinds.seed import (
     codebuild_project_with_builds,
     codedeploy_web,
     codepipeline_deliver,
+    lambda_zip,
     service_role,
 )
 from tests.rig import DEFAULT_ACCOUNT, ROOT, Emulator, resync
@@ -312,13 +311,6 @@ def test_an_option_name_neither_integration_knows_is_one_clear_error() -> None:
     assert "GetBucketEncryption, " in message and "GetBucketEncryptionAction" in message
 
 
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return 1\n")
-    return buffer.getvalue()
-
-
 def _seed(aws: Emulator) -> None:
     """One account holding at least one item of every aws-v3 kind, each with the optional
     parts aws-v3's mappings read (encryption, policies, settings, tags …)."""
@@ -471,7 +463,7 @@ def _seed(aws: Emulator) -> None:
         Runtime="python3.12",
         Role=service_role(aws, "lambda"),
         Handler="index.handler",
-        Code={"ZipFile": _zip()},
+        Code={"ZipFile": lambda_zip()},
         Description="resizes images",
         Environment={"Variables": {"MODE": "fast"}},
         KMSKeyArn=key,

@@ -1,10 +1,8 @@
 """The catalog, its documentation, the spec, blueprints and default mappings agree; the IAM
 actions each kind declares cover every call it really makes; batch forms are used."""
 
-import io
 import json
 import re
-import zipfile
 from collections import Counter
 from typing import Any
 
@@ -12,7 +10,7 @@ import yaml
 
 from port_aws import resync as resync_state
 from port_aws.catalog import ENGINE_ACTIONS, RESOURCE_TYPES, iam_action
-from tests.kinds.seed import auto_enable_io_answer
+from tests.kinds.seed import auto_enable_io_answer, lambda_zip
 from tests.rig import DEFAULT_ACCOUNT, ROOT, STATIC, Emulator, default_mapping, resync
 
 _SEEDED_SERVICES = {"s3", "ec2", "ecs", "ecr", "eks", "lambda", "rds", "dynamodb", "elasticache"}
@@ -66,13 +64,6 @@ def test_catalog_docs_spec_blueprints_and_mappings_agree() -> None:
             assert re.fullmatch(r"[a-z0-9-]+:[A-Z][A-Za-z0-9]+", action), f"{kind}: {action}"
 
 
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return 1\n")
-    return buffer.getvalue()
-
-
 def _seed_one_of_each(aws: Emulator) -> None:
     """One item of every kind whose calls depend on items existing (tags, describes)."""
     region = "us-east-1"
@@ -111,7 +102,11 @@ def _seed_one_of_each(aws: Emulator) -> None:
         ),
     )
     aws.client("lambda", region).create_function(
-        FunctionName="f", Runtime="python3.12", Role=role, Handler="i.h", Code={"ZipFile": _zip()}
+        FunctionName="f",
+        Runtime="python3.12",
+        Role=role,
+        Handler="i.h",
+        Code={"ZipFile": lambda_zip()},
     )
     rds = aws.client("rds", region)
     rds.create_db_cluster(

@@ -10,7 +10,8 @@ import pytest
 
 from integration import AWSPortAppConfig, MappingError, mapping_error
 from port_aws.catalog import RESOURCE_TYPES, resource_type
-from port_aws.catalog.cloudcontrol import REDACTED, generic, scrub
+from port_aws.catalog.cloudcontrol import generic, scrub
+from port_aws.items import REDACTED
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, resync
 
 REGIONS = ["us-east-1", "eu-west-1"]

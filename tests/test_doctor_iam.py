@@ -225,23 +225,12 @@ def _doctor_all_kinds(
     capsys: pytest.CaptureFixture[str],
     document: dict[str, Any],
 ) -> tuple[int, list[str]]:
-    """doctor over every kind of the shipped mapping, the role holding ``document``."""
+    """doctor over every kind of the shipped mapping, in a fresh emulator whose role holds
+    ``document`` (and one ECR repository, so per-item tag reads run)."""
     _auth_after(aws, "inf")
-    iam = aws.client("iam")
-    for user in iam.list_users()["Users"]:
-        for key in iam.list_access_keys(UserName=user["UserName"])["AccessKeyMetadata"]:
-            iam.delete_access_key(UserName=user["UserName"], AccessKeyId=key["AccessKeyId"])
-        iam.delete_user_policy(UserName=user["UserName"], PolicyName="assume")
-        iam.delete_user(UserName=user["UserName"])
-    for attached in (
-        iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"]
-        if any(r["RoleName"] == ROLE for r in iam.list_roles()["Roles"])
-        else []
-    ):
-        iam.detach_role_policy(RoleName=ROLE, PolicyArn=attached["PolicyArn"])
-        iam.delete_policy(PolicyArn=attached["PolicyArn"])
-    if any(r["RoleName"] == ROLE for r in iam.list_roles()["Roles"]):
-        iam.delete_role(RoleName=ROLE)
+    aws.reset()
+    aws.list_regions(["us-east-1"])
+    aws.client("ecr").create_repository(repositoryName="web")
     _role(aws, DEFAULT_ACCOUNT, _trust_user(), document)
     key, secret = _user(aws, [])
     _enforce(aws)
@@ -269,8 +258,6 @@ def test_doctor_reads_every_kind_and_names_each_denied_action(
     moto's IAM enforcement cannot authorize some services' calls at all (it denies them whatever
     the policy says); those kinds fail the same way in both runs and are compared away."""
     aws = enforced
-    aws.list_regions(["us-east-1"])
-    aws.client("ecr").create_repository(repositoryName="web")
     _, granted = _doctor_all_kinds(aws, monkeypatch, capsys, read_only_document())
     kinds = {line.split()[1] for line in granted if line[2:].startswith("AWS::")}
     assert len(kinds) == 58, granted

@@ -7,9 +7,7 @@ sends per kind, any other request to Port — nor in the logs. Names stay, so ma
 show which variables exist.
 """
 
-import io
 import json
-import zipfile
 from typing import Any
 
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
@@ -17,7 +15,7 @@ from port_ocean.integration_testing import IntegrationTestHarness, InterceptTran
 from port_aws import resync as resync_state
 from port_aws.catalog import RESOURCE_TYPES
 from port_aws.items import REDACTED, scrub
-from tests.kinds.seed import service_role
+from tests.kinds.seed import lambda_zip, service_role
 from tests.rig import DEFAULT_ACCOUNT, ROOT, STATIC, Emulator, mapping_for
 
 SENTINEL = "s3ntinel-Pa55w0rd-do-not-leak"
@@ -29,13 +27,6 @@ KINDS = (
 )
 
 
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return 1\n")
-    return buffer.getvalue()
-
-
 def _seed(aws: Emulator) -> None:
     aws.list_regions(["us-east-1"])
     role = service_role(aws, "lambda-exec")
@@ -44,7 +35,7 @@ def _seed(aws: Emulator) -> None:
         Runtime="python3.12",
         Role=role,
         Handler="index.handler",
-        Code={"ZipFile": _zip()},
+        Code={"ZipFile": lambda_zip()},
         Environment={"Variables": {"DB_PASSWORD": SENTINEL, "STAGE": SENTINEL}},
     )
     aws.client("ecs").register_task_definition(

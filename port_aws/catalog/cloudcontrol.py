@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 
 from port_aws.catalog.calls import each_listed
 from port_aws.catalog.model import Item, ResourceType, SliceContext
+from port_aws.items import REDACTED
 
 TYPE_NAME = re.compile(r"^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$")
 """``AWS::Glue::Job``; third-party registry types share the shape (``Org::Service::Type``)."""
@@ -45,7 +46,6 @@ NOT_AVAILABLE_CODES = frozenset(
 """Cloud Control's answers when it cannot list this type in this region."""
 
 _SECRET_KEY = re.compile(r"password|secret|token|credential|privatekey|apikey", re.IGNORECASE)
-REDACTED = "**redacted**"
 
 
 class TypeNotAvailable(Exception):

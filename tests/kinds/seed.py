@@ -1,10 +1,21 @@
 """Seeding helpers shared by the kind tests (through AWS APIs only)."""
 
+import io
 import json
 import time
+import zipfile
 from typing import Any
 
 from tests.rig import DEFAULT_ACCOUNT, Emulator
+
+
+def lambda_zip() -> bytes:
+    """A deployment package for ``lambda.create_function`` (the emulator never runs it)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.py", "def handler(event, context):\n    return 1\n")
+    return buffer.getvalue()
+
 
 TRUST = {
     "Version": "2012-10-17",

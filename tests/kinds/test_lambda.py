@@ -1,17 +1,9 @@
 """Lambda functions, seeded through the Lambda API and resynced (tags read per function)."""
 
-import io
 import json
-import zipfile
 
+from tests.kinds.seed import lambda_zip
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, mapping_for, resync
-
-
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return 1\n")
-    return buffer.getvalue()
 
 
 async def test_functions_with_tags_role_and_concurrency(aws: Emulator) -> None:
@@ -35,7 +27,7 @@ async def test_functions_with_tags_role_and_concurrency(aws: Emulator) -> None:
         Runtime="python3.12",
         Role=role,
         Handler="index.handler",
-        Code={"ZipFile": _zip()},
+        Code={"ZipFile": lambda_zip()},
         MemorySize=256,
         Tags={"team": "media"},
     )["FunctionArn"]
