@@ -11,22 +11,22 @@ from collections.abc import Callable
 from typing import Any
 
 from port_aws.emulated_org import ClientFactory, EmulatedOrg
+from port_aws.emulator_seeds import Answer, cloudfront_site, codedeploy_web, codepipeline_deliver
 
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
 DEMO_IMAGE = "ami-12c6146b"
 """An image id the emulator knows (looking one up with DescribeImages costs seconds there)."""
-_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "lambda.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
+
+
+def _trust(*services: str) -> str:
+    """A role trust policy for these AWS services."""
+    hosts = [f"{service}.amazonaws.com" for service in services]
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Service": hosts[0] if len(hosts) == 1 else hosts},
+        "Action": "sts:AssumeRole",
     }
-)
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
 def _bucket_config(region: str) -> dict[str, Any]:
@@ -75,7 +75,7 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
 
     iam = clients("iam", "us-east-1", account)
     role_arn = iam.create_role(
-        RoleName=f"{name}-lambda", AssumeRolePolicyDocument=_TRUST, Tags=tags
+        RoleName=f"{name}-lambda", AssumeRolePolicyDocument=_trust("lambda"), Tags=tags
     )["Role"]["Arn"]
     iam.create_user(UserName=f"{name}-deployer", Tags=tags)
     created += 2
@@ -144,12 +144,16 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
         logGroupClass="STANDARD",
     )
     logs.put_retention_policy(logGroupName=f"/{name}/app", retentionInDays=30)
-    clients("secretsmanager", region, account).create_secret(
+    secrets = clients("secretsmanager", region, account)
+    secrets.create_secret(
         Name=f"{name}/db-password",
         Description=f"{name} database password",
         KmsKeyId=key["Arn"],
         SecretString="not-read-by-the-integration",
         Tags=tags,
+    )
+    secrets.rotate_secret(
+        SecretId=f"{name}/db-password", RotationRules={"AutomaticallyAfterDays": 30}
     )
     created += 6
     if index < 2:  # EC2 is slow in the emulator: a couple of instances are enough
@@ -196,18 +200,22 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
 
 
 def seed_resources(
-    clients: ClientFactory, org: EmulatedOrg, names: list[str], every_kind: bool = False
+    clients: ClientFactory,
+    org: EmulatedOrg,
+    names: list[str],
+    answers: Callable[[list[Answer]], None],
 ) -> int:
-    """Resources in the named accounts; with ``every_kind``, one of each other kind the emulator
-    can hold in the first of them. Returns how many were created."""
+    """Resources in the named accounts, and one of each other kind of the catalog in the first
+    of them, posting through ``answers`` the canned answers for the calls the emulator lacks.
+    Returns how many were created."""
     created = sum(
         seed_account(clients, org.accounts[name], name, index) for index, name in enumerate(names)
     )
-    if every_kind:
-        refused = _seed_catalog_rest(clients, org.accounts[names[0]], REGIONS[0])
-        for name in refused:
-            print(f"  the emulator cannot hold {name}: shown empty", flush=True)
-    return created
+    seeded, refused, canned = _seed_catalog_rest(clients, org.accounts[names[0]], REGIONS[0])
+    answers(canned)
+    for name in refused:
+        print(f"  the emulator cannot hold {name}: shown empty", flush=True)
+    return created + seeded
 
 
 GENERIC_KIND = "AWS::Glue::Job"
@@ -250,15 +258,19 @@ def generic_mapping() -> dict[str, Any]:
                         "accountId": ".__ExtraContext.AccountId",
                         "region": ".__ExtraContext.Region",
                     },
+                    "relations": {"account": ".__ExtraContext.AccountId"},
                 }
             }
         },
     }
 
 
-def _seed_catalog_rest(clients: ClientFactory, account: str, region: str) -> list[str]:
-    """One resource of each kind ``seed_account`` does not create, in one account and region;
-    the kinds whose seeding the emulator refused."""
+def _seed_catalog_rest(
+    clients: ClientFactory, account: str, region: str
+) -> tuple[int, list[str], list[Answer]]:
+    """One resource of each kind ``seed_account`` does not create, in one account and region:
+    how many seeds succeeded, the names of those the emulator refused, and the canned answers
+    the reads need."""
 
     def c(service: str) -> Any:
         return clients(service, region, account)
@@ -266,15 +278,27 @@ def _seed_catalog_rest(clients: ClientFactory, account: str, region: str) -> lis
     tags = [{"Key": "team", "Value": "platform"}]
     subnets = [s["SubnetId"] for s in c("ec2").describe_subnets()["Subnets"]][:2]
     vpc = c("ec2").describe_vpcs()["Vpcs"][0]["VpcId"]
-    role = c("iam").create_role(RoleName="demo-service", AssumeRolePolicyDocument=_TRUST)["Role"][
-        "Arn"
-    ]
+    role = c("iam").create_role(
+        RoleName="demo-service",
+        AssumeRolePolicyDocument=_trust("codebuild", "codedeploy", "eks", "states"),
+    )["Role"]["Arn"]
+    pipeline_role = c("iam").create_role(
+        RoleName="demo-pipeline", AssumeRolePolicyDocument=_trust("codepipeline")
+    )["Role"]["Arn"]
+
+    lower = [{"key": t["Key"], "value": t["Value"]} for t in tags]
+    as_map = {t["Key"]: t["Value"] for t in tags}
+    group = c("ec2").create_security_group(GroupName="web-lb", Description="load balancer")
 
     def ecs() -> None:
         ecs = c("ecs")
         ecs.create_cluster(clusterName="services")
         ecs.register_task_definition(
             family="web",
+            cpu="256",
+            memory="512",
+            networkMode="awsvpc",
+            requiresCompatibilities=["FARGATE"],
             containerDefinitions=[
                 {
                     "name": "web",
@@ -283,13 +307,15 @@ def _seed_catalog_rest(clients: ClientFactory, account: str, region: str) -> lis
                     "environment": [{"name": "API_TOKEN", "value": "not-sent-to-port"}],
                 }
             ],
+            tags=lower,
         )
-        ecs.create_service(cluster="services", serviceName="web", taskDefinition="web")
+        ecs.create_service(cluster="services", serviceName="web", taskDefinition="web", tags=lower)
 
     def codebuild() -> None:
         build = c("codebuild")
         build.create_project(
             name="app",
+            description="builds the web app",
             source={"type": "S3", "location": "demo-sources/app.zip"},
             artifacts={"type": "NO_ARTIFACTS"},
             environment={
@@ -298,13 +324,20 @@ def _seed_catalog_rest(clients: ClientFactory, account: str, region: str) -> lis
                 "computeType": "BUILD_GENERAL1_SMALL",
             },
             serviceRole=role,
+            tags=lower,
         )
         build.start_build(projectName="app")
 
     def elbv2() -> None:
         lb = c("elbv2")
-        lb.create_load_balancer(Name="web", Subnets=subnets, Tags=tags)
-        lb.create_target_group(Name="web", Protocol="HTTP", Port=80, VpcId=vpc)
+        lb.create_load_balancer(
+            Name="web",
+            Subnets=subnets,
+            SecurityGroups=[group["GroupId"]],
+            Scheme="internet-facing",
+            Tags=tags,
+        )
+        lb.create_target_group(Name="web", Protocol="HTTP", Port=80, VpcId=vpc, Tags=tags)
 
     def autoscaling() -> None:
         scaling = c("autoscaling")
@@ -317,34 +350,38 @@ def _seed_catalog_rest(clients: ClientFactory, account: str, region: str) -> lis
             MinSize=0,
             MaxSize=2,
             VPCZoneIdentifier=subnets[0],
+            Tags=[{**t, "PropagateAtLaunch": True} for t in tags],
         )
 
     def eks() -> None:
         eks = c("eks")
-        eks.create_cluster(name="platform", roleArn=role, resourcesVpcConfig={"subnetIds": subnets})
+        eks.create_cluster(
+            name="platform",
+            roleArn=role,
+            resourcesVpcConfig={"subnetIds": subnets},
+            tags=as_map,
+        )
         eks.create_nodegroup(
-            clusterName="platform", nodegroupName="general", subnets=subnets, nodeRole=role
+            clusterName="platform",
+            nodegroupName="general",
+            subnets=subnets,
+            nodeRole=role,
+            tags=as_map,
         )
 
-    seeds: dict[str, Callable[[], Any]] = {
-        "CodeDeploy applications": lambda: c("codedeploy").create_application(
-            applicationName="web", computePlatform="Server"
-        ),
-        "ECS services and task definitions": ecs,
-        "CodeBuild": codebuild,
-        "load balancers and target groups": elbv2,
-        "Auto Scaling": autoscaling,
-        "EKS": eks,
-        "API Gateway": lambda: c("apigateway").create_rest_api(name="orders"),
-        "API Gateway v2": lambda: c("apigatewayv2").create_api(Name="events", ProtocolType="HTTP"),
-        "ACM": lambda: c("acm").request_certificate(DomainName="demo.example.com"),
-        "CloudFormation": lambda: c("cloudformation").create_stack(
-            StackName="network",
-            TemplateBody=json.dumps(
-                {"Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {}}}}
-            ),
-        ),
-        "CloudWatch": lambda: c("cloudwatch").put_metric_alarm(
+    def cloudformation() -> None:
+        template = {
+            "Description": "shared network resources",
+            "Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {}}},
+            "Outputs": {"TopicArn": {"Value": {"Ref": "Topic"}}},
+        }
+        stacks = c("cloudformation")
+        stacks.create_stack(StackName="network", TemplateBody=json.dumps(template), Tags=tags)
+        template["Description"] = "shared network resources (v2)"
+        stacks.update_stack(StackName="network", TemplateBody=json.dumps(template), Tags=tags)
+
+    def cloudwatch() -> None:
+        c("cloudwatch").put_metric_alarm(
             AlarmName="errors",
             MetricName="Errors",
             Namespace="AWS/Lambda",
@@ -353,19 +390,95 @@ def _seed_catalog_rest(clients: ClientFactory, account: str, region: str) -> lis
             EvaluationPeriods=1,
             Threshold=1,
             ComparisonOperator="GreaterThanOrEqualToThreshold",
+            Tags=tags,
+        )
+
+    def events() -> None:
+        rules = c("events")
+        rules.put_rule(
+            Name="nightly",
+            ScheduleExpression="rate(1 day)",
+            Description="nightly report",
+            Tags=tags,
+        )
+        rules.put_rule(
+            Name="instance-stopped",
+            EventPattern=json.dumps(
+                {"source": ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"]}
+            ),
+            Description="instances that stop",
+        )
+
+    def kinesis() -> None:
+        streams = c("kinesis")
+        streams.create_stream(StreamName="clicks", ShardCount=1)
+        streams.add_tags_to_stream(StreamName="clicks", Tags=as_map)
+
+    def route53() -> None:
+        dns = c("route53")
+        zone = dns.create_hosted_zone(
+            Name="demo.example.com",
+            CallerReference="demo",
+            HostedZoneConfig={"Comment": "public zone of the demo", "PrivateZone": False},
+        )["HostedZone"]
+        dns.change_tags_for_resource(
+            ResourceType="hostedzone", ResourceId=zone["Id"].rsplit("/", 1)[-1], AddTags=tags
+        )
+
+    def ses() -> None:
+        mail = c("sesv2")
+        mail.create_configuration_set(
+            ConfigurationSetName="transactional",
+            DeliveryOptions={"TlsPolicy": "REQUIRE"},
+            ReputationOptions={"ReputationMetricsEnabled": True},
+            SuppressionOptions={"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
+            Tags=tags,
+        )
+        mail.create_email_identity(
+            EmailIdentity="team@example.com", ConfigurationSetName="transactional", Tags=tags
+        )
+
+    canned: list[Answer] = []
+    seeds: dict[str, Callable[[], Any]] = {
+        "CodeDeploy": lambda: canned.extend(codedeploy_web(c, account, region, role)[1]),
+        "CodePipeline": lambda: canned.extend(
+            codepipeline_deliver(c, region, pipeline_role, role)[1]
         ),
+        "CloudFront": lambda: cloudfront_site(
+            c, reference="demo", aliases=("cdn.demo.example.com",)
+        ),
+        "MemoryDB users": lambda: c("memorydb").create_user(
+            UserName="reporting",
+            AuthenticationMode={"Type": "iam"},
+            AccessString="on ~reports:* +@read",
+            Tags=tags,
+        ),
+        "ECS services and task definitions": ecs,
+        "CodeBuild": codebuild,
+        "load balancers and target groups": elbv2,
+        "Auto Scaling": autoscaling,
+        "EKS": eks,
+        "API Gateway": lambda: c("apigateway").create_rest_api(
+            name="orders", description="orders API", tags=as_map
+        ),
+        "API Gateway v2": lambda: c("apigatewayv2").create_api(
+            Name="events", ProtocolType="HTTP", Tags=as_map
+        ),
+        "ACM": lambda: c("acm").request_certificate(DomainName="demo.example.com", Tags=tags),
+        "CloudFormation": cloudformation,
+        "CloudWatch": cloudwatch,
         "EFS": lambda: c("efs").create_file_system(
             CreationToken="shared", Tags=[{"Key": "Name", "Value": "shared"}]
         ),
         "ElastiCache": lambda: c("elasticache").create_cache_cluster(
             CacheClusterId="sessions",
             Engine="redis",
+            EngineVersion="7.1",
             CacheNodeType="cache.t3.micro",
             NumCacheNodes=1,
+            Tags=tags,
         ),
-        "EventBridge": lambda: c("events").put_rule(
-            Name="nightly", ScheduleExpression="rate(1 day)"
-        ),
+        "EventBridge": events,
         "IAM policies": lambda: c("iam").create_policy(
             PolicyName="read-reports",
             PolicyDocument=json.dumps(
@@ -374,8 +487,9 @@ def _seed_catalog_rest(clients: ClientFactory, account: str, region: str) -> lis
                     "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
                 }
             ),
+            Tags=tags,
         ),
-        "Kinesis": lambda: c("kinesis").create_stream(StreamName="clicks", ShardCount=1),
+        "Kinesis": kinesis,
         "MSK": lambda: c("kafka").create_cluster_v2(
             ClusterName="events",
             Provisioned={
@@ -383,12 +497,14 @@ def _seed_catalog_rest(clients: ClientFactory, account: str, region: str) -> lis
                 "KafkaVersion": "3.6.0",
                 "NumberOfBrokerNodes": 2,
             },
+            Tags=as_map,
         ),
         "MSK Serverless": lambda: c("kafka").create_cluster_v2(
             ClusterName="stream",
             Serverless={"VpcConfigs": [{"SubnetIds": subnets}]},
+            Tags=as_map,
         ),
-        "OpenSearch": lambda: c("opensearch").create_domain(DomainName="search"),
+        "OpenSearch": lambda: c("opensearch").create_domain(DomainName="search", TagList=tags),
         "RDS instances": lambda: c("rds").create_db_instance(
             DBInstanceIdentifier="orders",
             DBInstanceClass="db.t3.micro",
@@ -396,26 +512,23 @@ def _seed_catalog_rest(clients: ClientFactory, account: str, region: str) -> lis
             MasterUsername="app",
             MasterUserPassword="not-read-by-the-integration",
             AllocatedStorage=20,
+            PubliclyAccessible=False,
+            Tags=tags,
         ),
         "RDS clusters": lambda: c("rds").create_db_cluster(
             DBClusterIdentifier="ledger",
             Engine="aurora-postgresql",
             MasterUsername="app",
             MasterUserPassword="not-read-by-the-integration",
+            Tags=tags,
         ),
-        "Route 53": lambda: c("route53").create_hosted_zone(
-            Name="demo.example.com", CallerReference="demo"
-        ),
-        "SES identities": lambda: c("sesv2").create_email_identity(
-            EmailIdentity="team@example.com"
-        ),
-        "SES configuration sets": lambda: c("sesv2").create_configuration_set(
-            ConfigurationSetName="transactional"
-        ),
+        "Route 53": route53,
+        "SES": ses,
         "Step Functions": lambda: c("stepfunctions").create_state_machine(
             name="checkout",
             definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
             roleArn=role,
+            tags=lower,
         ),
     }
     refused = []
@@ -424,4 +537,4 @@ def _seed_catalog_rest(clients: ClientFactory, account: str, region: str) -> lis
             seed()
         except Exception:  # the emulator lacks it: the demo shows the kind empty
             refused.append(name)
-    return refused
+    return len(seeds) - len(refused), refused, canned

@@ -23,7 +23,7 @@ from port_ocean.integration_testing import IntegrationTestHarness, InterceptTran
 from pydantic.v1 import ValidationError
 
 from port_aws import resync
-from port_aws.stats import KindStats
+from port_aws.stats import RESYNC_REPORT, KindStats
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MAPPING = ROOT / ".port" / "resources" / "port-app-config.yml"
@@ -226,6 +226,8 @@ def _quiet_ocean(verbose: bool) -> None:
         return
 
     def keep(record: Any) -> bool:
+        if record["message"].startswith(RESYNC_REPORT):
+            return False  # the per-kind lines above and the summary below say the same
         return bool(record["name"].startswith("port_aws") or record["level"].no >= 40)
 
     logger.add(

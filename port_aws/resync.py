@@ -7,7 +7,7 @@ from loguru import logger
 
 from port_aws.run import ResyncRun
 from port_aws.settings import load_settings
-from port_aws.stats import render_report
+from port_aws.stats import RESYNC_REPORT, render_report
 
 _current: tuple[str, ResyncRun] | None = None
 
@@ -22,7 +22,7 @@ def run_for(event_id: str, config: Mapping[str, Any]) -> ResyncRun:
 
 def report_if_last(run: ResyncRun, kinds_in_mapping: int) -> None:
     if len(run.kinds) >= kinds_in_mapping:
-        logger.info("Resync report\n" + render_report(run.kinds))
+        logger.info(RESYNC_REPORT + "\n" + render_report(run.kinds))
 
 
 def current_run() -> ResyncRun | None:

@@ -129,6 +129,10 @@ HOOKS: dict[str, Any] = {
 }
 
 
+RESYNC_REPORT = "Resync report"
+"""First line of the per-kind table logged at the end of a resync."""
+
+
 def render_report(kinds: list[KindStats]) -> str:
     """One screen across kinds: a row per kind, then every failed slice."""
     header = f"{'kind':<44} {'items':>7} {'accts':>5} {'regs':>4} {'calls':>6} {'c/item':>6} {'retry':>5} {'thrt':>5} {'fail':>4} {'secs':>6}"

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from port_aws.pipeline import DEFAULT_MAPPING
 from tests.rig import ROOT, Emulator
 
 
@@ -48,18 +49,34 @@ def test_demo_syncs_the_seeded_organization_and_writes_the_entities(tmp_path: Pa
         ln for ln in done.stdout.splitlines() if ln.startswith("  AWS::Organizations::Account ")
     )
     assert organizations.split()[-2:] == ["2", "6"]
+    # every kind of the default mapping has at least one entity
+    assert sorted(mapped_blueprints() - blueprints) == []
     assert always_null_properties(entities) == sorted(NULL_IN_THE_EMULATOR)
     assert dangling_relations(entities) == []
 
 
 NULL_IN_THE_EMULATOR = {
+    "cloudformationStack.driftStatus": "the emulator has no drift detection",
+    "cloudformationStack.lastUpdatedTime": "the emulator does not record stack updates",
+    "cloudwatchAlarm.alarmRule": "composite alarms only; the emulator lacks PutCompositeAlarm",
+    "codebuildProject.lastModified": "the emulator names the field lastModifiedDate",
+    "codedeployApplication.linkedToGitHub": "the emulator omits it",
+    "codedeployDeployment.completeTime": "the emulator's deployments never complete",
+    "codedeployDeployment.errorCode": "set for failed deployments only",
+    "codepipelineExecution.executionMode": "the emulator's execution summaries omit it",
+    "codepipelineExecution.statusSummary": "the emulator's execution summaries omit it",
+    "eksCluster.vpcId": "the emulator omits the cluster's VPC id",
+    "elasticacheCluster.replicationGroupId": "set for members of a replication group only",
     "iamUser.passwordLastUsed": "set by a console sign-in, which the emulator has not",
     "logsLogGroup.logGroupClass": "the emulator does not report a log group's class",
-    "memorydbUser.tags": "the only user is the 'default' one AWS creates, untagged",
-    "secretsmanagerSecret.lastRotatedDate": "rotation needs a rotation function run",
-    "secretsmanagerSecret.rotationEnabled": "the emulator omits it until rotation is set up",
 }
 """Columns of the default mapping the demo cannot fill, and why (real AWS fills them)."""
+
+
+def mapped_blueprints() -> set[str]:
+    """The blueprint of every kind of the shipped default mapping."""
+    mapping = yaml.safe_load(DEFAULT_MAPPING.read_text())
+    return {r["port"]["entity"]["mappings"]["blueprint"].strip('"') for r in mapping["resources"]}
 
 
 def always_null_properties(entities: list[dict[str, Any]]) -> list[str]:

@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--small",
         action="store_true",
-        help="seed resources in two of the accounts only (quick check)",
+        help="seed the per-account resources in two of the accounts only (quick check)",
     )
     parser.set_defaults(func=run)
 
@@ -81,7 +81,7 @@ def _run(args: argparse.Namespace, started: float) -> int:
         org = create_organization(clients)
         emulator.list_regions(list(REGIONS), page_size=2)
         synced = ["prod-a", "dev-a"] if args.small else SYNCED
-        created = seed_resources(clients, org, synced, every_kind=not args.small)
+        created = seed_resources(clients, org, synced, emulator.answers)
         emulator.cloudcontrol(cloudcontrol_seed())
         excluded = org.accounts["dev-b"]
         ou_ids = ",".join(org.ous[path] for path in OUS)

@@ -1,5 +1,6 @@
 """Global services read once per account: Route 53 hosted zones and CloudFront distributions."""
 
+from port_aws.emulator_seeds import cloudfront_site
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, mapping_for, resync
 
 
@@ -11,25 +12,7 @@ async def test_hosted_zones_and_distributions(aws: Emulator) -> None:
     route53.change_tags_for_resource(
         ResourceType="hostedzone", ResourceId=zone_id, AddTags=[{"Key": "team", "Value": "dns"}]
     )
-    origin = {"Id": "site", "DomainName": "site.s3.amazonaws.com"}
-    distribution = aws.client("cloudfront").create_distribution_with_tags(
-        DistributionConfigWithTags={
-            "DistributionConfig": {
-                "CallerReference": "seed",
-                "Origins": {
-                    "Quantity": 1,
-                    "Items": [{**origin, "S3OriginConfig": {"OriginAccessIdentity": ""}}],
-                },
-                "DefaultCacheBehavior": {
-                    "TargetOriginId": "site",
-                    "ViewerProtocolPolicy": "allow-all",
-                },
-                "Comment": "",
-                "Enabled": True,
-            },
-            "Tags": {"Items": [{"Key": "team", "Value": "edge"}]},
-        }
-    )["Distribution"]
+    distribution = cloudfront_site(aws.client)
 
     result = await resync(
         STATIC, mapping_for("AWS::Route53::HostedZone", "AWS::CloudFront::Distribution")
