@@ -82,6 +82,39 @@ class DiscoveryError(RuntimeError):
     """No account can be read, or Organizations was asked for and is not reachable."""
 
 
+OU_NOT_FOUND = frozenset({"OrganizationalUnitNotFoundException", "ParentNotFoundException"})
+
+
+class UnknownOuIds(DiscoveryError):
+    """Some ``ouId`` is not in the organization (which itself was reachable)."""
+
+    def __init__(self, role: str, described: dict[str, Any], missing: list[str]) -> None:
+        super().__init__(
+            f"ouId {', '.join(missing)} not found in organization {described.get('Id')} "
+            f"(read with {role}); no account was read and nothing is deleted: every ouId must "
+            "be a root (r-…) or OU (ou-…) id of the organization"
+        )
+        self.described = described
+        self.missing = missing
+
+
+@dataclass
+class Organization:
+    """What discovery learnt from AWS Organizations."""
+
+    described: dict[str, Any]
+    """DescribeOrganization's ``Organization``."""
+    members: list[OrgAccount]
+    """The accounts below ``ouId`` (or the whole organization), any state."""
+
+    def role_of(self, account_id: str) -> str:
+        """How ``account_id`` reads the organization: its management account or a delegate."""
+        master = self.described.get("MasterAccountId")
+        if master == account_id:
+            return "management account"
+        return f"delegated administrator (management account {master})"
+
+
 def error_code(error: BaseException) -> str:
     if isinstance(error, ClientError):
         return str(error.response.get("Error", {}).get("Code") or "ClientError")
@@ -255,7 +288,8 @@ async def discover_accounts(settings: Settings, source: CredentialSource) -> Dis
             raise DiscoveryError(
                 f"the integration role cannot be assumed: {not_assumed.describe()}"
             )
-        organization = await _organization(settings, management, limit)
+        found = await read_organization(settings, management, limit)
+        organization = found.members if found is not None else None
         if organization is not None:
             member_name = settings.member_role_name
             roles = []
@@ -309,10 +343,30 @@ async def discover_accounts(settings: Settings, source: CredentialSource) -> Dis
     return Discovery(reachable, failures, organization, management, shard)
 
 
-async def _organization(
+async def _missing_ous(org: Any, ou_ids: list[str], timeout: float) -> list[str]:
+    """The ``ouId`` values the organization does not have (other errors propagate)."""
+
+    async def missing(unit: str) -> str | None:
+        async with asyncio.timeout(timeout):
+            if unit.startswith("r-"):
+                roots = (await org.list_roots())["Roots"]
+                return None if unit in {r["Id"] for r in roots} else unit
+            try:
+                await org.describe_organizational_unit(OrganizationalUnitId=unit)
+            except ClientError as error:
+                if error_code(error) in OU_NOT_FOUND:
+                    return unit
+                raise
+            return None
+
+    return [unit for unit in await all_of(missing(u) for u in ou_ids) if unit is not None]
+
+
+async def read_organization(
     settings: Settings, management: Account, limit: int
-) -> list[OrgAccount] | None:
-    """The OU tree below ``ouId`` (or the whole organization), or None for a single account.
+) -> Organization | None:
+    """The OU tree below ``ouId`` (or the whole organization), or None for a single account;
+    ``doctor`` calls it too, so both judge Organizations the same way.
 
     Only AWS saying there is no organization, an explicit ``accountDiscovery: single``, or a
     member account that is not a delegated administrator mean "single account". A management or
@@ -340,11 +394,18 @@ async def _organization(
         is_management = described.get("MasterAccountId") == management.id
         try:
             starts = list(settings.ou_ids)
-            if not starts:
+            if starts:
+                missing = await _missing_ous(org, starts, timeout)
+                if missing:
+                    raise UnknownOuIds(role, described, missing)
+            else:
                 async with asyncio.timeout(timeout):
                     roots = await org.list_roots()
                 starts = [root["Id"] for root in roots.get("Roots", [])]
-            return await _walk_organization(org, starts, min(limit, 4), timeout)
+            members = await _walk_organization(org, starts, min(limit, 4), timeout)
+            return Organization(described, members)
+        except UnknownOuIds:
+            raise
         except (ClientError, BotoCoreError, TimeoutError, RuntimeError) as error:
             code = error_code(error)
             member = not is_management and code in NOT_AN_ADMINISTRATOR

@@ -23,14 +23,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 from loguru import logger
 
 from port_aws.accounts import (
-    NOT_AN_ADMINISTRATOR,
     Account,
     Discovery,
     DiscoveryError,
+    Organization,
+    UnknownOuIds,
     bounded_gather,
     discover_accounts,
     error_code,
     error_message,
+    read_organization,
 )
 from port_aws.arn import PARTITIONS
 from port_aws.catalog import RESOURCE_TYPES, cloudcontrol, resource_type
@@ -149,70 +151,56 @@ async def _integration_role(settings: Settings, source: CredentialSource) -> Che
 
 
 async def _organizations(settings: Settings, source: CredentialSource) -> list[Check]:
+    """Organizations as discovery sees it: the same call path and the same rules."""
     role = settings.account_role_arn
     if role is None or settings.account_role_arns:
         return []
     if settings.account_discovery == "single":
         return [Check("organizations", True, "not asked (accountDiscovery is 'single')")]
-    wanted = settings.uses_organizations_filters or bool(settings.member_role_name)
-    session = source.session_for_role(role)
-    checks: list[Check] = []
-    async with session.client("organizations") as org:
-        try:
-            described = (await org.describe_organization())["Organization"]
-            roots = [r["Id"] for r in (await org.list_roots())["Roots"]]
-        except ERRORS as error:
-            code = error_code(error)
-            detail = f"{error_operation(error)}: {code}: {error_message(error)}"
-            if code == "AWSOrganizationsNotInUseException" and not wanted:
-                return [
-                    Check(
-                        "organizations", True, f"no organization: single account {role.account_id}"
-                    )
-                ]
-            if code in NOT_AN_ADMINISTRATOR and not wanted and "ListRoots" in detail:
-                return [
-                    Check(
-                        "organizations",
-                        True,
-                        f"{role.account_id} is a member, not an administrator: single account",
-                    )
-                ]
-            management = "" if code != "AccessDeniedException" else " or a delegated administrator"
-            return [
-                Check(
-                    "organizations",
-                    False,
-                    detail + "; the resync would stop here and delete nothing",
-                    f"accountRoleArn must be the role in the organization's management account"
-                    f"{management}, deployed from cloudformation/multi-account.yaml (it grants "
-                    f"read-only Organizations access); for a single-account installation set "
-                    f"accountDiscovery to 'single'",
-                )
-            ]
-        master = described.get("MasterAccountId")
-        kind = (
-            "management account"
-            if master == role.account_id
-            else f"delegated administrator (management account {master})"
+    management = Account(role.account_id, None, source.session_for_role(role), str(role))
+    try:
+        found = await read_organization(
+            settings, management, settings.limits.max_concurrent_accounts
         )
-        checks.append(Check("organizations", True, f"{role.account_id} is the {kind}"))
-        missing: list[str] = []
-        for unit in settings.ou_ids:
-            if unit.startswith("r-"):
-                if unit not in roots:
-                    missing.append(unit)
-                continue
-            try:
-                await org.describe_organizational_unit(OrganizationalUnitId=unit)
-            except ERRORS as error:
-                missing.append(f"{unit} ({error_code(error)})")
-        if settings.ou_ids:
-            checks.append(
-                Check("OU ids", False, f"not found: {', '.join(missing)}", FIND_OU_IDS)
-                if missing
-                else Check("OU ids", True, ", ".join(settings.ou_ids))
+    except UnknownOuIds as error:
+        organization = Organization(error.described, [])
+        return [
+            Check(
+                "organizations",
+                True,
+                f"{role.account_id} is the {organization.role_of(role.account_id)}",
+            ),
+            Check("OU ids", False, f"not found: {', '.join(error.missing)}", FIND_OU_IDS),
+        ]
+    except DiscoveryError as error:
+        detail, _, hint = str(error).partition("; no account was read and nothing is deleted: ")
+        return [
+            Check(
+                "organizations",
+                False,
+                detail + "; the resync would stop here and delete nothing",
+                hint,
             )
+        ]
+    if found is None:
+        return [
+            Check(
+                "organizations",
+                True,
+                "no organization, or a member account that is not a delegated administrator: "
+                f"single account {role.account_id}",
+            )
+        ]
+    checks = [
+        Check(
+            "organizations",
+            True,
+            f"{role.account_id} is the {found.role_of(role.account_id)}; "
+            f"{len(found.members)} accounts below {'the OUs' if settings.ou_ids else 'the root'}",
+        )
+    ]
+    if settings.ou_ids:
+        checks.append(Check("OU ids", True, ", ".join(settings.ou_ids)))
     return checks
 
 
