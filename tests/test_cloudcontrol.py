@@ -108,13 +108,48 @@ def test_mapping_names_a_kind_that_is_no_type_in_one_line() -> None:
 
 def test_scrub_keeps_names_not_secret_values() -> None:
     cleaned = scrub(
-        {"Environment": {"Variables": {"DB": "x"}}, "MasterUserPassword": "p", "Enabled": True}
+        {
+            "Environment": {"Variables": {"DB": "x"}},
+            "MasterUserPassword": "p",
+            "Enabled": True,
+            "EnvironmentName": "prod",
+            "PrimaryContainer": {"Image": "img", "Environment": {"API_URL": "u", "N": 2}},
+            "EnvironmentVariables": [{"Name": "TOKEN_A", "Value": "v", "Type": "PLAINTEXT"}],
+            "SourceConfiguration": {"RuntimeEnvironmentVariables": [{"Name": "K", "Value": "v"}]},
+            "OptionSettings": [
+                {
+                    "Namespace": "aws:elasticbeanstalk:application:environment",
+                    "OptionName": "DB",
+                    "Value": "v",
+                },
+                {"Namespace": "aws:autoscaling:asg", "OptionName": "MinSize", "Value": "1"},
+            ],
+        }
     )
     assert cleaned == {
         "Environment": {"Variables": {"DB": REDACTED}},
         "MasterUserPassword": REDACTED,
         "Enabled": True,
+        "EnvironmentName": "prod",
+        "PrimaryContainer": {"Image": "img", "Environment": {"API_URL": REDACTED, "N": 2}},
+        "EnvironmentVariables": [{"Name": "TOKEN_A", "Value": REDACTED, "Type": "PLAINTEXT"}],
+        "SourceConfiguration": {"RuntimeEnvironmentVariables": [{"Name": "K", "Value": REDACTED}]},
+        "OptionSettings": [
+            {
+                "Namespace": "aws:elasticbeanstalk:application:environment",
+                "OptionName": "DB",
+                "Value": REDACTED,
+            },
+            {"Namespace": "aws:autoscaling:asg", "OptionName": "MinSize", "Value": "1"},
+        ],
     }
+
+
+def test_organizations_types_are_read_in_the_management_account_only() -> None:
+    assert generic("AWS::Organizations::OrganizationalUnit").management_account
+    assert not generic(GLUE).management_account
+    # Global Accelerator's control plane is us-west-2: read per region, not in the home region
+    assert not generic("AWS::GlobalAccelerator::Accelerator").global_service
 
 
 async def test_generic_kinds_sync_every_page_region_and_global_once(seeded: Emulator) -> None:
@@ -134,6 +169,12 @@ async def test_generic_kinds_sync_every_page_region_and_global_once(seeded: Emul
     # Batch is not available in eu-west-1: that slice fails, the kind says so
     [error] = result.errors
     assert BATCH in str(error) and "eu-west-1" in str(error) and "not available there" in str(error)
+
+
+def with_regions(kind: str, regions: list[str]) -> dict[str, Any]:
+    seed: dict[str, Any] = json.loads(json.dumps(SEED))
+    seed["types"][kind]["regions"] = regions
+    return seed
 
 
 FAULTS = {
@@ -170,22 +211,55 @@ FAULTS = {
 async def test_a_faulty_slice_deletes_nothing(seeded: Emulator, fault: str) -> None:
     kind = BATCH if fault != "throttled" else GLUE
     blueprint = kind.split("::")[2]
+    seeded.cloudcontrol(with_regions(BATCH, REGIONS))  # the clean resync reads every slice
     clean = await resync(STATIC, mapping(kind))
+    assert clean.errors == []
     existing = [entity(e["identifier"], blueprint) for e in clean.upserted_entities] + [
         entity("eu-west-1/gone", blueprint)
     ]
 
     rules, expected = FAULTS[fault]
-    if fault == "unavailable":  # the type is withdrawn from us-east-1 too: no slice can list it
-        seed = json.loads(json.dumps(SEED))
-        seed["types"][BATCH]["regions"] = ["ap-south-1"]
-        seeded.cloudcontrol(seed)
+    if fault == "unavailable":  # Cloud Control no longer has the type in eu-west-1 only
+        seeded.cloudcontrol(with_regions(BATCH, ["us-east-1"]))
     seeded.faults(rules)
     faulty = await resync({**STATIC, "max_attempts": 2}, mapping(kind), existing=existing)
 
     assert faulty.deleted_entities == []
     assert any(expected in str(e) for e in faulty.errors), faulty.errors
     assert DEFAULT_ACCOUNT in " ".join(str(e) for e in faulty.errors)
+    if fault == "unavailable":  # only that slice failed: us-east-1 was read and upserted
+        [error] = faulty.errors
+        assert f"{DEFAULT_ACCOUNT}/eu-west-1" in str(error)
+        assert f"{DEFAULT_ACCOUNT}/us-east-1" not in str(error)
+        upserted = {e["identifier"] for e in faulty.upserted_entities}
+        assert upserted == {f"us-east-1/arn:aws:batch:ce/{n}" for n in range(3)}
+
+
+async def test_a_type_no_region_can_list_is_one_mapping_error_and_deletes_nothing(
+    seeded: Emulator,
+) -> None:
+    seeded.cloudcontrol(with_regions(BATCH, REGIONS))
+    clean = await resync(STATIC, mapping(BATCH))
+    existing = [entity(e["identifier"], "ComputeEnvironment") for e in clean.upserted_entities]
+    assert len(existing) == 6
+
+    retired = with_regions(BATCH, ["ap-south-1"])  # in no registry the resync reads
+    no_list = with_regions(BATCH, REGIONS)  # in the registry, but without a list handler
+    no_list["types"][BATCH]["schema"] = {
+        "typeName": BATCH,
+        "properties": {},
+        "handlers": {"read": {"permissions": ["batch:DescribeComputeEnvironments"]}},
+    }
+    for seed in (retired, no_list):
+        seeded.cloudcontrol(seed)
+        faulty = await resync(STATIC, mapping(BATCH), existing=existing)
+
+        assert faulty.deleted_entities == []
+        [error] = faulty.errors
+        line = str(error)
+        assert "invalid mapping: kind 'AWS::Batch::ComputeEnvironment' is no" in line, line
+        assert "\n" not in line and "eu-west-1, us-east-1" in line
+        assert "not available there" not in line  # one line, not one failure per slice
 
 
 @pytest.mark.parametrize(
