@@ -262,6 +262,34 @@ async def test_a_type_no_region_can_list_is_one_mapping_error_and_deletes_nothin
         assert "not available there" not in line  # one line, not one failure per slice
 
 
+async def test_calls_are_paced_under_cloud_controls_rate_in_every_account_and_region(
+    seeded: Emulator,
+) -> None:
+    from port_aws.catalog.cloudcontrol import CLOUDCONTROL_RATE, OBSERVED_RATE_CEILING
+    from port_aws.cloudcontrol_standin import OBSERVED_RATE_CEILING as STANDIN_CEILING
+    from port_aws.resync import current_run
+
+    assert STANDIN_CEILING == OBSERVED_RATE_CEILING > CLOUDCONTROL_RATE
+    resources = [{"Identifier": f"ce-{n}", "Properties": {"N": n}} for n in range(24)]
+    seeded.cloudcontrol(
+        {
+            "page_size": 8,
+            # a small burst: calls sent as fast as two in flight allow are throttled at once
+            "rate": {"per_second": OBSERVED_RATE_CEILING, "burst": 5},
+            "types": {BATCH: {"identifiers_only": True, "resources": resources}},
+        }
+    )
+    result = await resync(STATIC, mapping(BATCH))
+
+    assert result.errors == []
+    assert len(result.upserted_entities) == 2 * len(resources)
+    run = current_run()
+    assert run is not None
+    [figures] = run.kinds
+    assert figures.calls_by_operation["cloudcontrol:GetResource"] == 2 * len(resources)
+    assert figures.throttled == 0
+
+
 @pytest.mark.parametrize(
     ("actions", "allowed"),
     [
@@ -312,6 +340,36 @@ def test_doctor_names_the_handler_actions_the_role_lacks(
     status, lines = _doctor(monkeypatch, capsys, STATIC, GLUE)
     assert status == 1
     assert any("ExtraReadActions" in line and "glue:ListJobs" in line for line in lines), lines
+
+
+def test_doctor_checks_generic_kinds_in_every_account_and_names_the_failing_one(
+    seeded: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.test_doctor import _doctor
+
+    ok, refused = "111111111111", "222222222222"
+    roles = ",".join(f"arn:aws:iam::{a}:role/port-reader" for a in (ok, refused))
+    seeded.faults(
+        [
+            {
+                "service": "cloudcontrolapi",
+                "action": "ListResources",
+                "account": refused,
+                "status": 400,
+                "code": "AccessDeniedException",
+                "message": "not authorized to perform glue:GetJobs",
+            }
+        ]
+    )
+    status, lines = _doctor(monkeypatch, capsys, {**STATIC, "account_role_arns": roles}, GLUE)
+
+    assert status == 1, lines
+    checked = {key.split(":")[-1] for key in seeded.requests() if "ListResources" in key}
+    assert checked == {ok, refused}
+    failures = [line for line in lines if line.startswith("✗")]
+    assert len(failures) == 1, lines
+    assert GLUE in failures[0] and refused in failures[0] and ok not in failures[0]
+    assert any("ExtraReadActions" in line for line in lines), lines
 
 
 GLUE_SCHEMA = {
