@@ -302,6 +302,11 @@ async def test_calls_are_paced_under_cloud_controls_rate_in_every_account_and_re
         ("iam:CreateRole", False),
         ("glue:*", False),
         ("kms:Decrypt", False),
+        ("sts:GetSessionToken", False),
+        ("ecr:GetAuthorizationToken", False),
+        ("redshift:GetClusterCredentials", False),
+        ("logs:GetLogRecord", False),
+        ("iam:GetAccountPasswordPolicy,iam:GetCredentialReport", True),
     ],
 )
 def test_extra_read_actions_parameter_refuses_write_and_data_plane(
@@ -313,8 +318,10 @@ def test_extra_read_actions_parameter_refuses_write_and_data_plane(
 
     assert bool(re.match(EXTRA_READ_PATTERN, actions)) is allowed
     assert not any(re.match(EXTRA_READ_PATTERN, a) for a in DATA_PLANE_ACTIONS)
-    for path in template_paths():
-        assert "ExtraReadActions" in path.read_text()
+    for path in template_paths():  # the templates refuse exactly what the policy refuses
+        text = path.read_text()
+        parameters = len(re.findall(r"^\s*ExtraReadActions:", text, re.MULTILINE))
+        assert parameters == text.count(f'AllowedPattern: "{EXTRA_READ_PATTERN}"') > 0, path
 
 
 def test_doctor_names_the_handler_actions_the_role_lacks(
