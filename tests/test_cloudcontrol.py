@@ -250,7 +250,27 @@ async def test_a_type_no_region_can_list_is_one_mapping_error_and_deletes_nothin
         "properties": {},
         "handlers": {"read": {"permissions": ["batch:DescribeComputeEnvironments"]}},
     }
-    for seed in (retired, no_list):
+    per_parent = with_regions(BATCH, REGIONS)  # its list handler needs a parent's identifier
+    per_parent["types"][BATCH]["schema"] = {
+        "typeName": BATCH,
+        "properties": {},
+        "handlers": {
+            "list": {
+                "permissions": ["batch:DescribeComputeEnvironments"],
+                "handlerSchema": {"properties": {"ClusterArn": {}}, "required": ["ClusterArn"]},
+            }
+        },
+    }
+    reasons = {
+        "retired": "no such type in the CloudFormation registry",
+        "no list handler": "the type has no list handler",
+        "per parent": "lists per parent resource (it needs ClusterArn)",
+    }
+    for name, seed in {
+        "retired": retired,
+        "no list handler": no_list,
+        "per parent": per_parent,
+    }.items():
         seeded.cloudcontrol(seed)
         faulty = await resync(STATIC, mapping(BATCH), existing=existing)
 
@@ -258,7 +278,7 @@ async def test_a_type_no_region_can_list_is_one_mapping_error_and_deletes_nothin
         [error] = faulty.errors
         line = str(error)
         assert "invalid mapping: kind 'AWS::Batch::ComputeEnvironment' is no" in line, line
-        assert "\n" not in line and "eu-west-1, us-east-1" in line
+        assert "\n" not in line and "eu-west-1, us-east-1" in line and reasons[name] in line
         assert "not available there" not in line  # one line, not one failure per slice
 
 

@@ -80,15 +80,20 @@ class TypeNotAvailable(Exception):
     """Cloud Control cannot list this type in this region; the slice fails, nothing is deleted."""
 
 
-class TypeNotInRegistry(TypeNotAvailable):
-    """This region's CloudFormation registry lacks the type, or the type has no list handler.
-    In one region: that slice is not available there; in every region read: the mapping names
-    no type Cloud Control can list (``unknown_everywhere``)."""
+class TypeNotListable(TypeNotAvailable):
+    """This region's CloudFormation registry lacks the type, or has it without a list handler
+    a generic kind can call (none, or one that lists per parent resource). In one region: that
+    slice is not available there; in every region read: the mapping names no type Cloud Control
+    can list (``unknown_everywhere``). The message ends with ``": " + reason``."""
 
 
-UNKNOWN_TYPE = TypeNotInRegistry.__name__
-"""The code of a slice problem raised by ``TypeNotInRegistry`` (the engine names problems of
+UNKNOWN_TYPE = TypeNotListable.__name__
+"""The code of a slice problem raised by ``TypeNotListable`` (the engine names problems of
 non-AWS exceptions by their class)."""
+
+NO_SUCH_TYPE = (
+    "no such type in the CloudFormation registry (check the spelling: AWS::Service::Type)"
+)
 
 
 class ReadDenied(Exception):
@@ -197,16 +202,9 @@ async def _check_registry(sc: SliceContext, kind: str) -> None:
     """The type must be in this region's CloudFormation registry and have a list handler."""
     async with sc.limiter:
         schema = await registry_schema(await sc.client("cloudformation"), kind)
-    if schema is None:
-        raise TypeNotInRegistry(
-            f"{kind} is not available there: no such type in the CloudFormation registry of "
-            f"{sc.region} (check the kind's spelling, AWS::Service::Type)"
-        )
-    if not can_list(schema):
-        raise TypeNotInRegistry(
-            f"{kind} is not available there: the type has no list handler in {sc.region}, so "
-            "Cloud Control cannot list it"
-        )
+    reason = NO_SUCH_TYPE if schema is None else not_listable(schema)
+    if reason:
+        raise TypeNotListable(f"{kind} is not available there ({sc.region}): {reason}")
 
 
 class Pacer:
@@ -245,12 +243,11 @@ def unknown_everywhere(kind: str, failed: Sequence[SliceProblem]) -> str | None:
     caller asks only when no slice was read."""
     if not failed or any(p.code != UNKNOWN_TYPE for p in failed):
         return None
-    regions = sorted({p.region for p in failed})
+    regions = ", ".join(sorted({p.region for p in failed}))
+    reasons = "; ".join(sorted({p.message.partition(f"({p.region}): ")[2] for p in failed}))
     return (
-        f"invalid mapping: kind {kind!r} is no CloudFormation type Cloud Control can list: no "
-        f"listable type of that name in the registry of {', '.join(regions)}; check the spelling "
-        "(AWS::Service::Type, as in the CloudFormation resource reference) or remove the kind "
-        "from the mapping (nothing was deleted)"
+        f"invalid mapping: kind {kind!r} is no CloudFormation type Cloud Control can list (in "
+        f"{regions}: {reasons}); fix the kind or remove it from the mapping (nothing was deleted)"
     )
 
 
@@ -310,8 +307,18 @@ def handler_permissions(schema: dict[str, Any]) -> list[str]:
     return sorted(set(actions))
 
 
-def can_list(schema: dict[str, Any]) -> bool:
-    return "list" in (schema.get("handlers") or {})
+def not_listable(schema: dict[str, Any]) -> str:
+    """Why a generic kind cannot list the type of this registry schema; empty when it can."""
+    listing = (schema.get("handlers") or {}).get("list")
+    if listing is None:
+        return "the type has no list handler, so Cloud Control cannot list it"
+    parents = (listing.get("handlerSchema") or {}).get("required") or []
+    if parents:
+        return (
+            f"its list handler lists per parent resource (it needs {', '.join(parents)}), which "
+            "a generic kind does not give"
+        )
+    return ""
 
 
 async def read_check(session: Any, region: str, kind: str) -> tuple[bool, str, str]:
@@ -323,8 +330,8 @@ async def read_check(session: Any, region: str, kind: str) -> tuple[bool, str, s
         schema = await registry_schema(cloudformation, kind)
     if schema is None:
         return False, f"not in the CloudFormation registry of {region}", "check the type name"
-    if not can_list(schema):
-        return False, "the type has no list handler: Cloud Control cannot list it", ""
+    if reason := not_listable(schema):
+        return False, f"{reason} ({region})", ""
     needed = handler_permissions(schema)
     try:
         async with session.client(SERVICE, region_name=region) as cloudcontrol:
