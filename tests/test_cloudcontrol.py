@@ -116,6 +116,7 @@ def test_scrub_keeps_names_not_secret_values() -> None:
             "PrimaryContainer": {"Image": "img", "Environment": {"API_URL": "u", "N": 2}},
             "EnvironmentVariables": [{"Name": "TOKEN_A", "Value": "v", "Type": "PLAINTEXT"}],
             "SourceConfiguration": {"RuntimeEnvironmentVariables": [{"Name": "K", "Value": "v"}]},
+            "Variables": [{"Name": "Stage", "DefaultValue": "prod", "Description": "d"}],
             "OptionSettings": [
                 {
                     "Namespace": "aws:elasticbeanstalk:application:environment",
@@ -134,6 +135,7 @@ def test_scrub_keeps_names_not_secret_values() -> None:
         "PrimaryContainer": {"Image": "img", "Environment": {"API_URL": REDACTED, "N": 2}},
         "EnvironmentVariables": [{"Name": "TOKEN_A", "Value": REDACTED, "Type": "PLAINTEXT"}],
         "SourceConfiguration": {"RuntimeEnvironmentVariables": [{"Name": "K", "Value": REDACTED}]},
+        "Variables": [{"Name": "Stage", "DefaultValue": REDACTED, "Description": REDACTED}],
         "OptionSettings": [
             {
                 "Namespace": "aws:elasticbeanstalk:application:environment",

@@ -136,14 +136,21 @@ _ENVIRONMENT_KEY = re.compile(r"(environment|variables)$", re.IGNORECASE)
 
 def _environment(value: Any) -> Any:
     """An environment block with every string value replaced by the marker: ``{NAME: value}``
-    maps keep their names, ``[{"Name", "Value"}]`` lists their names and types."""
+    maps keep their names, lists of ``{"Name", "Value"}`` entries their names and types."""
     if isinstance(value, list):
-        return [_environment(v) for v in value]
-    if not isinstance(value, dict):
-        return REDACTED if isinstance(value, str) else value
-    if "Value" in value or "value" in value:
-        return {k: REDACTED if k in ("Value", "value") else scrub(v) for k, v in value.items()}
-    return {k: _environment(v) for k, v in value.items()}
+        return [_variable(v) if isinstance(v, dict) else _environment(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _environment(v) for k, v in value.items()}
+    return REDACTED if isinstance(value, str) else value
+
+
+_VARIABLE_LABELS = frozenset({"Name", "name", "Type", "type"})
+
+
+def _variable(entry: dict[str, Any]) -> dict[str, Any]:
+    """One variable of a list (``{"Name", "Value", "Type"}``, ``{"Name", "DefaultValue"}`` …):
+    its name and type kept, everything else redacted."""
+    return {k: v if k in _VARIABLE_LABELS else _environment(v) for k, v in entry.items()}
 
 
 def _option(setting: Any) -> Any:
