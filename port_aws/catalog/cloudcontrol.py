@@ -10,9 +10,9 @@ region share one small limiter (``CLOUDCONTROL_CONCURRENCY`` calls in flight) an
 left.
 
 The registry check (the type exists in that region's CloudFormation registry and has a list
-handler) is made in every slice: a type missing in one region fails only that slice ("not
-available there"); a type no slice's registry knows is one mapping error naming it
-(``unknown_everywhere``). Nothing is ever deleted on either.
+handler that needs no parent resource) is made in every slice: a type missing in one region
+fails only that slice ("not available there"); a type no slice's registry can list is one
+mapping error naming it and why (``unknown_everywhere``). Nothing is ever deleted on either.
 
 Item: ``Properties`` is the resource model (the JSON Cloud Control answers, parsed), with
 secret-looking values removed; ``Identifier`` is added when the model lacks it.
@@ -42,14 +42,14 @@ REGISTRY_PERMISSIONS = ("cloudformation:DescribeType",)
 
 CLOUDCONTROL_CONCURRENCY = 2
 """Cloud Control calls in flight per (account, region): each call runs the type's own handler
-(often a second or more), and more in flight only buys throttling."""
+against its service, and more in flight only buys throttling."""
 
 OBSERVED_RATE_CEILING = 30.0
 """Cloud Control calls per second per account and region beyond which it answers
 ThrottlingException, as far as anyone has published. AWS publishes no request-rate quota for
 Cloud Control: the AWS General Reference page "Cloud Control API endpoints and quotas"
-(docs.aws.amazon.com/general/latest/gr/cloudcontrolapi.html) says "This service has no quotas",
-and the throttling is not adjustable in Service Quotas. The one public measurement is aws-nuke's
+(docs.aws.amazon.com/general/latest/gr/cloudcontrolapi.html) says "This service has no
+quotas". The one public measurement is aws-nuke's
 (github.com/ekristen/aws-nuke issue 508: "roughly 30 req/sec"; pull request 510 settled on 25 per
 second). Each call also runs the type's handler against the underlying service, whose own rate
 limits apply. The stand-in and ``make bench`` throttle at this rate."""
