@@ -1,10 +1,17 @@
 """``python -m bench.cloudcontrol``: items/s of a generic kind read through Cloud Control.
 
 Self-contained: the test emulator's Cloud Control stand-in, seeded with one type whose list
-answers full models and one whose list answers identifiers only (one GetResource each), under
-a token bucket per account and region (``RATE``), read by one resync through Ocean's harness.
-Cloud Control's quotas are not published per operation; ``RATE`` is the rate assumed here
-(10 calls/s, burst 10, per account and region) and can be changed with ``--rate``.
+answers full models and one whose list answers identifiers only (one GetResource each), read by
+one resync through Ocean's harness, in one account and ``--regions`` regions.
+
+Rate model, per account and region (a token bucket in the stand-in): AWS publishes no
+request-rate quota for Cloud Control (AWS General Reference, "Cloud Control API endpoints and
+quotas": "This service has no quotas"); the public measurement is about 30 calls/s before
+ThrottlingException (github.com/ekristen/aws-nuke issue 508, rate limit of 25/s in pull request
+510), so the stand-in throttles beyond ``OBSERVED_RATE_CEILING`` calls/s with as large a burst.
+The integration paces its own calls at ``CLOUDCONTROL_RATE`` per account and region. Pages hold
+``--page-size`` resources: Cloud Control ignores ``MaxResults`` ("Reserved") and each type's
+handler sizes its pages; 25 is what AWS::ApiGateway::ApiKey answers (boto/boto3 issue 4166).
 """
 
 import argparse
@@ -13,12 +20,14 @@ import os
 import time
 from typing import Any
 
-RATE = 10.0
+from port_aws.catalog.cloudcontrol import CLOUDCONTROL_RATE, OBSERVED_RATE_CEILING
+
 FULL = "AWS::Glue::Job"
 BARE = "AWS::Batch::ComputeEnvironment"
+PAGE_SIZE = 25
 
 
-def _seed(regions: list[str], per_region: int, rate: float) -> dict[str, Any]:
+def _seed(regions: list[str], per_region: int, rate: float, page_size: int) -> dict[str, Any]:
     def resources(prefix: str) -> list[dict[str, Any]]:
         return [
             {"Identifier": f"{prefix}-{n}", "Properties": {"Name": f"{prefix}-{n}", "N": n}}
@@ -26,7 +35,7 @@ def _seed(regions: list[str], per_region: int, rate: float) -> dict[str, Any]:
         ]
 
     return {
-        "page_size": 100,
+        "page_size": page_size,
         "rate": {"per_second": rate, "burst": rate},
         "types": {
             FULL: {"resources": resources("job"), "regions": regions},
@@ -59,8 +68,9 @@ def _mapping(kind: str) -> dict[str, Any]:
     }
 
 
-async def _run(regions: list[str], per_region: int, rate: float) -> None:
+async def _run(regions: list[str], per_region: int, rate: float, page_size: int) -> None:
     from port_aws.emulator import Emulator
+    from port_aws.resync import current_run
     from tests.rig import STATIC, resync
 
     emulator = Emulator.start()
@@ -69,18 +79,22 @@ async def _run(regions: list[str], per_region: int, rate: float) -> None:
     try:
         emulator.list_regions(regions, page_size=10)
         for kind in (FULL, BARE):
-            emulator.cloudcontrol(_seed(regions, per_region, rate))  # fresh buckets per kind
+            emulator.cloudcontrol(_seed(regions, per_region, rate, page_size))  # fresh buckets
             started = time.monotonic()
             result = await resync(STATIC, _mapping(kind))
             wall = time.monotonic() - started
+            run = current_run()
+            figures = run.kinds[0] if run and run.kinds else None
             items = len(result.upserted_entities)
-            calls = emulator.count("cloudcontrolapi", "ListResources") + emulator.count(
-                "cloudcontrolapi", "GetResource"
-            )
+            calls = figures.calls if figures else 0
+            throttled = figures.throttled if figures else 0
+            read = figures.duration if figures else wall
             print(
-                f"{kind:<34} {items:>5} items in {wall:5.1f}s = {items / wall:6.1f} items/s "
-                f"({calls} Cloud Control calls so far, {len(result.errors)} errors; "
-                f"{len(regions)} regions, {rate:g} calls/s per region)"
+                f"{kind:<34} {items:>5} items in {read:5.1f}s = {items / read:6.1f} items/s "
+                f"({calls} calls, {throttled} throttled, {len(result.errors)} errors; "
+                f"{len(regions)} regions, throttled beyond {rate:g} calls/s and paced at "
+                f"{CLOUDCONTROL_RATE:g} per account and region, {page_size} per page; "
+                f"{wall:.1f}s with the harness)"
             )
     finally:
         emulator.stop()
@@ -90,10 +104,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.cloudcontrol", description=__doc__)
     parser.add_argument("--regions", type=int, default=2)
     parser.add_argument("--per-region", type=int, default=400)
-    parser.add_argument("--rate", type=float, default=RATE)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=OBSERVED_RATE_CEILING,
+        help="calls/s per account and region beyond which the stand-in throttles",
+    )
+    parser.add_argument("--page-size", type=int, default=PAGE_SIZE)
     args = parser.parse_args()
     regions = ["us-east-1", "eu-west-1", "us-west-2", "ap-southeast-2"][: args.regions]
-    asyncio.run(_run(regions, args.per_region, args.rate))
+    asyncio.run(_run(regions, args.per_region, args.rate, args.page_size))
 
 
 if __name__ == "__main__":

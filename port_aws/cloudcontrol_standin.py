@@ -13,8 +13,13 @@ Seeded as JSON through the emulator's ``POST /_test/cloudcontrol``::
         "identifiers_only": false,   # the list handler answers identifiers only
         "regions": ["us-east-1"],    # where the type exists (absent: every region)
         "schema": {...}}},           # the registry schema (absent: a minimal one)
-     "rate": {"per_second": 10, "burst": 10}}  # optional: Cloud Control calls per account
-                                               # and region, beyond which it throttles
+     "rate": {"per_second": 30, "burst": 30}}  # Cloud Control calls per account and region
+                                               # beyond which it answers ThrottlingException
+
+``rate`` defaults to ``OBSERVED_RATE_CEILING`` per second with as large a burst (AWS publishes no
+rate quota for Cloud Control; see port_aws/catalog/cloudcontrol.py for the source of the figure);
+``"rate": null`` turns throttling off. ``MaxResults`` never makes a page larger than the seeded
+page size: Cloud Control documents it as "Reserved", each type's handler sizes its own pages.
 
 Every account sees the same resources. The emulator's fault rules apply before this stand-in
 (service ``cloudcontrolapi``), so throttling and denial are injected as for any service.
@@ -28,6 +33,11 @@ from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 Answer = tuple[str, list[tuple[str, str]], bytes]
+
+OBSERVED_RATE_CEILING = 30.0
+"""The same figure as ``port_aws.catalog.cloudcontrol.OBSERVED_RATE_CEILING`` (not imported: the
+emulator's process does not load the catalog)."""
+DEFAULT_RATE = {"per_second": OBSERVED_RATE_CEILING, "burst": OBSERVED_RATE_CEILING}
 
 _JSON = [("Content-Type", "application/x-amz-json-1.0")]
 _XML = [("Content-Type", "text/xml")]
@@ -63,7 +73,7 @@ class CloudControlStandIn:
         self.lock = threading.Lock()
         self.types: dict[str, dict[str, Any]] = {}
         self.page_size = 2
-        self.rate: dict[str, float] | None = None
+        self.rate: dict[str, float] | None = DEFAULT_RATE
         self.buckets: dict[tuple[str, str], tuple[float, float]] = {}
         self.throttled = 0
 
@@ -88,7 +98,7 @@ class CloudControlStandIn:
         with self.lock:
             self.types = dict((data or {}).get("types") or {})
             self.page_size = int((data or {}).get("page_size") or 2)
-            self.rate = (data or {}).get("rate")
+            self.rate = (data or {}).get("rate", DEFAULT_RATE)
             self.buckets, self.throttled = {}, 0
 
     def answer(self, facts: dict[str, str], body: bytes) -> Answer | None:

@@ -19,6 +19,7 @@ from loguru import logger
 
 from port_aws.accounts import Account, Discovery, error_code, error_message
 from port_aws.bounds import CallTimeout, UnboundedListing
+from port_aws.catalog import cloudcontrol
 from port_aws.catalog.model import Item, KindOptions, ResourceType, SliceContext, action_of
 from port_aws.errors import IncompleteResyncError
 from port_aws.items import pascal_keys, raw_item, scrub
@@ -298,8 +299,13 @@ async def stream_kind(
         logger.info(line)
     problems = [p.describe() for p in stats.failed] + [f.describe() for f in discovery.failures]
     if problems:
+        # A generic kind that no slice read because no region's registry lists such a type is
+        # one mapping error naming it, not one failure per slice.
+        read_some = bool(stats.regions or stats.denied or discovery.failures)
+        unknown = None if read_some else cloudcontrol.unknown_everywhere(rt.kind, stats.failed)
         raise IncompleteResyncError(
-            f"{rt.kind}: incomplete, existing entities are kept ({len(problems)} problems): "
+            unknown
+            or f"{rt.kind}: incomplete, existing entities are kept ({len(problems)} problems): "
             + "; ".join(problems)
         )
 

@@ -90,9 +90,13 @@ DATA_PLANE_ACTIONS = frozenset(
 
 _READ_ACTION = (
     r"(?![a-z0-9-]+:(Get(Object|SecretValue|Parameter|Record|Item|QueryResults|LogEvents"
-    r"|PasswordData|Console|Blob|File|Folder|DownloadUrlForLayer|JobOutput)))"
+    r"|LogRecord|PasswordData|Console|Blob|File|Folder|DownloadUrlForLayer|JobOutput)"
+    r"|Get[A-Za-z0-9]*(Token|Credentials|AccessDetails|MasterUserPassword)))"
     r"[a-z0-9-]+:(Describe|List|Get)[A-Za-z0-9]*"
 )
+"""One read action: not a data-plane read, nor a call that hands out tokens, credentials or
+passwords (``sts:GetSessionToken``, ``ecr:GetAuthorizationToken``,
+``redshift:GetClusterCredentials``)."""
 EXTRA_READ_PATTERN = rf"^({_READ_ACTION}(,{_READ_ACTION})*)?$"
 """The templates' ExtraReadActions parameter: comma-separated ``service:Describe*``,
 ``List*`` or ``Get*`` actions (generic kinds' read handlers need them), no wildcards, no write

@@ -108,13 +108,50 @@ def test_mapping_names_a_kind_that_is_no_type_in_one_line() -> None:
 
 def test_scrub_keeps_names_not_secret_values() -> None:
     cleaned = scrub(
-        {"Environment": {"Variables": {"DB": "x"}}, "MasterUserPassword": "p", "Enabled": True}
+        {
+            "Environment": {"Variables": {"DB": "x"}},
+            "MasterUserPassword": "p",
+            "Enabled": True,
+            "EnvironmentName": "prod",
+            "PrimaryContainer": {"Image": "img", "Environment": {"API_URL": "u", "N": 2}},
+            "EnvironmentVariables": [{"Name": "TOKEN_A", "Value": "v", "Type": "PLAINTEXT"}],
+            "SourceConfiguration": {"RuntimeEnvironmentVariables": [{"Name": "K", "Value": "v"}]},
+            "Variables": [{"Name": "Stage", "DefaultValue": "prod", "Description": "d"}],
+            "OptionSettings": [
+                {
+                    "Namespace": "aws:elasticbeanstalk:application:environment",
+                    "OptionName": "DB",
+                    "Value": "v",
+                },
+                {"Namespace": "aws:autoscaling:asg", "OptionName": "MinSize", "Value": "1"},
+            ],
+        }
     )
     assert cleaned == {
         "Environment": {"Variables": {"DB": REDACTED}},
         "MasterUserPassword": REDACTED,
         "Enabled": True,
+        "EnvironmentName": "prod",
+        "PrimaryContainer": {"Image": "img", "Environment": {"API_URL": REDACTED, "N": 2}},
+        "EnvironmentVariables": [{"Name": "TOKEN_A", "Value": REDACTED, "Type": "PLAINTEXT"}],
+        "SourceConfiguration": {"RuntimeEnvironmentVariables": [{"Name": "K", "Value": REDACTED}]},
+        "Variables": [{"Name": "Stage", "DefaultValue": REDACTED, "Description": REDACTED}],
+        "OptionSettings": [
+            {
+                "Namespace": "aws:elasticbeanstalk:application:environment",
+                "OptionName": "DB",
+                "Value": REDACTED,
+            },
+            {"Namespace": "aws:autoscaling:asg", "OptionName": "MinSize", "Value": "1"},
+        ],
     }
+
+
+def test_organizations_types_are_read_in_the_management_account_only() -> None:
+    assert generic("AWS::Organizations::OrganizationalUnit").management_account
+    assert not generic(GLUE).management_account
+    # Global Accelerator's control plane is us-west-2: read per region, not in the home region
+    assert not generic("AWS::GlobalAccelerator::Accelerator").global_service
 
 
 async def test_generic_kinds_sync_every_page_region_and_global_once(seeded: Emulator) -> None:
@@ -134,6 +171,12 @@ async def test_generic_kinds_sync_every_page_region_and_global_once(seeded: Emul
     # Batch is not available in eu-west-1: that slice fails, the kind says so
     [error] = result.errors
     assert BATCH in str(error) and "eu-west-1" in str(error) and "not available there" in str(error)
+
+
+def with_regions(kind: str, regions: list[str]) -> dict[str, Any]:
+    seed: dict[str, Any] = json.loads(json.dumps(SEED))
+    seed["types"][kind]["regions"] = regions
+    return seed
 
 
 FAULTS = {
@@ -170,22 +213,103 @@ FAULTS = {
 async def test_a_faulty_slice_deletes_nothing(seeded: Emulator, fault: str) -> None:
     kind = BATCH if fault != "throttled" else GLUE
     blueprint = kind.split("::")[2]
+    seeded.cloudcontrol(with_regions(BATCH, REGIONS))  # the clean resync reads every slice
     clean = await resync(STATIC, mapping(kind))
+    assert clean.errors == []
     existing = [entity(e["identifier"], blueprint) for e in clean.upserted_entities] + [
         entity("eu-west-1/gone", blueprint)
     ]
 
     rules, expected = FAULTS[fault]
-    if fault == "unavailable":  # the type is withdrawn from us-east-1 too: no slice can list it
-        seed = json.loads(json.dumps(SEED))
-        seed["types"][BATCH]["regions"] = ["ap-south-1"]
-        seeded.cloudcontrol(seed)
+    if fault == "unavailable":  # Cloud Control no longer has the type in eu-west-1 only
+        seeded.cloudcontrol(with_regions(BATCH, ["us-east-1"]))
     seeded.faults(rules)
     faulty = await resync({**STATIC, "max_attempts": 2}, mapping(kind), existing=existing)
 
     assert faulty.deleted_entities == []
     assert any(expected in str(e) for e in faulty.errors), faulty.errors
     assert DEFAULT_ACCOUNT in " ".join(str(e) for e in faulty.errors)
+    if fault == "unavailable":  # only that slice failed: us-east-1 was read and upserted
+        [error] = faulty.errors
+        assert f"{DEFAULT_ACCOUNT}/eu-west-1" in str(error)
+        assert f"{DEFAULT_ACCOUNT}/us-east-1" not in str(error)
+        upserted = {e["identifier"] for e in faulty.upserted_entities}
+        assert upserted == {f"us-east-1/arn:aws:batch:ce/{n}" for n in range(3)}
+
+
+async def test_a_type_no_region_can_list_is_one_mapping_error_and_deletes_nothing(
+    seeded: Emulator,
+) -> None:
+    seeded.cloudcontrol(with_regions(BATCH, REGIONS))
+    clean = await resync(STATIC, mapping(BATCH))
+    existing = [entity(e["identifier"], "ComputeEnvironment") for e in clean.upserted_entities]
+    assert len(existing) == 6
+
+    retired = with_regions(BATCH, ["ap-south-1"])  # in no registry the resync reads
+    no_list = with_regions(BATCH, REGIONS)  # in the registry, but without a list handler
+    no_list["types"][BATCH]["schema"] = {
+        "typeName": BATCH,
+        "properties": {},
+        "handlers": {"read": {"permissions": ["batch:DescribeComputeEnvironments"]}},
+    }
+    per_parent = with_regions(BATCH, REGIONS)  # its list handler needs a parent's identifier
+    per_parent["types"][BATCH]["schema"] = {
+        "typeName": BATCH,
+        "properties": {},
+        "handlers": {
+            "list": {
+                "permissions": ["batch:DescribeComputeEnvironments"],
+                "handlerSchema": {"properties": {"ClusterArn": {}}, "required": ["ClusterArn"]},
+            }
+        },
+    }
+    reasons = {
+        "retired": "no such type in the CloudFormation registry",
+        "no list handler": "the type has no list handler",
+        "per parent": "lists per parent resource (it needs ClusterArn)",
+    }
+    for name, seed in {
+        "retired": retired,
+        "no list handler": no_list,
+        "per parent": per_parent,
+    }.items():
+        seeded.cloudcontrol(seed)
+        faulty = await resync(STATIC, mapping(BATCH), existing=existing)
+
+        assert faulty.deleted_entities == []
+        [error] = faulty.errors
+        line = str(error)
+        assert "invalid mapping: kind 'AWS::Batch::ComputeEnvironment' is no" in line, line
+        assert "\n" not in line and "eu-west-1, us-east-1" in line and reasons[name] in line
+        assert "not available there" not in line  # one line, not one failure per slice
+
+
+async def test_calls_are_paced_under_cloud_controls_rate_in_every_account_and_region(
+    seeded: Emulator,
+) -> None:
+    from port_aws.catalog.cloudcontrol import CLOUDCONTROL_RATE, OBSERVED_RATE_CEILING
+    from port_aws.cloudcontrol_standin import OBSERVED_RATE_CEILING as STANDIN_CEILING
+    from port_aws.resync import current_run
+
+    assert STANDIN_CEILING == OBSERVED_RATE_CEILING > CLOUDCONTROL_RATE
+    resources = [{"Identifier": f"ce-{n}", "Properties": {"N": n}} for n in range(24)]
+    seeded.cloudcontrol(
+        {
+            "page_size": 8,
+            # a small burst: calls sent as fast as two in flight allow are throttled at once
+            "rate": {"per_second": OBSERVED_RATE_CEILING, "burst": 5},
+            "types": {BATCH: {"identifiers_only": True, "resources": resources}},
+        }
+    )
+    result = await resync(STATIC, mapping(BATCH))
+
+    assert result.errors == []
+    assert len(result.upserted_entities) == 2 * len(resources)
+    run = current_run()
+    assert run is not None
+    [figures] = run.kinds
+    assert figures.calls_by_operation["cloudcontrol:GetResource"] == 2 * len(resources)
+    assert figures.throttled == 0
 
 
 @pytest.mark.parametrize(
@@ -200,6 +324,11 @@ async def test_a_faulty_slice_deletes_nothing(seeded: Emulator, fault: str) -> N
         ("iam:CreateRole", False),
         ("glue:*", False),
         ("kms:Decrypt", False),
+        ("sts:GetSessionToken", False),
+        ("ecr:GetAuthorizationToken", False),
+        ("redshift:GetClusterCredentials", False),
+        ("logs:GetLogRecord", False),
+        ("iam:GetAccountPasswordPolicy,iam:GetCredentialReport", True),
     ],
 )
 def test_extra_read_actions_parameter_refuses_write_and_data_plane(
@@ -211,8 +340,10 @@ def test_extra_read_actions_parameter_refuses_write_and_data_plane(
 
     assert bool(re.match(EXTRA_READ_PATTERN, actions)) is allowed
     assert not any(re.match(EXTRA_READ_PATTERN, a) for a in DATA_PLANE_ACTIONS)
-    for path in template_paths():
-        assert "ExtraReadActions" in path.read_text()
+    for path in template_paths():  # the templates refuse exactly what the policy refuses
+        text = path.read_text()
+        parameters = len(re.findall(r"^\s*ExtraReadActions:", text, re.MULTILINE))
+        assert parameters == text.count(f'AllowedPattern: "{EXTRA_READ_PATTERN}"') > 0, path
 
 
 def test_doctor_names_the_handler_actions_the_role_lacks(
@@ -238,6 +369,36 @@ def test_doctor_names_the_handler_actions_the_role_lacks(
     status, lines = _doctor(monkeypatch, capsys, STATIC, GLUE)
     assert status == 1
     assert any("ExtraReadActions" in line and "glue:ListJobs" in line for line in lines), lines
+
+
+def test_doctor_checks_generic_kinds_in_every_account_and_names_the_failing_one(
+    seeded: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.test_doctor import _doctor
+
+    ok, refused = "111111111111", "222222222222"
+    roles = ",".join(f"arn:aws:iam::{a}:role/port-reader" for a in (ok, refused))
+    seeded.faults(
+        [
+            {
+                "service": "cloudcontrolapi",
+                "action": "ListResources",
+                "account": refused,
+                "status": 400,
+                "code": "AccessDeniedException",
+                "message": "not authorized to perform glue:GetJobs",
+            }
+        ]
+    )
+    status, lines = _doctor(monkeypatch, capsys, {**STATIC, "account_role_arns": roles}, GLUE)
+
+    assert status == 1, lines
+    checked = {key.split(":")[-1] for key in seeded.requests() if "ListResources" in key}
+    assert checked == {ok, refused}
+    failures = [line for line in lines if line.startswith("✗")]
+    assert len(failures) == 1, lines
+    assert GLUE in failures[0] and refused in failures[0] and ok not in failures[0]
+    assert any("ExtraReadActions" in line for line in lines), lines
 
 
 GLUE_SCHEMA = {

@@ -5,23 +5,33 @@ A mapping may name any ``AWS::Service::Type``. Such a kind is read with Cloud Co
 handler answers identifiers only, ``GetResource`` per identifier. It is an ordinary
 ``ResourceType`` with a ``lister``, so the engine reads it in every slice with the same bounds,
 deadlines and failure semantics as a declared kind. All Cloud Control calls of one account and
-region share one small limiter (``CLOUDCONTROL_CONCURRENCY``): its request rates are low.
+region share one small limiter (``CLOUDCONTROL_CONCURRENCY`` calls in flight) and one pacer
+(``CLOUDCONTROL_RATE`` calls per second); botocore's standard retries absorb what throttling is
+left.
+
+The registry check (the type exists in that region's CloudFormation registry and has a list
+handler that needs no parent resource) is made in every slice: a type missing in one region
+fails only that slice ("not available there"); a type no slice's registry can list is one
+mapping error naming it and why (``unknown_everywhere``). Nothing is ever deleted on either.
 
 Item: ``Properties`` is the resource model (the JSON Cloud Control answers, parsed), with
 secret-looking values removed; ``Identifier`` is added when the model lacks it.
 """
 
+import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from functools import cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from botocore.exceptions import ClientError
 
 from port_aws.catalog.calls import each_listed
 from port_aws.catalog.model import Item, ResourceType, SliceContext
 from port_aws.items import REDACTED
+from port_aws.stats import SliceProblem
 
 TYPE_NAME = re.compile(r"^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$")
 """``AWS::Glue::Job``; third-party registry types share the shape (``Org::Service::Type``)."""
@@ -31,14 +41,32 @@ PERMISSIONS = ("cloudformation:ListResources", "cloudformation:GetResource")
 REGISTRY_PERMISSIONS = ("cloudformation:DescribeType",)
 
 CLOUDCONTROL_CONCURRENCY = 2
-"""Cloud Control calls in flight per (account, region): its request quotas are a few per second,
-so more in flight only buys throttling. Retries (standard mode) absorb the rest."""
+"""Cloud Control calls in flight per (account, region): each call runs the type's own handler
+against its service, and more in flight only buys throttling."""
+
+OBSERVED_RATE_CEILING = 30.0
+"""Cloud Control calls per second per account and region beyond which it answers
+ThrottlingException, as far as anyone has published. AWS publishes no request-rate quota for
+Cloud Control: the AWS General Reference page "Cloud Control API endpoints and quotas"
+(docs.aws.amazon.com/general/latest/gr/cloudcontrolapi.html) says "This service has no
+quotas". The one public measurement is aws-nuke's
+(github.com/ekristen/aws-nuke issue 508: "roughly 30 req/sec"; pull request 510 settled on 25 per
+second). Each call also runs the type's handler against the underlying service, whose own rate
+limits apply. The stand-in and ``make bench`` throttle at this rate."""
+
+CLOUDCONTROL_RATE = 20.0
+"""Cloud Control calls started per second per (account, region), across all generic kinds: two
+thirds of ``OBSERVED_RATE_CEILING``, leaving room for the account's other callers (consoles,
+Terraform, other tools share the same limit)."""
 
 MAX_PAGES = 10_000
 """A list that has not ended after this many pages is a broken answer, not a big account."""
 
-GLOBAL_SERVICES = frozenset({"IAM", "Organizations", "Route53", "CloudFront", "GlobalAccelerator"})
-"""Services whose resources are global: read once per account, in the partition's home region."""
+GLOBAL_SERVICES = frozenset({"IAM", "Organizations", "Route53", "CloudFront"})
+"""Services whose resources are global and whose control plane is the partition's home region
+(us-east-1 in aws): read once per account, there. Global Accelerator is not among them: its
+control plane is us-west-2 only, so its types are read per region (a regionPolicy allowing
+us-west-2 reads them once)."""
 
 NOT_AVAILABLE_CODES = frozenset(
     {"TypeNotFoundException", "UnsupportedActionException", "InvalidRequestException"}
@@ -50,6 +78,22 @@ _SECRET_KEY = re.compile(r"password|secret|token|credential|privatekey|apikey", 
 
 class TypeNotAvailable(Exception):
     """Cloud Control cannot list this type in this region; the slice fails, nothing is deleted."""
+
+
+class TypeNotListable(TypeNotAvailable):
+    """This region's CloudFormation registry lacks the type, or has it without a list handler
+    a generic kind can call (none, or one that lists per parent resource). In one region: that
+    slice is not available there; in every region read: the mapping names no type Cloud Control
+    can list (``unknown_everywhere``). The message ends with ``": " + reason``."""
+
+
+UNKNOWN_TYPE = TypeNotListable.__name__
+"""The code of a slice problem raised by ``TypeNotListable`` (the engine names problems of
+non-AWS exceptions by their class)."""
+
+NO_SUCH_TYPE = (
+    "no such type in the CloudFormation registry (check the spelling: AWS::Service::Type)"
+)
 
 
 class ReadDenied(Exception):
@@ -66,8 +110,8 @@ def is_global(kind: str) -> bool:
 
 
 def scrub(value: Any) -> Any:
-    """The model without secrets: values of secret-looking keys and environment variables are
-    replaced by a marker (names are kept so a mapping can still show which exist)."""
+    """The model without secrets: values of secret-looking keys and of environment variables
+    are replaced by a marker (names are kept so a mapping can still show which exist)."""
     if isinstance(value, list):
         return [scrub(v) for v in value]
     if not isinstance(value, dict):
@@ -76,16 +120,45 @@ def scrub(value: Any) -> Any:
     for key, inner in value.items():
         if _SECRET_KEY.search(key) and not isinstance(inner, bool):
             clean[key] = REDACTED
-        elif key == "Variables" and isinstance(inner, dict):
-            clean[key] = dict.fromkeys(inner, REDACTED)
-        elif key == "Environment" and isinstance(inner, list):
-            clean[key] = [
-                {**v, "Value": REDACTED} if isinstance(v, dict) and "Value" in v else scrub(v)
-                for v in inner
-            ]
+        elif _ENVIRONMENT_KEY.search(key) and isinstance(inner, dict | list):
+            clean[key] = _environment(inner)
+        elif key == "OptionSettings" and isinstance(inner, list):
+            clean[key] = [_option(v) for v in inner]
         else:
             clean[key] = scrub(inner)
     return clean
+
+
+_ENVIRONMENT_KEY = re.compile(r"(environment|variables)$", re.IGNORECASE)
+"""Keys of environment blocks: ``Environment`` (Lambda, ECS, Batch, SageMaker),
+``EnvironmentVariables`` (Amplify), ``RuntimeEnvironmentVariables`` (App Runner), ``Variables``."""
+
+
+def _environment(value: Any) -> Any:
+    """An environment block with every string value replaced by the marker: ``{NAME: value}``
+    maps keep their names, lists of ``{"Name", "Value"}`` entries their names and types."""
+    if isinstance(value, list):
+        return [_variable(v) if isinstance(v, dict) else _environment(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _environment(v) for k, v in value.items()}
+    return REDACTED if isinstance(value, str) else value
+
+
+_VARIABLE_LABELS = frozenset({"Name", "name", "Type", "type"})
+
+
+def _variable(entry: dict[str, Any]) -> dict[str, Any]:
+    """One variable of a list (``{"Name", "Value", "Type"}``, ``{"Name", "DefaultValue"}`` …):
+    its name and type kept, everything else redacted."""
+    return {k: v if k in _VARIABLE_LABELS else _environment(v) for k, v in entry.items()}
+
+
+def _option(setting: Any) -> Any:
+    """An Elastic Beanstalk option setting; those of the application's environment namespace
+    are environment variables."""
+    if isinstance(setting, dict) and str(setting.get("Namespace", "")).endswith(":environment"):
+        return {**setting, "Value": REDACTED} if "Value" in setting else setting
+    return scrub(setting)
 
 
 def _model(identifier: str, properties: str | None) -> Item:
@@ -104,7 +177,7 @@ def _lister(kind: str) -> Any:
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
             try:
-                answer = await sc.call(SERVICE, "list_resources", **params)
+                answer = await _call(sc, "list_resources", **params)
             except ClientError as error:
                 code = error.response.get("Error", {}).get("Code", "")
                 if code in NOT_AVAILABLE_CODES:
@@ -136,20 +209,60 @@ async def _check_registry(sc: SliceContext, kind: str) -> None:
     """The type must be in this region's CloudFormation registry and have a list handler."""
     async with sc.limiter:
         schema = await registry_schema(await sc.client("cloudformation"), kind)
-    if schema is None:
-        raise TypeNotAvailable(
-            f"{kind} is not available there: no such type in the CloudFormation registry of "
-            f"{sc.region} (check the kind's spelling, AWS::Service::Type)"
-        )
-    if not can_list(schema):
-        raise TypeNotAvailable(f"{kind} has no list handler: Cloud Control cannot list it")
+    reason = NO_SUCH_TYPE if schema is None else not_listable(schema)
+    if reason:
+        raise TypeNotListable(f"{kind} is not available there ({sc.region}): {reason}")
+
+
+class Pacer:
+    """Starts calls at most ``per_second`` a second, evenly spaced: each caller takes the next
+    free start time and sleeps until it."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1.0 / per_second
+        self.next_start = 0.0
+
+    async def wait(self) -> None:
+        now = asyncio.get_running_loop().time()
+        start = max(now, self.next_start)
+        self.next_start = start + self.interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+_pacers: WeakKeyDictionary[asyncio.Semaphore, Pacer] = WeakKeyDictionary()
+"""One pacer per Cloud Control limiter, i.e. per (account, region) of one resync (the run keeps
+the limiter, shared by every generic kind, and the pacer lives as long as it)."""
+
+
+async def _call(sc: SliceContext, operation: str, **params: Any) -> dict[str, Any]:
+    """One Cloud Control call: paced, then bounded by the slice's limiter and call deadline."""
+    pacer = _pacers.get(sc.limiter)
+    if pacer is None:
+        pacer = _pacers[sc.limiter] = Pacer(CLOUDCONTROL_RATE)
+    await pacer.wait()
+    return await sc.call(SERVICE, operation, **params)
+
+
+def unknown_everywhere(kind: str, failed: Sequence[SliceProblem]) -> str | None:
+    """One line naming the kind when every failed slice failed because its region's registry
+    has no listable type of that name (a misspelled or retired type name); None otherwise. The
+    caller asks only when no slice was read."""
+    if not failed or any(p.code != UNKNOWN_TYPE for p in failed):
+        return None
+    regions = ", ".join(sorted({p.region for p in failed}))
+    reasons = "; ".join(sorted({p.message.partition(f"({p.region}): ")[2] for p in failed}))
+    return (
+        f"invalid mapping: kind {kind!r} is no CloudFormation type Cloud Control can list (in "
+        f"{regions}: {reasons}); fix the kind or remove it from the mapping (nothing was deleted)"
+    )
 
 
 async def _get(sc: SliceContext, kind: str, identifier: str) -> Item | None:
     """One resource's model; each call holds the slice's Cloud Control limiter, which bounds
     the fan-out."""
     try:
-        answer = await sc.call(SERVICE, "get_resource", TypeName=kind, Identifier=identifier)
+        answer = await _call(sc, "get_resource", TypeName=kind, Identifier=identifier)
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         if "AccessDenied" in code or code in ("UnauthorizedOperation", "Forbidden"):
@@ -165,13 +278,15 @@ async def _get(sc: SliceContext, kind: str, identifier: str) -> Item | None:
 
 @cache
 def generic(kind: str) -> ResourceType:
-    """The ResourceType reading ``kind`` through Cloud Control."""
+    """The ResourceType reading ``kind`` through Cloud Control. Organizations types are read in
+    the organization's management account only, as the declared Organizations kinds are."""
     return ResourceType(
         kind=kind,
         service=SERVICE,
         id="Identifier",
         permissions=PERMISSIONS,
         global_service=is_global(kind),
+        management_account=kind.split("::")[1] == "Organizations",
         lister=_lister(kind),
     )
 
@@ -199,8 +314,18 @@ def handler_permissions(schema: dict[str, Any]) -> list[str]:
     return sorted(set(actions))
 
 
-def can_list(schema: dict[str, Any]) -> bool:
-    return "list" in (schema.get("handlers") or {})
+def not_listable(schema: dict[str, Any]) -> str:
+    """Why a generic kind cannot list the type of this registry schema; empty when it can."""
+    listing = (schema.get("handlers") or {}).get("list")
+    if listing is None:
+        return "the type has no list handler, so Cloud Control cannot list it"
+    parents = (listing.get("handlerSchema") or {}).get("required") or []
+    if parents:
+        return (
+            f"its list handler lists per parent resource (it needs {', '.join(parents)}), which "
+            "a generic kind does not give"
+        )
+    return ""
 
 
 async def read_check(session: Any, region: str, kind: str) -> tuple[bool, str, str]:
@@ -212,8 +337,8 @@ async def read_check(session: Any, region: str, kind: str) -> tuple[bool, str, s
         schema = await registry_schema(cloudformation, kind)
     if schema is None:
         return False, f"not in the CloudFormation registry of {region}", "check the type name"
-    if not can_list(schema):
-        return False, "the type has no list handler: Cloud Control cannot list it", ""
+    if reason := not_listable(schema):
+        return False, f"{reason} ({region})", ""
     needed = handler_permissions(schema)
     try:
         async with session.client(SERVICE, region_name=region) as cloudcontrol:

@@ -118,8 +118,8 @@ def run(args: argparse.Namespace) -> int:
     if schema is None:
         print(f"type: {kind} is not in the CloudFormation registry of {args.region}")
         return 2
-    if not cloudcontrol.can_list(schema):
-        print(f"type: {kind} has no list handler: Cloud Control cannot list it")
+    if reason := cloudcontrol.not_listable(schema):
+        print(f"type: {kind} cannot be a generic kind: {reason}")
         return 2
     blueprint, mapping = blueprint_and_mapping(kind, schema)
     print("# Blueprint (Port: Builder -> Data model -> + Blueprint -> Edit JSON)")

@@ -290,27 +290,55 @@ async def diagnose(
     declared = [(rt, options) for rt, options in kinds if rt.kind in RESOURCE_TYPES]
     generic = [rt for rt, _ in kinds if rt.kind not in RESOURCE_TYPES]
     checks += await _kind_checks(settings, declared, discovery, regions)
-    checks += await _generic_checks(settings, generic, accounts)
+    checks += await _generic_checks(settings, generic, discovery, regions)
     return checks
 
 
 async def _generic_checks(
-    settings: Settings, kinds: list[ResourceType], accounts: list[Account]
+    settings: Settings,
+    kinds: list[ResourceType],
+    discovery: Discovery,
+    regions: dict[str, Regions],
 ) -> list[Check]:
-    """Generic kinds (Cloud Control): the registry's handler permissions, tried in the first
-    account's home region."""
-    if not accounts:
-        return []
-    checks = []
+    """Generic kinds (Cloud Control), in every account the resync reads them in, each in the
+    region it reads first: the type's handler permissions from that account's registry and one
+    ListResources call. Accounts are checked at once under the account bound; each failure names
+    its account."""
+    jobs: list[Callable[[], Awaitable[tuple[bool, str, str]]]] = []
+    plan: list[tuple[ResourceType, list[Account]]] = []
     for rt in kinds:
-        try:
-            ok, detail, fix = await cloudcontrol.read_check(
-                accounts[0].session, PARTITIONS[settings.partition], rt.kind
-            )
-        except ERRORS as error:
-            ok, detail, fix = False, f"{error_code(error)}: {error_message(error)}", ""
-        checks.append(Check(rt.kind, ok, detail, fix))
+        targets: list[Account] = []
+        for account in accounts_for(rt, discovery):
+            found = regions.get(account.id)
+            region = _probe_region(rt, found.names if found else [], settings.partition)
+            if region is None:
+                continue
+            jobs.append(functools.partial(_generic_read, account, region, rt.kind))
+            targets.append(account)
+        plan.append((rt, targets))
+    outcomes = iter(await bounded_gather(settings.limits.max_concurrent_accounts, jobs))
+    checks: list[Check] = []
+    for rt, targets in plan:
+        if not targets:
+            checks.append(Check(rt.kind, None, "no account or region to read it in"))
+            continue
+        results = [(account, next(outcomes)) for account in targets]
+        failed = [(account, detail, fix) for account, (ok, detail, fix) in results if not ok]
+        if not failed:
+            detail = results[0][1][1]
+            if len(targets) > 1:
+                detail = f"{_accounts(len(targets))}: {detail}"
+            checks.append(Check(rt.kind, True, detail))
+        for account, detail, fix in failed:
+            checks.append(Check(rt.kind, False, f"{account.role_arn or account.id}: {detail}", fix))
     return checks
+
+
+async def _generic_read(account: Account, region: str, kind: str) -> tuple[bool, str, str]:
+    try:
+        return await cloudcontrol.read_check(account.session, region, kind)
+    except ERRORS as error:
+        return False, f"{error_code(error)}: {error_message(error)}", ""
 
 
 async def _kind_checks(
