@@ -444,6 +444,9 @@ async def test_blueprint_command_prints_a_blueprint_and_a_mapping_that_sync(
     jobs = by_blueprint(result, "glueJob")
     assert f"{DEFAULT_ACCOUNT}/eu-west-1/job-2" in jobs
     assert jobs[f"{DEFAULT_ACCOUNT}/eu-west-1/job-2"]["properties"]["Name"] == "job-2"
+    # related to its account like every declared kind
+    assert blueprint["relations"]["account"]["target"] == "awsAccount"
+    assert jobs[f"{DEFAULT_ACCOUNT}/eu-west-1/job-2"]["relations"] == {"account": DEFAULT_ACCOUNT}
 
 
 async def test_blueprint_command_refuses_an_unknown_type(

@@ -73,7 +73,14 @@ def blueprint_and_mapping(
             },
             "required": [],
         },
-        "relations": {},
+        "relations": {
+            "account": {
+                "title": "Account",
+                "target": "awsAccount",
+                "required": False,
+                "many": False,
+            }
+        },
     }
     mapping = {
         "resources": [
@@ -91,6 +98,7 @@ def blueprint_and_mapping(
                                 "accountId": ".__ExtraContext.AccountId",
                                 "region": ".__ExtraContext.Region",
                             },
+                            "relations": {"account": ".__ExtraContext.AccountId"},
                         }
                     }
                 },
