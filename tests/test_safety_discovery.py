@@ -140,6 +140,22 @@ async def test_credentials_that_stay_expired_after_renewal_delete_nothing(
     assert f"{expired}/us-east-1 (s3:ListAllMyBuckets): ExpiredToken" in _error_text(faulty)
 
 
+async def test_an_ou_id_the_organization_no_longer_has_deletes_nothing(
+    org: EmulatedOrg, emulator: Emulator, token_file: Path
+) -> None:
+    config = {"account_role_arn": role(org.management), "ou_id": org.root}
+    clean = await _clean(emulator, org, config)
+
+    faulty = await resync(
+        {**config, "ou_id": f"{org.root},ou-zzzz-zzzzzzzz"},
+        mapping_for(*KINDS),
+        existing=clean.upserted_entities,
+    )
+
+    _assert_kept(clean, faulty)
+    assert "ouId ou-zzzz-zzzzzzzz not found in organization" in _error_text(faulty)
+
+
 async def test_a_single_account_installation_still_syncs_and_deletes(
     emulator: Emulator, token_file: Path
 ) -> None:
@@ -212,19 +228,3 @@ def test_ids_accept_ascii_digits_only(config: dict[str, Any], setting: str) -> N
     with pytest.raises(ConfigError) as raised:
         load_settings(config, {})
     assert raised.value.setting == setting
-
-
-async def test_an_ou_id_the_organization_no_longer_has_deletes_nothing(
-    org: EmulatedOrg, emulator: Emulator, token_file: Path
-) -> None:
-    config = {"account_role_arn": role(org.management), "ou_id": org.root}
-    clean = await _clean(emulator, org, config)
-
-    faulty = await resync(
-        {**config, "ou_id": f"{org.root},ou-zzzz-zzzzzzzz"},
-        mapping_for(*KINDS),
-        existing=clean.upserted_entities,
-    )
-
-    _assert_kept(clean, faulty)
-    assert "ouId ou-zzzz-zzzzzzzz not found in organization" in _error_text(faulty)

@@ -16,6 +16,10 @@ async def test_state_machines(aws: Emulator) -> None:
     )["stateMachineArn"]
     mapping = mapping_for("AWS::StepFunctions::StateMachine")
     mapping["resources"][0]["selector"]["includeActions"] = ["DescribeStateMachine"]
+    # what the default mapping leaves to users who turn DescribeStateMachine on
+    mapping["resources"][0]["port"]["entity"]["mappings"]["properties"]["roleArn"] = (
+        ".Properties.RoleArn"
+    )
 
     result = await resync(STATIC, mapping)
 
