@@ -93,15 +93,28 @@ def event_patterns(limit: int = PATTERN_LIMIT) -> list[dict[str, Any]]:
 
 
 def _yaml_value(value: Any, indent: str) -> list[str]:
-    """``value`` (a pattern) as block YAML with JSON scalars, one list item per line."""
+    """``value`` (a pattern) as block YAML whose lists are JSON flow sequences wrapped to stay
+    within 100 columns (the templates' size matters: the StackSet embeds the member one)."""
     lines: list[str] = []
     for key, item in value.items():
         if isinstance(item, dict):
             lines.append(f"{indent}{key}:")
             lines += _yaml_value(item, indent + "  ")
-        else:
-            lines.append(f"{indent}{key}:")
-            lines += [f"{indent}  - {json.dumps(element)}" for element in item]
+            continue
+        elements = [json.dumps(element) for element in item]
+        line = f"{indent}{key}: [{', '.join(elements)}]"
+        if len(line) <= 100:
+            lines.append(line)
+            continue
+        lines.append(f"{indent}{key}: [")
+        current = indent + "  "
+        for element in elements:
+            if current.strip() and len(current) + len(element) + 1 > 100:
+                lines.append(current.rstrip())
+                current = indent + "  "
+            current += element + ", "
+        lines.append(current.rstrip().rstrip(","))
+        lines.append(f"{indent}]")
     return lines
 
 
