@@ -29,6 +29,8 @@ TEMPLATES = ROOT / "cloudformation"
 SINGLE = TEMPLATES / "single-account.yaml"
 MEMBER = TEMPLATES / "member-account.yaml"
 MULTI = TEMPLATES / "multi-account.yaml"
+REGION = TEMPLATES / "live-events-region.yaml"
+"""Live events of a further region: forwarding rules only (no integration role)."""
 
 MANAGED_POLICY_LIMIT = 6144
 """IAM's size limit of a managed policy document, in characters without whitespace."""
@@ -203,10 +205,16 @@ def template_paths() -> list[Path]:
     return [SINGLE, MEMBER, MULTI]
 
 
+def generated_paths() -> list[Path]:
+    """Every template with generated blocks: the installation templates and the live-events
+    template of further regions."""
+    return [*template_paths(), REGION]
+
+
 def stale_templates() -> list[Path]:
     """Templates whose generated blocks differ from what the catalog gives now."""
     stale = []
-    for path in template_paths():
+    for path in generated_paths():
         text = path.read_text()
         if path == MULTI:
             # the member template may itself be stale; compare against its regenerated form
@@ -222,7 +230,7 @@ def stale_templates() -> list[Path]:
 
 def write_templates() -> list[Path]:
     changed = []
-    for path in template_paths():
+    for path in generated_paths():
         text = path.read_text()
         new = regenerate(text)
         if new != text:

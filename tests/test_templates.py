@@ -485,6 +485,38 @@ def test_live_events_are_refused_in_govcloud_where_api_destinations_do_not_exist
     assert _live_resources(stack) == {}
 
 
+def test_live_events_region_template_forwards_to_the_given_bus() -> None:
+    path = policy.REGION
+    assert path in policy.generated_paths() and path not in policy.template_paths()
+    matches = lint_file(path, ManualArgs(regions=list(PARTITIONS.values())))
+    assert [str(m) for m in matches] == []
+    bus = "arn:aws-cn:events:cn-north-1:123456789012:event-bus/default"
+    stack = Stack(
+        load(path), {"LiveEventsBusArn": bus}, partition="aws-cn", region="cn-northwest-1"
+    )
+    forward_rules = _numbered("LiveEventsForwardRule")
+    assert stack.resources() == {
+        "LiveEventsForwardRole": "AWS::IAM::Role",
+        **dict.fromkeys(forward_rules, "AWS::Events::Rule"),
+    }
+    role = stack.properties("LiveEventsForwardRole")
+    [grant] = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    assert grant == {"Effect": "Allow", "Action": "events:PutEvents", "Resource": bus}
+    for logical, expected in zip(forward_rules, live_rules.event_patterns(), strict=True):
+        rule = stack.properties(logical)
+        assert (rule["EventBusName"], rule["EventPattern"]) == ("default", expected)
+        [target] = rule["Targets"]
+        assert (target["Arn"], target["RoleArn"]) == (bus, "<LiveEventsForwardRole.Arn>")
+    # the installation stacks give the bus to forward to
+    single = Stack(load(policy.SINGLE), LIVE, partition="aws-cn", region="cn-north-1")
+    assert single.outputs()["LiveEventsBusArn"] == bus
+    multi = Stack(
+        load(policy.MULTI), {**LIVE, "OrganizationalUnitIds": "r-ab12", "OrganizationId": ORG}
+    )
+    assert multi.outputs()["LiveEventsBusArn"] == "<LiveEventsBus.Arn>"
+    assert "LiveEventsBusArn" not in Stack(load(policy.SINGLE)).outputs()
+
+
 def test_stale_event_patterns_are_detected_and_regenerated() -> None:
     text = policy.SINGLE.read_text()
     name = next(iter(live_rules.declared_events().values()))[0]
