@@ -178,7 +178,7 @@ def forward_rule_lines() -> list[str]:
     return _rule_lines(
         "LiveEventsForwardRule",
         "ForwardLiveEvents",
-        "CloudTrail events of the integration's kinds, to the management account's bus",
+        "CloudTrail events of the integration's kinds, forwarded to LiveEventsBusArn",
         "default",
         [
             "- Id: port-live-events-bus",
