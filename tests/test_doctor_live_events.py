@@ -131,3 +131,24 @@ def test_a_denied_read_is_a_warning_with_the_fix(
     index, line = _live_line(lines)
     assert line.startswith("–") and "not checked: events:ListTargetsByRule denied" in line
     assert "grant events:ListTargetsByRule" in lines[index + 1]
+
+
+def test_a_region_that_cannot_be_read_does_not_hide_the_rule_found_elsewhere(
+    aws: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aws.list_regions(["us-east-1", REGION])
+    _install(aws)
+    aws.faults(
+        [
+            {
+                "action": "ListRules",
+                "region": "us-east-1",
+                "status": 400,
+                "code": "AccessDeniedException",
+            }
+        ]
+    )
+    status, lines = _doctor(monkeypatch, capsys, KEY)
+    assert status == 0, lines
+    _, line = _live_line(lines)
+    assert line.startswith("✔") and "(eu-west-1)" in line

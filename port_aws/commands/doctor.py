@@ -409,6 +409,7 @@ async def live_event_check(settings: Settings, account: Account, regions: list[s
         settings.limits.max_concurrency, [functools.partial(one, r) for r in wanted]
     )
     rules: list[_LiveRule] = []
+    unread: list[Check] = []
     for region, result in results:
         if not isinstance(result, BaseException):
             rules += result
@@ -418,18 +419,30 @@ async def live_event_check(settings: Settings, account: Account, regions: list[s
             continue
         action = f"events:{error_operation(result)}"
         if classify(code, True) == "denied" or _status(result) == 403:
-            return Check(
-                "live events",
-                None,
-                f"not checked: {action} denied for {where} in {region}",
-                f"grant {action} (the templates grant it with EnableLiveEvents=true), or check "
-                "the rule in the EventBridge console",
+            unread.append(
+                Check(
+                    "live events",
+                    None,
+                    f"not checked: {action} denied for {where} in {region}",
+                    f"grant {action} (the templates grant it with EnableLiveEvents=true), or "
+                    "check the rule in the EventBridge console",
+                )
             )
-        return Check(
-            "live events",
-            False,
-            f"{action} failed for {where} in {region}: {code}: {error_message(result)}",
-        )
+        else:
+            unread.append(
+                Check(
+                    "live events",
+                    False,
+                    f"{action} failed for {where} in {region}: {code}: {error_message(result)}",
+                )
+            )
+    if unread and not rules:
+        # the rule may be in a region that could not be read: say that, not "no rule"
+        return next((c for c in unread if c.ok is False), unread[0])
+    return _judge_live_rules(rules, where)
+
+
+def _judge_live_rules(rules: list[_LiveRule], where: str) -> Check:
     if not rules:
         return Check(
             "live events",
