@@ -9,6 +9,7 @@ JSON array (or JSON Lines, streamed so memory stays flat) as they arrive.
 import json
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -241,7 +242,10 @@ async def run_pipeline(
     output: Path,
     lines: bool = False,
     verbose: bool = False,
+    after_resync: Callable[[IntegrationTestHarness], Awaitable[None]] | None = None,
 ) -> PipelineResult:
+    """One resync through Ocean; ``after_resync`` then runs with the integration still up
+    (the demo's live event)."""
     output.parent.mkdir(parents=True, exist_ok=True)
     sink = EntitySink(output.open("w"), lines)
     harness = IntegrationTestHarness(
@@ -265,6 +269,8 @@ async def run_pipeline(
         _quiet_ocean(verbose)
         _observe_mapping(report)
         result = await harness.trigger_resync()
+        if after_resync is not None:
+            await after_resync(harness)
     finally:
         await harness.shutdown()
         sink.close()

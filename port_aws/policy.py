@@ -1,4 +1,5 @@
-"""The installation's IAM permissions, generated from the kind catalog and kept in the templates.
+"""The installation's IAM permissions and live-event rules, generated from the kind catalog and
+kept in the templates.
 
 ``required_actions()`` of the catalog is the single source: it becomes a read-only policy, one
 statement per service, written into the CloudFormation templates between marker comments::
@@ -10,6 +11,7 @@ statement per service, written into the CloudFormation templates between marker 
 ``make policy`` (``python -m port_aws.policy``) rewrites every block; ``--check`` only reports
 the templates that differ, which a test runs so the templates never drift from the catalog.
 The multi-account template also embeds the member template as its StackSet's TemplateBody.
+The EventBridge rules of live events (port_aws/live_rules.py) are generated blocks too.
 """
 
 import argparse
@@ -20,12 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from port_aws.catalog import required_actions
+from port_aws.live_rules import bus_rule_lines, destination_rule_lines, forward_rule_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "cloudformation"
 SINGLE = TEMPLATES / "single-account.yaml"
 MEMBER = TEMPLATES / "member-account.yaml"
 MULTI = TEMPLATES / "multi-account.yaml"
+REGION = TEMPLATES / "live-events-region.yaml"
+"""Live events of a further region: forwarding rules only (no integration role)."""
 
 MANAGED_POLICY_LIMIT = 6144
 """IAM's size limit of a managed policy document, in characters without whitespace."""
@@ -167,6 +172,9 @@ BLOCKS: dict[str, Callable[[], list[str]]] = {
     "read-only-policy": lambda: _statement_lines(read_only_document()),
     "organizations-policy": lambda: _statement_lines(organizations_document()),
     "member-template": _embedded_member_lines,
+    "live-event-rules": destination_rule_lines,
+    "live-event-bus-rules": bus_rule_lines,
+    "live-event-forward-rules": forward_rule_lines,
 }
 
 _BEGIN = re.compile(r"^(?P<indent> *)# BEGIN GENERATED (?P<name>[a-z-]+)\b.*$")
@@ -201,10 +209,16 @@ def template_paths() -> list[Path]:
     return [SINGLE, MEMBER, MULTI]
 
 
+def generated_paths() -> list[Path]:
+    """Every template with generated blocks: the installation templates and the live-events
+    template of further regions."""
+    return [*template_paths(), REGION]
+
+
 def stale_templates() -> list[Path]:
     """Templates whose generated blocks differ from what the catalog gives now."""
     stale = []
-    for path in template_paths():
+    for path in generated_paths():
         text = path.read_text()
         if path == MULTI:
             # the member template may itself be stale; compare against its regenerated form
@@ -220,7 +234,7 @@ def stale_templates() -> list[Path]:
 
 def write_templates() -> list[Path]:
     changed = []
-    for path in template_paths():
+    for path in generated_paths():
         text = path.read_text()
         new = regenerate(text)
         if new != text:
@@ -232,7 +246,10 @@ def write_templates() -> list[Path]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m port_aws.policy",
-        description="Regenerate the IAM permissions in cloudformation/*.yaml from the kind catalog.",
+        description=(
+            "Regenerate the IAM permissions and live-event rules in cloudformation/*.yaml from "
+            "the kind catalog."
+        ),
     )
     parser.add_argument(
         "--check", action="store_true", help="only report stale templates (exit status 1)"

@@ -44,6 +44,11 @@ def test_demo_syncs_the_seeded_organization_and_writes_the_entities(tmp_path: Pa
     assert len(members) == 6
     assert [m["properties"]["state"] for m in members].count("SUSPENDED") == 1
     assert done.stdout.rstrip().splitlines()[-1].startswith("Done in ")  # last, after the stop
+    # one live event end to end: a queue created after the resync, upserted through the webhook
+    live = done.stdout.split("Live event: created SQS queue demo-live-orders", 1)[1]
+    assert "answered 200" in live and "upserted in" in live
+    assert '"identifier": "arn:aws:sqs:eu-west-1:' in live and "demo-live-orders" in live
+    assert not any(e["identifier"].endswith(":demo-live-orders") for e in entities)
     # the suspended account and dev-b, left out by scope, relate to no account
     organizations = next(  # its row of the table, which comes first
         ln for ln in done.stdout.splitlines() if ln.startswith("  AWS::Organizations::Account ")

@@ -171,3 +171,67 @@ def test_without_a_template_url_it_says_how_to_host_one(capsys: pytest.CaptureFi
     assert captured.out == ""
     assert "aws s3 cp cloudformation/multi-account.yaml s3://<bucket>/" in captured.err
     assert "--template-url https://<bucket>.s3.<region>.amazonaws.com/" in captured.err
+
+
+WEBHOOK = "LiveEventsWebhookUrl=https://port-aws.getport.io/integration/webhook"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--param", ISSUER, "--param", "EnableLiveEvents=true"],
+            "--param: rule LiveEventsSettings: EnableLiveEvents needs LiveEventsWebhookUrl",
+        ),
+        (
+            ["--param", ISSUER, "--param", WEBHOOK.replace("https", "http")],
+            "--param: LiveEventsWebhookUrl: expected empty, or the integration's https URL",
+        ),
+        (
+            ["--param", ISSUER, "--param", "LiveEventsWebhookUrl=https://port.getport.io/hook"],
+            "--param: LiveEventsWebhookUrl: expected empty, or the integration's https URL",
+        ),
+        (
+            ["--param", ISSUER, "--param", "LiveEventsApiKey=k3y-0f-at-least-16-chars"],
+            "--param: LiveEventsApiKey is a secret: a link would keep it in browser history",
+        ),
+        (
+            [
+                "--param",
+                ISSUER,
+                "--param",
+                "EnableLiveEvents=true",
+                "--param",
+                WEBHOOK,
+                "--region",
+                "us-gov-west-1",
+            ],
+            "--param: rule LiveEventsSettings: EventBridge API destinations are not available",
+        ),
+        (
+            [*MULTI_OU, "--param", "EnableLiveEvents=true", "--param", WEBHOOK],
+            "--param: rule LiveEventsSettings: EnableLiveEvents needs OrganizationId",
+        ),
+    ],
+    ids=["no-url", "http", "not-webhook-path", "key-in-link", "govcloud", "no-org-id"],
+)
+def test_live_event_parameters_are_checked(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    test_bad_values_are_one_line_and_exit_2(capsys, argv, message)
+
+
+@pytest.mark.parametrize("template", [TEMPLATE, MULTI_URL])
+def test_live_events_link_leaves_the_key_to_the_console(
+    capsys: pytest.CaptureFixture[str], template: str
+) -> None:
+    extra = ["--param", "OrganizationalUnitIds=r-ab12", "--param", "OrganizationId=o-abcdef1234"]
+    argv = ["quick-create", "--template-url", template, "--region", "eu-west-1", "--param", ISSUER]
+    argv += ["--param", "EnableLiveEvents=true", "--param", WEBHOOK]
+    assert main([*argv, *(extra if template == MULTI_URL else [])]) == 0
+    captured = capsys.readouterr()
+    assert "param_EnableLiveEvents=true" in captured.out
+    assert "LiveEventsApiKey" not in captured.out
+    assert captured.err.strip() == (
+        "quick-create: type LiveEventsApiKey in the console (it is not in the link)"
+    )

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from cfnlint.api import ManualArgs, lint_file
 
-from port_aws import policy
+from port_aws import live_rules, policy
 from port_aws.catalog import required_actions
 from tests.cfn_eval import Stack, combinations, load, loads
 
@@ -258,3 +258,293 @@ def test_multi_account_rules_reject_inconsistent_scope(scope: str, ids: str, exp
     )
     [failure] = stack.rule_failures()
     assert expected in failure
+
+
+# -- live events ---------------------------------------------------------------------------------
+
+LIVE = {
+    "EnableLiveEvents": "true",
+    "LiveEventsWebhookUrl": "https://port-aws.example.com/integration/webhook",
+    "LiveEventsApiKey": "k3y-0f-at-least-16-chars",
+}
+ORG = "o-abcdef1234"
+EVENTS = {"AWS::Events::Connection", "AWS::Events::ApiDestination", "AWS::Events::Rule"}
+
+
+def _numbered(prefix: str) -> list[str]:
+    return [f"{prefix}{n}" for n in range(1, len(live_rules.event_patterns()) + 1)]
+
+
+def _live_resources(stack: Stack) -> dict[str, str]:
+    return {k: v for k, v in stack.resources().items() if k.startswith("LiveEvents")}
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_live_events_are_off_by_default_and_create_nothing(path: Path) -> None:
+    params = {"OrganizationalUnitIds": "r-ab12"} if path == policy.MULTI else {}
+    for partition, region in PARTITIONS.items():
+        stack = Stack(load(path), params, partition=partition, region=region)
+        assert stack.params["EnableLiveEvents"] == "false"
+        assert _live_resources(stack) == {}
+        assert not set(stack.resources().values()) & {*EVENTS, "AWS::Events::EventBus"}
+        assert stack.rule_failures() == []
+
+
+def test_generated_patterns_cover_every_declared_event_within_the_size_limit() -> None:
+    declared = live_rules.declared_events()
+    assert declared, "no kind declares live events"
+    patterns = live_rules.event_patterns()
+    assert all(live_rules.pattern_size(p) <= live_rules.PATTERN_LIMIT for p in patterns)
+    for source, names in declared.items():
+        for name in names:
+            assert any(
+                source in p["detail"]["eventSource"] and name in p["detail"]["eventName"]
+                for p in patterns
+            ), f"{source} {name} is matched by no rule"
+    # a smaller limit splits the patterns and still covers every event
+    small = live_rules.event_patterns(limit=360)
+    assert len(small) > len(patterns)
+    assert all(live_rules.pattern_size(p) <= 360 for p in small)
+    covered = {
+        (s, n) for p in small for s in p["detail"]["eventSource"] for n in p["detail"]["eventName"]
+    }
+    assert {(s, n) for s, names in declared.items() for n in names} <= covered
+
+
+def _destination_target() -> dict[str, Any]:
+    return {
+        "Id": "port-webhook",
+        "Arn": "<LiveEventsDestination.Arn>",
+        "RoleArn": "<LiveEventsInvokeRole.Arn>",
+        "RetryPolicy": {"MaximumRetryAttempts": 10, "MaximumEventAgeInSeconds": 3600},
+    }
+
+
+def _assert_webhook_wiring(stack: Stack, partition: str) -> None:
+    """Connection (API key header), API destination (POST to the URL), the role EventBridge
+    assumes to invoke it, doctor's read of the targets, and rules with the catalog's patterns."""
+    connection = stack.properties("LiveEventsConnection")
+    assert connection["AuthorizationType"] == "API_KEY"
+    assert connection["AuthParameters"] == {
+        "ApiKeyAuthParameters": {
+            "ApiKeyName": "x-port-aws-ocean-api-key",
+            "ApiKeyValue": LIVE["LiveEventsApiKey"],
+        }
+    }
+    assert stack.template["Parameters"]["LiveEventsApiKey"]["NoEcho"] is True
+    destination = stack.properties("LiveEventsDestination")
+    assert destination["ConnectionArn"] == "<LiveEventsConnection.Arn>"
+    assert destination["InvocationEndpoint"] == LIVE["LiveEventsWebhookUrl"]
+    assert destination["HttpMethod"] == "POST"
+    assert 1 <= destination["InvocationRateLimitPerSecond"] <= 300
+    role = stack.properties("LiveEventsInvokeRole")
+    [trust] = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "events.amazonaws.com"}
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+    [grant] = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    assert grant == {
+        "Effect": "Allow",
+        "Action": "events:InvokeApiDestination",
+        "Resource": "<LiveEventsDestination.Arn>",
+    }
+    check = stack.properties("LiveEventsCheckPolicy")
+    assert check["Roles"] == ["<IntegrationRole>"]
+    assert {s["Action"] for s in check["PolicyDocument"]["Statement"]} == {
+        "events:ListTargetsByRule",
+        "events:DescribeApiDestination",
+    }
+    assert all(
+        s["Resource"].startswith(f"arn:{partition}:events:*:123456789012:")
+        for s in check["PolicyDocument"]["Statement"]
+    )
+    patterns = live_rules.event_patterns()
+    for logical, expected in zip(_numbered("LiveEventsRule"), patterns, strict=True):
+        rule = stack.properties(logical)
+        assert rule["EventBusName"] == "default"
+        assert rule["State"] == "ENABLED"
+        assert rule["EventPattern"] == expected
+        assert rule["Targets"] == [_destination_target()]
+
+
+@pytest.mark.parametrize("partition", ["aws", "aws-cn"])
+def test_single_account_live_events_when_enabled(partition: str) -> None:
+    stack = Stack(load(policy.SINGLE), LIVE, partition=partition, region=PARTITIONS[partition])
+    assert stack.rule_failures() == []
+    rules = _numbered("LiveEventsRule")
+    assert _live_resources(stack) == {
+        "LiveEventsConnection": "AWS::Events::Connection",
+        "LiveEventsDestination": "AWS::Events::ApiDestination",
+        "LiveEventsInvokeRole": "AWS::IAM::Role",
+        "LiveEventsCheckPolicy": "AWS::IAM::ManagedPolicy",
+        **dict.fromkeys(rules, "AWS::Events::Rule"),
+    }
+    _assert_webhook_wiring(stack, partition)
+
+
+def test_multi_account_live_events_when_enabled_forward_member_events_to_an_org_bus() -> None:
+    params = {**LIVE, "OrganizationalUnitIds": "r-ab12", "OrganizationId": ORG}
+    stack = Stack(load(policy.MULTI), params)
+    assert stack.rule_failures() == []
+    _assert_webhook_wiring(stack, "aws")
+    assert stack.properties("LiveEventsBus") == {"Name": "aws-hosted-by-port-live-events"}
+    bus_policy = stack.properties("LiveEventsBusPolicy")
+    assert bus_policy["EventBusName"] == "<LiveEventsBus>"
+    assert bus_policy["Statement"] == {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "events:PutEvents",
+        "Resource": "<LiveEventsBus.Arn>",
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": ORG}},
+    }
+    for logical, expected in zip(
+        _numbered("LiveEventsBusRule"), live_rules.event_patterns(), strict=True
+    ):
+        rule = stack.properties(logical)
+        assert rule["EventBusName"] == "<LiveEventsBus>"
+        assert rule["EventPattern"] == expected
+        assert rule["Targets"] == [_destination_target()]
+
+    stack_set = stack.properties("MemberRoles")
+    passed = {p["ParameterKey"]: p["ParameterValue"] for p in stack_set["Parameters"]}
+    assert passed["EnableLiveEvents"] == "true"
+    assert passed["LiveEventsBusArn"] == "<LiveEventsBus.Arn>"
+    [group] = stack_set["StackInstancesGroup"]
+    assert group["Regions"] == ["us-east-1"]
+
+    bus_arn = f"arn:aws:events:us-east-1:123456789012:event-bus/{ORG}-bus"
+    member = Stack(
+        load(policy.MEMBER), {**passed, "LiveEventsBusArn": bus_arn}, account="210987654321"
+    )
+    assert member.rule_failures() == []
+    forward_rules = _numbered("LiveEventsForwardRule")
+    assert _live_resources(member) == {
+        "LiveEventsForwardRole": "AWS::IAM::Role",
+        **dict.fromkeys(forward_rules, "AWS::Events::Rule"),
+    }
+    role = member.properties("LiveEventsForwardRole")
+    [trust] = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "events.amazonaws.com"}
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "210987654321"}}
+    [grant] = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    assert grant == {"Effect": "Allow", "Action": "events:PutEvents", "Resource": bus_arn}
+    for logical, expected in zip(forward_rules, live_rules.event_patterns(), strict=True):
+        rule = member.properties(logical)
+        assert rule["EventBusName"] == "default"
+        assert rule["EventPattern"] == expected
+        assert rule["Targets"] == [
+            {
+                "Id": "port-live-events-bus",
+                "Arn": bus_arn,
+                "RoleArn": "<LiveEventsForwardRole.Arn>",
+            }
+        ]
+
+    disabled = Stack(load(policy.MULTI), {"OrganizationalUnitIds": "r-ab12"})
+    passed = {
+        p["ParameterKey"]: p["ParameterValue"]
+        for p in disabled.properties("MemberRoles")["Parameters"]
+    }
+    assert (passed["EnableLiveEvents"], passed["LiveEventsBusArn"]) == ("false", "")
+    assert _live_resources(Stack(load(policy.MEMBER), passed)) == {}
+
+
+@pytest.mark.parametrize(
+    ("path", "missing", "expected"),
+    [
+        (policy.SINGLE, "LiveEventsWebhookUrl", "needs LiveEventsWebhookUrl"),
+        (policy.SINGLE, "LiveEventsApiKey", "needs LiveEventsApiKey"),
+        (policy.MULTI, "OrganizationId", "needs OrganizationId"),
+        (policy.MEMBER, "LiveEventsBusArn", "needs LiveEventsBusArn"),
+    ],
+)
+def test_enabled_live_events_need_their_parameters(path: Path, missing: str, expected: str) -> None:
+    declared = load(path)["Parameters"]
+    given = {k: v for k, v in {**LIVE, "OrganizationId": ORG}.items() if k in declared}
+    if path == policy.MULTI:
+        given["OrganizationalUnitIds"] = "r-ab12"
+    given[missing] = ""
+    [failure] = Stack(load(path), given).rule_failures()
+    assert expected in failure
+
+
+@pytest.mark.parametrize("path", [policy.SINGLE, policy.MULTI], ids=lambda p: p.name)
+def test_live_events_are_refused_in_govcloud_where_api_destinations_do_not_exist(
+    path: Path,
+) -> None:
+    given = {
+        **LIVE,
+        **(
+            {"OrganizationalUnitIds": "r-ab12", "OrganizationId": ORG}
+            if path == policy.MULTI
+            else {}
+        ),
+    }
+    stack = Stack(load(path), given, partition="aws-us-gov", region="us-gov-west-1")
+    [failure] = stack.rule_failures()
+    assert "GovCloud" in failure
+    assert _live_resources(stack) == {}
+
+
+def test_live_events_region_template_forwards_to_the_given_bus() -> None:
+    path = policy.REGION
+    assert path in policy.generated_paths() and path not in policy.template_paths()
+    matches = lint_file(path, ManualArgs(regions=list(PARTITIONS.values())))
+    assert [str(m) for m in matches] == []
+    bus = "arn:aws-cn:events:cn-north-1:123456789012:event-bus/default"
+    stack = Stack(
+        load(path), {"LiveEventsBusArn": bus}, partition="aws-cn", region="cn-northwest-1"
+    )
+    forward_rules = _numbered("LiveEventsForwardRule")
+    assert stack.resources() == {
+        "LiveEventsForwardRole": "AWS::IAM::Role",
+        **dict.fromkeys(forward_rules, "AWS::Events::Rule"),
+    }
+    role = stack.properties("LiveEventsForwardRole")
+    [grant] = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    assert grant == {"Effect": "Allow", "Action": "events:PutEvents", "Resource": bus}
+    for logical, expected in zip(forward_rules, live_rules.event_patterns(), strict=True):
+        rule = stack.properties(logical)
+        assert (rule["EventBusName"], rule["EventPattern"]) == ("default", expected)
+        [target] = rule["Targets"]
+        assert (target["Arn"], target["RoleArn"]) == (bus, "<LiveEventsForwardRole.Arn>")
+    # the installation stacks give the bus to forward to
+    single = Stack(load(policy.SINGLE), LIVE, partition="aws-cn", region="cn-north-1")
+    assert single.outputs()["LiveEventsBusArn"] == bus
+    multi = Stack(
+        load(policy.MULTI), {**LIVE, "OrganizationalUnitIds": "r-ab12", "OrganizationId": ORG}
+    )
+    assert multi.outputs()["LiveEventsBusArn"] == "<LiveEventsBus.Arn>"
+    assert "LiveEventsBusArn" not in Stack(load(policy.SINGLE)).outputs()
+
+
+def test_stale_event_patterns_are_detected_and_regenerated() -> None:
+    text = policy.SINGLE.read_text()
+    name = next(iter(live_rules.declared_events().values()))[0]
+    assert f'"{name}", ' in text
+    stale = text.replace(f'"{name}", ', "", 1)
+    assert loads(stale) != load(policy.SINGLE)
+    assert policy.regenerate(stale) == text
+
+
+def test_generated_patterns_match_cloudtrail_events_of_declared_kinds() -> None:
+    """The emulator's EventBridge pattern matcher (moto lacks the TestEventPattern call) on the
+    real event layout: every declared event matches a rule; failed calls, other detail-types
+    and undeclared calls match none."""
+    from moto.events.models import EventPattern
+
+    from tests.test_live_events import cloudtrail
+
+    patterns = [EventPattern.load(json.dumps(p)) for p in live_rules.event_patterns()]
+
+    def matched(event: dict[str, Any]) -> bool:
+        return any(p.matches_event(event) for p in patterns)  # type: ignore[arg-type]
+
+    for source, names in live_rules.declared_events().items():
+        for name in names:
+            assert matched(cloudtrail(name, source=source)), f"{source} {name}"
+    source, names = next(iter(live_rules.declared_events().items()))
+    failed = cloudtrail(names[0], source=source)
+    failed["detail"]["errorCode"] = "AccessDenied"
+    assert not matched(failed)
+    assert not matched({**cloudtrail(names[0], source=source), "detail-type": "Other"})
+    assert not matched(cloudtrail("ListQueues", source=source))

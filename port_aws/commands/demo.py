@@ -9,15 +9,21 @@ Ocean's JQ mapping — with Port replaced by an in-process capture.
 
 import argparse
 import asyncio
+import json
 import os
+import secrets
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+import httpx
+from port_ocean.integration_testing import IntegrationTestHarness
+
 from port_aws.demo_resources import REGIONS, cloudcontrol_seed, generic_mapping, seed_resources
-from port_aws.emulated_org import create_organization, emulator_clients
+from port_aws.emulated_org import ClientFactory, create_organization, emulator_clients
 from port_aws.emulator import Emulator
+from port_aws.live import API_KEY_HEADER, WEBHOOK_PATH
 from port_aws.pipeline import DEFAULT_MAPPING, load_mapping, render_summary, run_pipeline
 
 ROLE_NAME = "port-integration"
@@ -25,6 +31,9 @@ OUS = ("workloads", "sandbox")
 """OUs the demo syncs (recursively); the management account sits in the root, outside them."""
 SYNCED = ["prod-a", "prod-eu", "dev-a", "sandbox-a"]
 """The ACTIVE accounts of those OUs but dev-b, which the scope leaves out."""
+LIVE_QUEUE = "demo-live-orders"
+LIVE_WAIT_SECONDS = 30.0
+"""Longest wait for the live event's entity (it usually takes a few seconds)."""
 
 
 def register(subparsers: Any) -> None:
@@ -95,12 +104,14 @@ def _run(args: argparse.Namespace, started: float) -> int:
             token = Path(folder) / "oidc-token"
             token.write_text("demo.oidc.token")
             os.environ["AWS_WEB_IDENTITY_TOKEN_FILE"] = str(token)
+            key = secrets.token_urlsafe(24)
             config = {
                 "account_role_arn": f"arn:aws:iam::{org.management}:role/{ROLE_NAME}",
                 "ou_id": ou_ids,
                 "account_scope": "DIFFERENCE",
                 "account_ids": excluded,
                 "progress_interval_seconds": 5,
+                "live_events_api_key": key,
             }
             print(
                 f"Resyncing: web identity into {config['account_role_arn']}, ouId {ou_ids} "
@@ -109,15 +120,97 @@ def _run(args: argparse.Namespace, started: float) -> int:
             )
             mapping = load_mapping(DEFAULT_MAPPING)
             mapping["resources"].append(generic_mapping())  # read through Cloud Control
+            account, region = org.accounts[synced[0]], REGIONS[1]
+
+            live: list[bool] = []
+
+            async def live_event(harness: IntegrationTestHarness) -> None:
+                live.append(await show_live_event(harness, clients, account, region, key))
+
             result = asyncio.run(
-                run_pipeline(config, mapping, args.output, args.jsonl, args.verbose)
+                run_pipeline(config, mapping, args.output, args.jsonl, args.verbose, live_event)
             )
         print()
         print(render_summary(result, mapping))
         print()
         print(f"{result.entities} entities written to {args.output.resolve()}")
-        return 1 if result.failed else 0
+        return 1 if result.failed or live != [True] else 0
     finally:
         os.environ.clear()
         os.environ.update(saved)
         emulator.stop()
+
+
+def cloudtrail_event(
+    account: str, region: str, source: str, name: str, request: Any, response: Any
+) -> dict[str, Any]:
+    """An "AWS API Call via CloudTrail" event as an EventBridge API destination posts it."""
+    return {
+        "version": "0",
+        "id": "c0ffee00-0000-4000-8000-000000000001",
+        "detail-type": "AWS API Call via CloudTrail",
+        "source": f"aws.{source.split('.')[0]}",
+        "account": account,
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "region": region,
+        "resources": [],
+        "detail": {
+            "eventVersion": "1.09",
+            "userIdentity": {"type": "AssumedRole", "accountId": account},
+            "eventSource": source,
+            "eventName": name,
+            "awsRegion": region,
+            "requestParameters": request,
+            "responseElements": response,
+            "eventType": "AwsApiCall",
+            "managementEvent": True,
+            "recipientAccountId": account,
+        },
+    }
+
+
+async def show_live_event(
+    harness: IntegrationTestHarness, clients: ClientFactory, account: str, region: str, key: str
+) -> bool:
+    """One live event end to end: a queue created after the resync, its CloudTrail event posted
+    to Ocean's webhook route with the API key (as EventBridge's API destination does), read
+    again by the webhook processor and upserted; the entity is printed."""
+    from port_ocean.context.ocean import ocean
+
+    started = time.monotonic()
+    app = ocean.app
+    await app.webhook_manager.start_processing_event_messages()
+    app.fast_api_app.include_router(app.integration_router, prefix="/integration")
+    upserted: list[dict[str, Any]] = []
+    harness.port_mock.upserted_entities = upserted  # live upserts only, apart from the resync's
+    url = clients("sqs", region, account).create_queue(QueueName=LIVE_QUEUE)["QueueUrl"]
+    event = cloudtrail_event(
+        account,
+        region,
+        "sqs.amazonaws.com",
+        "CreateQueue",
+        {"queueName": LIVE_QUEUE},
+        {"queueUrl": url},
+    )
+    print()
+    print(
+        f"Live event: created SQS queue {LIVE_QUEUE} in {account}/{region}; posting its CloudTrail "
+        f"event to /integration{WEBHOOK_PATH}…",
+        flush=True,
+    )
+    transport = httpx.ASGITransport(app=app.fast_api_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://integration") as client:
+        answer = await client.post(
+            f"/integration{WEBHOOK_PATH}", json=event, headers={API_KEY_HEADER: key}
+        )
+    print(f"  answered {answer.status_code}", flush=True)
+    while not upserted and time.monotonic() - started < LIVE_WAIT_SECONDS:
+        await asyncio.sleep(0.1)
+    if not upserted:
+        print(f"  no entity upserted within {LIVE_WAIT_SECONDS:.0f}s", flush=True)
+        return False
+    print(f"  upserted in {time.monotonic() - started:.1f}s:", flush=True)
+    print(
+        "  " + json.dumps(upserted[0], indent=2, sort_keys=True, default=str).replace("\n", "\n  ")
+    )
+    return True

@@ -4,7 +4,8 @@ From a template hosted on S3 (https), a region, a stack name and parameter value
 CloudFormation console's quick-create link for that partition's console. The values are checked
 against the template itself (its local copy): parameters without a default must be given,
 allowed values and patterns hold, the template's ``Rules`` assertions pass, and a default on a
-reserved example domain (a placeholder, such as the OIDC issuer's) must be replaced. Bad input
+reserved example domain (a placeholder, such as the OIDC issuer's) must be replaced, and secret
+(NoEcho) parameters such as LiveEventsApiKey stay out of the link (typed in the console). Bad input
 is one line on stderr naming the option, and exit status 2; without ``--template-url`` it says
 how to host a template on S3 for a link.
 """
@@ -160,23 +161,46 @@ def _evaluate(expression: Any, values: dict[str, str]) -> Any:
     raise ConfigError("--template-file", f"rules use {function}, which is not supported here")
 
 
-def check_against_template(params: dict[str, str], template: dict[str, Any]) -> None:
-    """Parameters known, required ones given, values allowed, placeholders replaced, then the
-    template's ``Rules`` assertions, with the stack's values (given or default)."""
+TYPED_IN_CONSOLE = "<typed in the console>"
+"""The value rules see for a secret (NoEcho) parameter, which the link never carries."""
+
+
+def secret_parameters(template: dict[str, Any]) -> list[str]:
+    """NoEcho parameters: typed in the console, never put in a link."""
     declared: dict[str, dict[str, Any]] = dict(template.get("Parameters") or {})
+    return [key for key, spec in declared.items() if str(spec.get("NoEcho")).lower() == "true"]
+
+
+def check_against_template(
+    params: dict[str, str], template: dict[str, Any], pseudo: dict[str, str] | None = None
+) -> None:
+    """Parameters known, required ones given, values allowed, placeholders replaced, secrets
+    left out, then the template's ``Rules`` assertions, with the stack's values (given or
+    default; a secret counts as typed in the console) and ``pseudo`` parameters such as
+    ``AWS::Partition``."""
+    declared: dict[str, dict[str, Any]] = dict(template.get("Parameters") or {})
+    secrets = secret_parameters(template)
     for key, value in params.items():
         if key not in declared:
             raise ConfigError(
                 "--param",
                 f"{key} is not a parameter of the template; it declares {', '.join(declared)}",
             )
+        if key in secrets:
+            raise ConfigError(
+                "--param",
+                f"{key} is a secret: a link would keep it in browser history and logs; leave it "
+                "out and type it in the console's field",
+            )
         _check_value(key, value, declared[key])
         if _PLACEHOLDER.search(value) and value == str(declared[key].get("Default")):
             raise ConfigError("--param", f"{key}: {value!r} is a placeholder: give the real value")
-    values: dict[str, str] = {}
+    values: dict[str, str] = dict(pseudo or {})
     for key, spec in declared.items():
         if key in params:
             values[key] = params[key]
+        elif key in secrets:
+            values[key] = TYPED_IN_CONSOLE
         elif "Default" not in spec:
             raise ConfigError("--param", f"{key} is required by the template: give {key}=...")
         elif _PLACEHOLDER.search(str(spec["Default"])):
@@ -222,9 +246,17 @@ def run(args: argparse.Namespace) -> int:
         params = parse_params(args.param or [])
         url = quick_create_url(args.template_url, args.region, args.stack_name, params)
         template_file = args.template_file or default_template_file(args.template_url)
-        if template_file is not None:
-            check_against_template(params, load_template(template_file))
+        template = load_template(template_file) if template_file is not None else None
+        if template is not None:
+            pseudo = {"AWS::Region": args.region, "AWS::Partition": region_partition(args.region)}
+            check_against_template(params, template, pseudo)
         print(url)
+        if template is not None and params.get("EnableLiveEvents") == "true":
+            for key in secret_parameters(template):
+                print(
+                    f"quick-create: type {key} in the console (it is not in the link)",
+                    file=sys.stderr,
+                )
     except ConfigError as error:
         print(f"quick-create: {error}", file=sys.stderr)
         return 2
