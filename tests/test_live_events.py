@@ -2,13 +2,15 @@
 
 import asyncio
 import copy
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
-from port_aws.catalog import RESOURCE_TYPES
+from port_aws.catalog import ENGINE_ACTIONS, RESOURCE_TYPES, iam_action
 from port_aws.catalog.model import KindOptions
 from port_aws.emulator import Emulator
 from port_aws.engine import stream_kind
@@ -22,6 +24,7 @@ from port_aws.live import (
 )
 from port_aws.run import ResyncRun
 from port_aws.settings import load_settings
+from port_aws.stats import KindStats, current_stats
 from tests.rig import DEFAULT_ACCOUNT, ROOT, STATIC, mapping_for
 
 REGION = "us-east-1"
@@ -243,3 +246,141 @@ async def test_events_posted_to_the_webhook_route(aws: Emulator) -> None:
     finally:
         await harness.shutdown()
         forget_run()
+
+
+# One kind of every service: a create event upserts what a resync gives, a delete event for a
+# resource that still exists keeps it, and once the resource is deleted the event deletes it.
+
+
+@dataclass
+class Seeded:
+    """A resource seeded for a kind, with the events naming it (as CloudTrail records them)
+    and how to delete it in the emulator."""
+
+    kind: str
+    create: dict[str, Any]
+    delete: dict[str, Any]
+    remove: Callable[[], Any]
+
+
+Seeder = Callable[[Emulator], Seeded]
+SEEDERS: dict[str, Seeder] = {}
+
+
+def seeds(kind: str) -> Callable[[Seeder], Seeder]:
+    def register(seeder: Seeder) -> Seeder:
+        SEEDERS[kind] = seeder
+        return seeder
+
+    return register
+
+
+@seeds("AWS::EC2::Instance")
+def _instance(aws: Emulator) -> Seeded:
+    ec2 = aws.client("ec2", REGION)
+    (instance,) = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"]
+    ids = {"instancesSet": {"items": [{"instanceId": instance["InstanceId"]}]}}
+    return Seeded(
+        "AWS::EC2::Instance",
+        cloudtrail("RunInstances", {"instanceType": "t2.micro"}, ids, source="ec2.amazonaws.com"),
+        cloudtrail("CreateTags", _ec2_tagged(instance["InstanceId"]), source="ec2.amazonaws.com"),
+        lambda: None,  # a terminated instance is still described (and listed) for a while
+    )
+
+
+def _ec2_tagged(*ids: str) -> dict[str, Any]:
+    return {"resourcesSet": {"items": [{"resourceId": i} for i in ids]}, "tagSet": {"items": []}}
+
+
+@seeds("AWS::EC2::SecurityGroup")
+def _security_group(aws: Emulator) -> Seeded:
+    ec2 = aws.client("ec2", REGION)
+    group = ec2.create_security_group(GroupName="web", Description="web")["GroupId"]
+    return Seeded(
+        "AWS::EC2::SecurityGroup",
+        cloudtrail(
+            "CreateSecurityGroup",
+            {"groupName": "web", "groupDescription": "web"},
+            {"_return": True, "groupId": group},
+            source="ec2.amazonaws.com",
+        ),
+        cloudtrail("DeleteSecurityGroup", {"groupId": group}, source="ec2.amazonaws.com"),
+        lambda: ec2.delete_security_group(GroupId=group),
+    )
+
+
+@seeds("AWS::SQS::Queue")
+def _queue(aws: Emulator) -> Seeded:
+    sqs = aws.client("sqs", REGION)
+    url = sqs.create_queue(QueueName="live-jobs", tags={"team": "a"})["QueueUrl"]
+    return Seeded(
+        "AWS::SQS::Queue",
+        cloudtrail("CreateQueue", {"queueName": "live-jobs"}, {"queueUrl": url}),
+        cloudtrail("DeleteQueue", {"queueUrl": url}),
+        lambda: sqs.delete_queue(QueueUrl=url),
+    )
+
+
+@seeds("AWS::SNS::Topic")
+def _topic(aws: Emulator) -> Seeded:
+    sns = aws.client("sns", REGION)
+    arn = sns.create_topic(Name="live-alerts")["TopicArn"]
+    source = "sns.amazonaws.com"
+    return Seeded(
+        "AWS::SNS::Topic",
+        cloudtrail("CreateTopic", {"name": "live-alerts"}, {"topicArn": arn}, source=source),
+        cloudtrail("DeleteTopic", {"topicArn": arn}, source=source),
+        lambda: sns.delete_topic(TopicArn=arn),
+    )
+
+
+@pytest.fixture(scope="module")
+def seeded(emulator: Emulator) -> dict[str, Seeded]:
+    """One resource of each kind below, seeded once for the module."""
+    emulator.reset()
+    emulator.list_regions([REGION])
+    return {kind: seeder(emulator) for kind, seeder in SEEDERS.items()}
+
+
+async def _applied(event: dict[str, Any], kind: str, run: ResyncRun) -> Any:
+    parsed = parse_event(event)
+    rt = RESOURCE_TYPES[kind]
+    assert rt in kinds_for(parsed), f"{parsed.name} is not an event of {kind}"
+    stats = KindStats(kind)
+    token = current_stats.set(stats)
+    try:
+        outcome = await apply_event(rt, parsed, run, KindOptions())
+    finally:
+        current_stats.reset(token)
+    called = {iam_action(*op.split(":", 1)) for op in stats.calls_by_operation}
+    undeclared = called - set(rt.all_permissions) - set(ENGINE_ACTIONS)
+    assert not {a for a in undeclared if not a.startswith("sts:")}, undeclared
+    return outcome
+
+
+@pytest.mark.parametrize("kind", list(SEEDERS))
+async def test_live_event_of_every_service(kind: str, seeded: dict[str, Seeded]) -> None:
+    case = seeded[kind]
+    rt = RESOURCE_TYPES[kind]
+    options = KindOptions.model_validate({"region_policy": {"allow": [REGION]}})
+    run = ResyncRun(load_settings(STATIC))
+    resynced = {
+        i["Properties"]["Arn"]: i async for batch in stream_kind(rt, options, run) for i in batch
+    }
+
+    created = await _applied(case.create, kind, run)
+    assert not created.deleted and not created.dropped, created
+    (item,) = created.upserted
+    assert item == resynced[item["Properties"]["Arn"]]
+
+    kept = await _applied(case.delete, kind, run)
+    assert kept.deleted == [] and kept.upserted == [item], kept
+
+    case.remove()
+    gone = await _applied(case.delete, kind, run)
+    if gone.upserted:  # deletion still in progress in AWS: the entity is kept until it ends
+        assert gone.deleted == []
+        return
+    (deleted,) = gone.deleted
+    assert deleted["Properties"]["Arn"] == item["Properties"]["Arn"]
+    assert deleted["Properties"][rt.id] == item["Properties"][rt.id]

@@ -203,14 +203,24 @@ class Describe:
 ReadOne = Callable[[SliceContext, str], Awaitable[Item]]
 
 
+class Gone(Exception):
+    """Raised by a ``LiveEvents.read`` when the service answered, without an error code, that
+    the resource is not there: an empty answer to a read filtered to its id, or a status that
+    the resync's list never shows (ECS's ``INACTIVE``, CloudFormation's ``DELETE_COMPLETE``).
+    The entity is deleted, as on a not-found code."""
+
+
 @dataclass(frozen=True)
 class LiveEvents:
     """Which CloudTrail management events touch a resource of a kind, and how to read it again.
 
     ``ids`` are JMESPath expressions tried in order on the event's ``detail`` (e.g.
-    ``requestParameters.queueUrl``); ``read`` returns the one resource as the list step would
-    (before shaping) or raises the service's not-found error, one of ``not_found``; ``gone``
-    builds the properties of a deleted resource (its id and ARN) so Ocean can delete it.
+    ``requestParameters.queueUrl``); the first that finds a string, or a list of strings (one
+    event may name several resources, as ``RunInstances`` does), gives the identifiers.
+    ``read`` returns the one resource as the list step would (before shaping) or raises the
+    service's not-found error, one of ``not_found`` (or ``Gone``); ``gone`` builds the
+    properties of a deleted resource (its id and ARN) so Ocean can delete it. A read uses only
+    the IAM actions the kind already declares (the installation's policy is built from them).
     """
 
     source: str
@@ -220,6 +230,10 @@ class LiveEvents:
     read: ReadOne
     not_found: tuple[str, ...]
     gone: Callable[[str, SliceContext], Item]
+    id_pattern: str = ""
+    """A regular expression (``re.search``) every identifier of this kind matches, for events
+    that name resources of several kinds (EC2's ``CreateTags``, ECS's ``TagResource``): an
+    identifier of another kind is ignored, never read as this kind's (which could delete)."""
 
 
 @dataclass(frozen=True)
