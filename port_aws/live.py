@@ -195,11 +195,11 @@ async def _reread(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcom
             entry = await live.read(sc, identifier)
             item = await read_one(rt, sc, entry)
         except Gone:
-            return Outcome([], [_gone(rt, sc, identifier)])
+            return _gone(rt, sc, identifier)
         except (ClientError, BotoCoreError, TimeoutError, OSError, UnboundedListing) as error:
             code = error_code(error)
             if code in live.not_found:
-                return Outcome([], [_gone(rt, sc, identifier)])
+                return _gone(rt, sc, identifier)
             if (code in _RETRYABLE or not isinstance(error, ClientError)) and (
                 attempt + 1 < READ_ATTEMPTS
             ):
@@ -212,14 +212,21 @@ async def _reread(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcom
     return Outcome([], [], "retries exhausted")
 
 
-def _gone(rt: ResourceType, sc: SliceContext, identifier: str) -> dict[str, Any]:
+def _gone(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcome:
     assert rt.live_events is not None
     props = rt.live_events.gone(identifier, sc)
-    return {
-        "Type": rt.kind,
-        "Properties": props,
-        "__ExtraContext": {"AccountId": sc.account.id, "Region": sc.region},
-    }
+    if props is None:
+        return Outcome([], [], f"{identifier} is gone, but the event does not tell its ARN")
+    return Outcome(
+        [],
+        [
+            {
+                "Type": rt.kind,
+                "Properties": props,
+                "__ExtraContext": {"AccountId": sc.account.id, "Region": sc.region},
+            }
+        ],
+    )
 
 
 _run: tuple[float, ResyncRun] | None = None

@@ -2,6 +2,7 @@
 
 import asyncio
 import copy
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -334,6 +335,329 @@ def _topic(aws: Emulator) -> Seeded:
     )
 
 
+def _event(source: str, name: str, request: Any = None, response: Any = None) -> dict[str, Any]:
+    return cloudtrail(name, request, response, source=f"{source}.amazonaws.com")
+
+
+@seeds("AWS::ECR::Repository")
+def _repository(aws: Emulator) -> Seeded:
+    ecr = aws.client("ecr", REGION)
+    repository = ecr.create_repository(repositoryName="team/live")["repository"]
+    return Seeded(
+        "AWS::ECR::Repository",
+        _event(
+            "ecr", "CreateRepository", {"repositoryName": "team/live"}, {"repository": repository}
+        ),
+        _event("ecr", "DeleteRepository", {"repositoryName": "team/live", "force": True}),
+        lambda: ecr.delete_repository(repositoryName="team/live", force=True),
+    )
+
+
+@seeds("AWS::RDS::DBInstance")
+def _db_instance(aws: Emulator) -> Seeded:
+    rds = aws.client("rds", REGION)
+    rds.create_db_instance(
+        DBInstanceIdentifier="live-orders",
+        DBInstanceClass="db.t3.micro",
+        Engine="postgres",
+        MasterUsername="app",
+        MasterUserPassword="not-read-here",
+        AllocatedStorage=20,
+    )
+    arn = f"arn:aws:rds:{REGION}:{DEFAULT_ACCOUNT}:db:live-orders"
+    return Seeded(
+        "AWS::RDS::DBInstance",
+        _event(
+            "rds",
+            "CreateDBInstance",
+            {"dBInstanceIdentifier": "live-orders"},
+            {"dBInstanceArn": arn},
+        ),
+        _event("rds", "DeleteDBInstance", {"dBInstanceIdentifier": "live-orders"}),
+        lambda: rds.delete_db_instance(DBInstanceIdentifier="live-orders", SkipFinalSnapshot=True),
+    )
+
+
+@seeds("AWS::ElastiCache::Cluster")
+def _cache_cluster(aws: Emulator) -> Seeded:
+    cache = aws.client("elasticache", REGION)
+    cache.create_cache_cluster(
+        CacheClusterId="live-sessions",
+        Engine="redis",
+        CacheNodeType="cache.t3.micro",
+        NumCacheNodes=1,
+    )
+    return Seeded(
+        "AWS::ElastiCache::Cluster",
+        _event("elasticache", "CreateCacheCluster", {"cacheClusterId": "live-sessions"}),
+        _event("elasticache", "DeleteCacheCluster", {"cacheClusterId": "live-sessions"}),
+        lambda: cache.delete_cache_cluster(CacheClusterId="live-sessions"),
+    )
+
+
+@seeds("AWS::MemoryDB::User")
+def _memorydb_user(aws: Emulator) -> Seeded:
+    memorydb = aws.client("memorydb", REGION)
+    memorydb.create_user(
+        UserName="live-reader", AccessString="on ~* +@read", AuthenticationMode={"Type": "iam"}
+    )
+    return Seeded(
+        "AWS::MemoryDB::User",
+        _event("memorydb", "CreateUser", {"userName": "live-reader"}),
+        _event("memorydb", "DeleteUser", {"userName": "live-reader"}),
+        lambda: memorydb.delete_user(UserName="live-reader"),
+    )
+
+
+def _subnets(aws: Emulator) -> list[str]:
+    return [s["SubnetId"] for s in aws.client("ec2", REGION).describe_subnets()["Subnets"]][:2]
+
+
+@seeds("AWS::ElasticLoadBalancingV2::LoadBalancer")
+def _load_balancer(aws: Emulator) -> Seeded:
+    elbv2 = aws.client("elbv2", REGION)
+    (balancer,) = elbv2.create_load_balancer(Name="live-web", Subnets=_subnets(aws))[
+        "LoadBalancers"
+    ]
+    arn = balancer["LoadBalancerArn"]
+    return Seeded(
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        _event(
+            "elasticloadbalancing",
+            "CreateLoadBalancer",
+            {"name": "live-web"},
+            {"loadBalancers": [{"loadBalancerArn": arn}]},
+        ),
+        _event("elasticloadbalancing", "DeleteLoadBalancer", {"loadBalancerArn": arn}),
+        lambda: elbv2.delete_load_balancer(LoadBalancerArn=arn),
+    )
+
+
+@seeds("AWS::AutoScaling::AutoScalingGroup")
+def _auto_scaling_group(aws: Emulator) -> Seeded:
+    scaling = aws.client("autoscaling", REGION)
+    scaling.create_launch_configuration(
+        LaunchConfigurationName="live-web", ImageId="ami-12c6146b", InstanceType="t3.micro"
+    )
+    scaling.create_auto_scaling_group(
+        AutoScalingGroupName="live-web",
+        LaunchConfigurationName="live-web",
+        MinSize=0,
+        MaxSize=1,
+        VPCZoneIdentifier=_subnets(aws)[0],
+    )
+    name = {"autoScalingGroupName": "live-web"}
+    return Seeded(
+        "AWS::AutoScaling::AutoScalingGroup",
+        _event("autoscaling", "CreateAutoScalingGroup", name),
+        _event("autoscaling", "DeleteAutoScalingGroup", name),
+        lambda: scaling.delete_auto_scaling_group(AutoScalingGroupName="live-web"),
+    )
+
+
+@seeds("AWS::CodeBuild::Project")
+def _codebuild_project(aws: Emulator) -> Seeded:
+    codebuild = aws.client("codebuild", REGION)
+    codebuild.create_project(
+        name="live-app",
+        source={"type": "S3", "location": "bucket/src.zip"},
+        artifacts={"type": "NO_ARTIFACTS"},
+        environment={
+            "type": "LINUX_CONTAINER",
+            "image": "aws/codebuild/standard:7.0",
+            "computeType": "BUILD_GENERAL1_SMALL",
+            "environmentVariables": [{"name": "TOKEN", "value": "s3cret", "type": "PLAINTEXT"}],
+        },
+        serviceRole=f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/ci",
+    )
+    return Seeded(
+        "AWS::CodeBuild::Project",
+        _event("codebuild", "CreateProject", {"name": "live-app"}),
+        _event("codebuild", "DeleteProject", {"name": "live-app"}),
+        lambda: codebuild.delete_project(name="live-app"),
+    )
+
+
+@seeds("AWS::CloudFormation::Stack")
+def _stack(aws: Emulator) -> Seeded:
+    cloudformation = aws.client("cloudformation", REGION)
+    template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {}}}}
+    stack = cloudformation.create_stack(StackName="live-network", TemplateBody=json.dumps(template))
+    return Seeded(
+        "AWS::CloudFormation::Stack",
+        _event("cloudformation", "CreateStack", {"stackName": "live-network"}, stack),
+        _event("cloudformation", "DeleteStack", {"stackName": stack["StackId"]}),
+        lambda: cloudformation.delete_stack(StackName="live-network"),
+    )
+
+
+@seeds("AWS::EFS::FileSystem")
+def _file_system(aws: Emulator) -> Seeded:
+    efs = aws.client("efs", REGION)
+    system = efs.create_file_system(CreationToken="live-shared")["FileSystemId"]
+    return Seeded(
+        "AWS::EFS::FileSystem",
+        _event(
+            "elasticfilesystem",
+            "CreateFileSystem",
+            {"creationToken": "live-shared"},
+            {"fileSystemId": system},
+        ),
+        _event("elasticfilesystem", "DeleteFileSystem", {"fileSystemId": system}),
+        lambda: efs.delete_file_system(FileSystemId=system),
+    )
+
+
+@seeds("AWS::CloudWatch::Alarm")
+def _alarm(aws: Emulator) -> Seeded:
+    cloudwatch = aws.client("cloudwatch", REGION)
+    cloudwatch.put_metric_alarm(
+        AlarmName="live-errors",
+        MetricName="Errors",
+        Namespace="AWS/Lambda",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+    )
+    return Seeded(
+        "AWS::CloudWatch::Alarm",
+        _event("monitoring", "PutMetricAlarm", {"alarmName": "live-errors", "period": 60}),
+        _event("monitoring", "DeleteAlarms", {"alarmNames": ["live-errors"]}),
+        lambda: cloudwatch.delete_alarms(AlarmNames=["live-errors"]),
+    )
+
+
+@seeds("AWS::Logs::LogGroup")
+def _log_group(aws: Emulator) -> Seeded:
+    logs = aws.client("logs", REGION)
+    logs.create_log_group(logGroupName="/live/app")
+    logs.create_log_group(logGroupName="/live/app-other")  # a prefix match that is not it
+    return Seeded(
+        "AWS::Logs::LogGroup",
+        _event("logs", "CreateLogGroup", {"logGroupName": "/live/app"}),
+        _event("logs", "DeleteLogGroup", {"logGroupName": "/live/app"}),
+        lambda: logs.delete_log_group(logGroupName="/live/app"),
+    )
+
+
+@seeds("AWS::ApiGateway::RestApi")
+def _rest_api(aws: Emulator) -> Seeded:
+    apigateway = aws.client("apigateway", REGION)
+    api = apigateway.create_rest_api(name="live-orders")["id"]
+    return Seeded(
+        "AWS::ApiGateway::RestApi",
+        _event(
+            "apigateway",
+            "CreateRestApi",
+            {"name": "live-orders"},
+            {"id": api, "name": "live-orders"},
+        ),
+        _event("apigateway", "DeleteRestApi", {"restApiId": api}),
+        lambda: apigateway.delete_rest_api(restApiId=api),
+    )
+
+
+@seeds("AWS::ApiGatewayV2::Api")
+def _http_api(aws: Emulator) -> Seeded:
+    apigateway = aws.client("apigatewayv2", REGION)
+    api = apigateway.create_api(Name="live-events", ProtocolType="HTTP")["ApiId"]
+    return Seeded(
+        "AWS::ApiGatewayV2::Api",
+        _event("apigateway", "CreateApi", {"name": "live-events"}, {"apiId": api}),
+        _event("apigateway", "DeleteApi", {"apiId": api}),
+        lambda: apigateway.delete_api(ApiId=api),
+    )
+
+
+@seeds("AWS::Kinesis::Stream")
+def _stream(aws: Emulator) -> Seeded:
+    kinesis = aws.client("kinesis", REGION)
+    kinesis.create_stream(StreamName="live-clicks", ShardCount=1)
+    return Seeded(
+        "AWS::Kinesis::Stream",
+        _event("kinesis", "CreateStream", {"streamName": "live-clicks", "shardCount": 1}),
+        _event("kinesis", "DeleteStream", {"streamName": "live-clicks"}),
+        lambda: kinesis.delete_stream(StreamName="live-clicks"),
+    )
+
+
+@seeds("AWS::SecretsManager::Secret")
+def _secret(aws: Emulator) -> Seeded:
+    secrets = aws.client("secretsmanager", REGION)
+    arn = secrets.create_secret(Name="live/db", SecretString="not-read-here")["ARN"]
+    secrets.create_secret(Name="live/db-replica", SecretString="not-read-here")
+    return Seeded(
+        "AWS::SecretsManager::Secret",
+        _event(
+            "secretsmanager", "CreateSecret", {"name": "live/db"}, {"arn": arn, "name": "live/db"}
+        ),
+        _event("secretsmanager", "DeleteSecret", {"secretId": arn}),
+        lambda: secrets.delete_secret(SecretId=arn, ForceDeleteWithoutRecovery=True),
+    )
+
+
+@seeds("AWS::CertificateManager::Certificate")
+def _certificate(aws: Emulator) -> Seeded:
+    acm = aws.client("acm", REGION)
+    arn = acm.request_certificate(DomainName="live.example.com")["CertificateArn"]
+    return Seeded(
+        "AWS::CertificateManager::Certificate",
+        _event(
+            "acm", "RequestCertificate", {"domainName": "live.example.com"}, {"certificateArn": arn}
+        ),
+        _event("acm", "DeleteCertificate", {"certificateArn": arn}),
+        lambda: acm.delete_certificate(CertificateArn=arn),
+    )
+
+
+@seeds("AWS::Route53::HostedZone")
+def _hosted_zone(aws: Emulator) -> Seeded:
+    route53 = aws.client("route53", REGION)
+    zone = route53.create_hosted_zone(Name="live.example.com", CallerReference="live")["HostedZone"]
+    return Seeded(
+        "AWS::Route53::HostedZone",
+        _event(
+            "route53",
+            "CreateHostedZone",
+            {"name": "live.example.com"},
+            {"hostedZone": {"id": zone["Id"]}},
+        ),
+        _event("route53", "DeleteHostedZone", {"id": zone["Id"].rsplit("/", 1)[-1]}),
+        lambda: route53.delete_hosted_zone(Id=zone["Id"]),
+    )
+
+
+@seeds("AWS::CloudFront::Distribution")
+def _distribution(aws: Emulator) -> Seeded:
+    cloudfront = aws.client("cloudfront", REGION)
+    origin = {
+        "Id": "site",
+        "DomainName": "site.s3.amazonaws.com",
+        "S3OriginConfig": {"OriginAccessIdentity": ""},
+    }
+    config = {
+        "CallerReference": "live",
+        "Comment": "live",
+        "Enabled": False,
+        "Origins": {"Quantity": 1, "Items": [origin]},
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "site",
+            "ViewerProtocolPolicy": "allow-all",
+            "MinTTL": 0,
+        },
+    }
+    distribution = cloudfront.create_distribution(DistributionConfig=config)
+    ident, etag = distribution["Distribution"]["Id"], distribution["ETag"]
+    return Seeded(
+        "AWS::CloudFront::Distribution",
+        _event("cloudfront", "CreateDistribution", {}, {"distribution": {"id": ident}}),
+        _event("cloudfront", "DeleteDistribution", {"id": ident}),
+        lambda: cloudfront.delete_distribution(Id=ident, IfMatch=etag),
+    )
+
+
 @pytest.fixture(scope="module")
 def seeded(emulator: Emulator) -> dict[str, Seeded]:
     """One resource of each kind below, seeded once for the module."""
@@ -358,6 +682,20 @@ async def _applied(event: dict[str, Any], kind: str, run: ResyncRun) -> Any:
     return outcome
 
 
+VOLATILE = {"LatestRestorableTime", "SizeInBytes"}
+"""Values AWS changes by itself between two reads (RDS's restore point, EFS's metered size)."""
+
+ARN_NOT_IN_DELETE_EVENT = {"AWS::AutoScaling::AutoScalingGroup"}
+"""Kinds whose ARN holds an id their delete event does not name: left to the next resync."""
+
+
+def _assert_same(item: dict[str, Any], expected: dict[str, Any]) -> None:
+    props, want = item["Properties"], expected["Properties"]
+    differing = {k for k in {*props, *want} if props.get(k) != want.get(k)}
+    assert {k: (props.get(k), want.get(k)) for k in differing - VOLATILE} == {}
+    assert {**item, "Properties": {}} == {**expected, "Properties": {}}
+
+
 @pytest.mark.parametrize("kind", list(SEEDERS))
 async def test_live_event_of_every_service(kind: str, seeded: dict[str, Seeded]) -> None:
     case = seeded[kind]
@@ -371,13 +709,17 @@ async def test_live_event_of_every_service(kind: str, seeded: dict[str, Seeded])
     created = await _applied(case.create, kind, run)
     assert not created.deleted and not created.dropped, created
     (item,) = created.upserted
-    assert item == resynced[item["Properties"]["Arn"]]
+    _assert_same(item, resynced[item["Properties"]["Arn"]])
 
     kept = await _applied(case.delete, kind, run)
-    assert kept.deleted == [] and kept.upserted == [item], kept
+    assert kept.deleted == [] and len(kept.upserted) == 1, kept
+    _assert_same(kept.upserted[0], item)
 
     case.remove()
     gone = await _applied(case.delete, kind, run)
+    if kind in ARN_NOT_IN_DELETE_EVENT:
+        assert gone.upserted == gone.deleted == [] and "does not tell its ARN" in gone.dropped
+        return
     if gone.upserted:  # deletion still in progress in AWS: the entity is kept until it ends
         assert gone.deleted == []
         return

@@ -219,7 +219,8 @@ class LiveEvents:
     event may name several resources, as ``RunInstances`` does), gives the identifiers.
     ``read`` returns the one resource as the list step would (before shaping) or raises the
     service's not-found error, one of ``not_found`` (or ``Gone``); ``gone`` builds the
-    properties of a deleted resource (its id and ARN) so Ocean can delete it. A read uses only
+    properties of a deleted resource (its id and ARN) so Ocean can delete it, or None where
+    the event does not tell the ARN (the next resync removes the entity). A read uses only
     the IAM actions the kind already declares (the installation's policy is built from them).
     """
 
@@ -229,7 +230,7 @@ class LiveEvents:
     ids: tuple[str, ...]
     read: ReadOne
     not_found: tuple[str, ...]
-    gone: Callable[[str, SliceContext], Item]
+    gone: Callable[[str, SliceContext], Item | None]
     id_pattern: str = ""
     """A regular expression (``re.search``) every identifier of this kind matches, for events
     that name resources of several kinds (EC2's ``CreateTags``, ECS's ``TagResource``): an
