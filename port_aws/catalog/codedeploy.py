@@ -10,8 +10,22 @@ is built in ARN form under the deployment id.
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-from port_aws.catalog.calls import always, chunks, each_listed, per_item_tags
-from port_aws.catalog.model import Describe, Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import (
+    always,
+    chunks,
+    each_listed,
+    last_part,
+    per_item_tags,
+    read_filtered,
+)
+from port_aws.catalog.model import (
+    Describe,
+    Enrichment,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 
 APPLICATION_ARN = "application:{}"
 GROUP_ARN = "deploymentgroup:{}/{}"
@@ -156,17 +170,46 @@ _TAGS = Enrichment(
     ("codedeploy:ListTagsForResource",),
 )
 
+APPLICATIONS = Describe("batch_get_applications", "applicationNames", "applicationsInfo")
+
+
+async def _application(sc: SliceContext, identifier: str) -> Item:
+    """One application, by name or ARN (``…:application:<name>``)."""
+    read = read_filtered(
+        "codedeploy", APPLICATIONS.operation, APPLICATIONS.items, APPLICATIONS.param
+    )
+    return await read(sc, last_part(identifier, ":"))
+
+
+APPLICATION_EVENTS = LiveEvents(
+    source="codedeploy.amazonaws.com",
+    upserts=("CreateApplication", "UpdateApplication", "TagResource", "UntagResource"),
+    deletes=("DeleteApplication",),
+    ids=(
+        "[requestParameters.applicationName, requestParameters.newApplicationName]",
+        "requestParameters.resourceArn",
+    ),
+    read=_application,
+    not_found=("ApplicationDoesNotExistException",),
+    gone=lambda i, sc: {
+        "Arn": sc.arn("codedeploy", APPLICATION_ARN.format(last_part(i, ":"))),
+    },
+    id_pattern=r"^(?!arn:)|:application:",
+)
+"""A renamed application (``UpdateApplication``): the old name is gone, the new one read."""
+
 TYPES = [
     ResourceType(
         kind="AWS::CodeDeploy::Application",
         service="codedeploy",
         operation="list_applications",
         items="applications",
-        describe=Describe("batch_get_applications", "applicationNames", "applicationsInfo"),
+        describe=APPLICATIONS,
         id="Arn",
         arn="arn:{partition}:codedeploy:{region}:{account}:application:{ApplicationName}",
         tags=_TAGS,
         permissions=("codedeploy:ListApplications", "codedeploy:BatchGetApplications"),
+        live_events=APPLICATION_EVENTS,
         action_aliases=always(
             "GetCodeDeployApplicationDetailsAction",
             "GetCodeDeployApplicationTagsAction",
