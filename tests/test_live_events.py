@@ -926,6 +926,12 @@ def _rule(aws: Emulator) -> Seeded:
 
 
 @pytest.fixture(scope="module")
+def run() -> ResyncRun:
+    """Accounts and regions discovered once for the module (as live events share them)."""
+    return ResyncRun(load_settings(STATIC))
+
+
+@pytest.fixture(scope="module")
 def shared(emulator: Emulator) -> Emulator:
     """The emulator, emptied once for the module: each kind below seeds its own resources
     into it (names do not collide), with no reset in between."""
@@ -969,11 +975,10 @@ def _assert_same(item: dict[str, Any], expected: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("kind", list(SEEDERS))
-async def test_live_event_of_every_service(kind: str, shared: Emulator) -> None:
+async def test_live_event_of_every_service(kind: str, shared: Emulator, run: ResyncRun) -> None:
     case = SEEDERS[kind](shared)
     rt = RESOURCE_TYPES[kind]
     options = KindOptions.model_validate({"region_policy": {"allow": [REGION]}})
-    run = ResyncRun(load_settings(STATIC))
     resynced = {
         i["Properties"]["Arn"]: i async for batch in stream_kind(rt, options, run) for i in batch
     }

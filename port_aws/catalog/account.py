@@ -95,6 +95,10 @@ TYPES = [
         global_service=True,
         lister=_organization_accounts,
         management_account=True,
+        no_live_events=(
+            "its properties (parent, OU path, whether it is synced) come from the walk of the "
+            "whole organization, not from a read of one account"
+        ),
         tags=Enrichment(
             each_item("Id", _organization_tags), ("organizations:ListTagsForResource",)
         ),

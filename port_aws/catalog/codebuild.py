@@ -93,6 +93,7 @@ TYPES = [
         id="Id",
         lister=_builds,
         history=True,
+        no_live_events="history read in a recent window per parent; its records are written by the service, not by API calls of the account",
         arn="arn:{partition}:codebuild:{region}:{account}:build/{Id}",
         permissions=(
             "codebuild:ListProjects",

@@ -21,6 +21,7 @@ from port_aws.catalog.calls import (
 from port_aws.catalog.model import (
     Describe,
     Enrichment,
+    Gone,
     Item,
     LiveEvents,
     ResourceType,
@@ -52,19 +53,59 @@ async def _groups(sc: SliceContext) -> AsyncIterator[list[Item]]:
         )
         for application, groups in zip(applications, listed, strict=True):
             for batch in chunks(groups or [], 100):
-                answer = await sc.call(
-                    "codedeploy",
-                    "batch_get_deployment_groups",
-                    applicationName=application,
-                    deploymentGroupNames=batch,
-                )
-                found = answer.get("deploymentGroupsInfo", [])
-                for group in found:
-                    group["ApplicationArn"] = sc.arn(
-                        "codedeploy", APPLICATION_ARN.format(application)
-                    )
+                found = await _described_groups(sc, application, batch)
                 if found:
                     yield found
+
+
+async def _described_groups(sc: SliceContext, application: str, names: list[str]) -> list[Item]:
+    """Deployment groups of one application, with its ARN (at most 100 names)."""
+    answer = await sc.call(
+        "codedeploy",
+        "batch_get_deployment_groups",
+        applicationName=application,
+        deploymentGroupNames=names,
+    )
+    found: list[Item] = answer.get("deploymentGroupsInfo", [])
+    for group in found:
+        group["ApplicationArn"] = sc.arn("codedeploy", APPLICATION_ARN.format(application))
+    return found
+
+
+def _application_and_group(identifier: str) -> tuple[str, str]:
+    """From ``<application>/<group>`` or the group's ARN (``…:deploymentgroup:<app>/<group>``)."""
+    application, group = identifier.split(":deploymentgroup:", 1)[-1].split("/", 1)
+    return application, group
+
+
+async def _group(sc: SliceContext, identifier: str) -> Item:
+    application, group = _application_and_group(identifier)
+    found = await _described_groups(sc, application, [group])
+    if not found:  # an unknown name is reported in errorMessage, not as an error
+        raise Gone(identifier)
+    return found[0]
+
+
+GROUP_EVENTS = LiveEvents(
+    source="codedeploy.amazonaws.com",
+    upserts=("CreateDeploymentGroup", "UpdateDeploymentGroup", "TagResource", "UntagResource"),
+    deletes=("DeleteDeploymentGroup",),
+    ids=(
+        "join('/', [requestParameters.applicationName, requestParameters.deploymentGroupName])",
+        # UpdateDeploymentGroup may rename: the old name is gone, the new one read
+        "[join('/', [requestParameters.applicationName, "
+        "requestParameters.currentDeploymentGroupName]), join('/', "
+        "[requestParameters.applicationName, requestParameters.newDeploymentGroupName "
+        "|| requestParameters.currentDeploymentGroupName])]",
+        "requestParameters.resourceArn",
+    ),
+    read=_group,
+    not_found=("ApplicationDoesNotExistException", "DeploymentGroupDoesNotExistException"),
+    gone=lambda i, sc: {
+        "Arn": sc.arn("codedeploy", GROUP_ARN.format(*_application_and_group(i))),
+    },
+    id_pattern=r"^(?!arn:)[^/]+/[^/]+$|:deploymentgroup:[^/]+/[^/]+$",
+)
 
 
 async def _recent_deployments(sc: SliceContext) -> AsyncIterator[list[str]]:
@@ -231,12 +272,14 @@ TYPES = [
             "codedeploy:BatchGetDeploymentGroups",
         ),
         action_aliases=always("GetDeploymentGroupDetailsAction", "GetDeploymentGroupTags"),
+        live_events=GROUP_EVENTS,
     ),
     ResourceType(
         kind="AWS::CodeDeploy::Deployment",
         service="codedeploy",
         lister=_deployments,
         history=True,
+        no_live_events="history read in a recent window per parent; its records are written by the service, not by API calls of the account",
         id="DeploymentId",
         arn="arn:{partition}:codedeploy:{region}:{account}:deployment:{DeploymentId}",
         permissions=(
@@ -252,6 +295,7 @@ TYPES = [
         service="codedeploy",
         lister=_targets,
         history=True,
+        no_live_events="history read in a recent window per parent; its records are written by the service, not by API calls of the account",
         id="Arn",
         permissions=(
             "codedeploy:ListApplications",

@@ -275,6 +275,7 @@ TYPES = [
         service="codepipeline",
         id="Arn",
         lister=_stages,
+        no_live_events="part of a pipeline, read with it: a pipeline event cannot tell which parts were removed",
         permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
         action_aliases=always("GetPipelineStagesAction"),
     ),
@@ -283,6 +284,7 @@ TYPES = [
         service="codepipeline",
         id="Arn",
         lister=_actions,
+        no_live_events="part of a pipeline, read with it: a pipeline event cannot tell which parts were removed",
         permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
         action_aliases=always("GetPipelineActionsDetails"),
     ),
@@ -292,6 +294,7 @@ TYPES = [
         id="Arn",
         lister=_executions,
         history=True,
+        no_live_events="history read in a recent window per parent; its records are written by the service, not by API calls of the account",
         enrichments={
             "GetPipelineExecution": Enrichment(
                 each_item("Arn", _execution_details),
@@ -311,6 +314,7 @@ TYPES = [
         id="Arn",
         lister=_action_executions,
         history=True,
+        no_live_events="history read in a recent window per parent; its records are written by the service, not by API calls of the account",
         permissions=("codepipeline:ListPipelines", "codepipeline:ListActionExecutions"),
         action_aliases=always("ListActionExecutionsAction"),
     ),

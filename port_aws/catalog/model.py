@@ -273,6 +273,9 @@ class ResourceType:
     None where this integration always does that work (tags, the describe calls)."""
     live_events: LiveEvents | None = None
     """CloudTrail events that update this kind between resyncs (see port_aws/live.py)."""
+    no_live_events: str = ""
+    """Why a kind without ``live_events`` has none (one short reason, listed in
+    docs/kinds.md); every kind has one or the other."""
 
     @property
     def all_permissions(self) -> tuple[str, ...]:
