@@ -3,6 +3,8 @@
 import asyncio
 import copy
 import json
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +24,7 @@ from port_aws.live import (
     key_matches,
     kinds_for,
     parse_event,
+    resource_ids,
 )
 from port_aws.run import ResyncRun
 from port_aws.settings import load_settings
@@ -1006,3 +1009,102 @@ async def test_live_event_of_every_service(kind: str, shared: Emulator, run: Res
     (deleted,) = gone.deleted
     assert deleted["Properties"]["Arn"] == item["Properties"]["Arn"]
     assert deleted["Properties"][rt.id] == item["Properties"][rt.id]
+
+
+DOC_START = "<!-- live events: generated from port_aws/catalog by tests/test_live_events.py -->"
+DOC_END = "<!-- end of live events -->"
+
+
+def _codes(names: tuple[str, ...]) -> str:
+    return ", ".join(f"`{name}`" for name in names) or "–"
+
+
+def live_events_doc() -> str:
+    """docs/kinds.md's list of the events each kind handles, and of the kinds without."""
+    lines = [
+        "| Kind | Event source | Upserting events | Deleting events | Identifier in the event "
+        "| Not-found codes |",
+        "|---|---|---|---|---|---|",
+    ]
+    for kind, rt in RESOURCE_TYPES.items():
+        live = rt.live_events
+        if live is not None:
+            ids = ", ".join(f"`{path}`" for path in live.ids).replace("|", "\\|")
+            lines.append(
+                f"| `{kind}` | `{live.source}` | {_codes(live.upserts)} | {_codes(live.deletes)} "
+                f"| {ids} | {_codes(live.not_found)} |"
+            )
+    lines += ["", "Kinds without live events (read at the next resync):", ""]
+    lines += [
+        f"- `{kind}`: {rt.no_live_events}."
+        for kind, rt in RESOURCE_TYPES.items()
+        if rt.live_events is None
+    ]
+    return "\n".join(lines)
+
+
+def test_every_kind_has_live_events_or_says_why() -> None:
+    for kind, rt in RESOURCE_TYPES.items():
+        assert (rt.live_events is None) == bool(rt.no_live_events), kind
+        if rt.live_events is not None:
+            assert rt.live_events.upserts or rt.live_events.deletes, kind
+            assert not set(rt.live_events.upserts) & set(rt.live_events.deletes), kind
+    services = {rt.service for rt in RESOURCE_TYPES.values()}
+    served = {rt.service for rt in RESOURCE_TYPES.values() if rt.live_events is not None}
+    assert services - served == {"organizations"}
+    assert served == {RESOURCE_TYPES[kind].service for kind in SEEDERS}, "a service is untested"
+
+
+def test_kinds_doc_lists_the_live_events_of_the_catalog() -> None:
+    """``PORT_AWS_WRITE_README=1`` rewrites the section from the declarations."""
+    path = ROOT / "docs" / "kinds.md"
+    text = path.read_text()
+    pattern = re.compile(re.escape(DOC_START) + r".*?" + re.escape(DOC_END), re.DOTALL)
+    assert pattern.search(text), f"docs/kinds.md lacks the markers {DOC_START!r} … {DOC_END!r}"
+    current = f"{DOC_START}\n{live_events_doc()}\n{DOC_END}"
+    if os.environ.get("PORT_AWS_WRITE_README"):
+        path.write_text(pattern.sub(lambda _: current, text))
+        text = path.read_text()
+    assert current in text, (
+        "docs/kinds.md's live events are stale: PORT_AWS_WRITE_README=1 rewrites them"
+    )
+
+
+def test_tag_events_match_the_kinds_of_the_resources_they_name() -> None:
+    tagged = parse_event(
+        cloudtrail("CreateTags", _ec2_tagged("i-0a1", "vol-0b2"), source="ec2.amazonaws.com")
+    )
+    assert {rt.kind for rt in kinds_for(tagged)} == {"AWS::EC2::Instance", "AWS::EC2::Volume"}
+    assert resource_ids(RESOURCE_TYPES["AWS::EC2::Instance"], tagged) == ["i-0a1"]
+    only_group = parse_event(
+        cloudtrail("DeleteTags", _ec2_tagged("sg-0c3"), source="ec2.amazonaws.com")
+    )
+    assert [rt.kind for rt in kinds_for(only_group)] == ["AWS::EC2::SecurityGroup"]
+
+
+async def test_one_event_reads_every_resource_it_names(aws: Emulator) -> None:
+    ec2 = aws.client("ec2", REGION)
+    launched = ec2.run_instances(ImageId="ami-12c6146b", MinCount=2, MaxCount=2)["Instances"]
+    ids = {"instancesSet": {"items": [{"instanceId": i["InstanceId"]} for i in launched]}}
+    event = cloudtrail("RunInstances", {}, ids, source="ec2.amazonaws.com")
+    outcome = await _applied(event, "AWS::EC2::Instance", ResyncRun(load_settings(STATIC)))
+    assert sorted(i["Properties"]["InstanceId"] for i in outcome.upserted) == sorted(
+        i["InstanceId"] for i in launched
+    )
+
+
+async def test_event_from_a_region_outside_the_region_policy_is_dropped(aws: Emulator) -> None:
+    url = aws.client("sqs", REGION).create_queue(QueueName="elsewhere")["QueueUrl"]
+    event = parse_event(cloudtrail("TagQueue", {"queueUrl": url}))
+    options = KindOptions.model_validate({"region_policy": {"deny": [REGION]}})
+    outcome = await apply_event(QUEUE, event, ResyncRun(load_settings(STATIC)), options)
+    assert outcome.upserted == outcome.deleted == []
+    assert "outside the kind's regionPolicy" in outcome.dropped
+
+
+async def test_access_denied_on_a_listed_read_keeps_the_entity(aws: Emulator) -> None:
+    """A read through the list (IAM) that is refused is never taken for "not listed"."""
+    aws.faults([{"service": "iam", "action": "ListRoles", "status": 403, "code": "AccessDenied"}])
+    event = _event("iam", "DeleteRole", {"roleName": "gone-or-not"})
+    outcome = await _applied(event, "AWS::IAM::Role", ResyncRun(load_settings(STATIC)))
+    assert outcome.upserted == outcome.deleted == [] and "AccessDenied" in outcome.dropped

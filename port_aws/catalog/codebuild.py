@@ -93,7 +93,7 @@ TYPES = [
         id="Id",
         lister=_builds,
         history=True,
-        no_live_events="history read in a recent window per parent; its records are written by the service, not by API calls of the account",
+        no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         arn="arn:{partition}:codebuild:{region}:{account}:build/{Id}",
         permissions=(
             "codebuild:ListProjects",

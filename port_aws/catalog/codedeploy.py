@@ -279,7 +279,7 @@ TYPES = [
         service="codedeploy",
         lister=_deployments,
         history=True,
-        no_live_events="history read in a recent window per parent; its records are written by the service, not by API calls of the account",
+        no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         id="DeploymentId",
         arn="arn:{partition}:codedeploy:{region}:{account}:deployment:{DeploymentId}",
         permissions=(
@@ -295,7 +295,7 @@ TYPES = [
         service="codedeploy",
         lister=_targets,
         history=True,
-        no_live_events="history read in a recent window per parent; its records are written by the service, not by API calls of the account",
+        no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         id="Arn",
         permissions=(
             "codedeploy:ListApplications",

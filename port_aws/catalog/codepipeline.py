@@ -294,7 +294,7 @@ TYPES = [
         id="Arn",
         lister=_executions,
         history=True,
-        no_live_events="history read in a recent window per parent; its records are written by the service, not by API calls of the account",
+        no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         enrichments={
             "GetPipelineExecution": Enrichment(
                 each_item("Arn", _execution_details),
@@ -314,7 +314,7 @@ TYPES = [
         id="Arn",
         lister=_action_executions,
         history=True,
-        no_live_events="history read in a recent window per parent; its records are written by the service, not by API calls of the account",
+        no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         permissions=("codepipeline:ListPipelines", "codepipeline:ListActionExecutions"),
         action_aliases=always("ListActionExecutionsAction"),
     ),
