@@ -159,15 +159,27 @@ async def apply_event(
     identifiers = resource_ids(rt, event)
     if not identifiers:
         return Outcome([], [], f"no identifier at {', '.join(live.ids)}")
-    region = event.region
+    return await read_again(rt, run, event.account, event.region, identifiers, options)
+
+
+async def read_again(
+    rt: ResourceType,
+    run: ResyncRun,
+    account_id: str,
+    region: str,
+    identifiers: list[str],
+    options: KindOptions,
+) -> Outcome:
+    """Read resources of a kind again in one account and region (global services: in the
+    partition's home region, where the resync reads them)."""
     if rt.global_service and rt.region_property is None:
-        region = run.home_region  # read where the resync reads the global service
+        region = run.home_region
     elif not options.region_policy.permits(region):
         return Outcome([], [], f"region {region} is outside the kind's regionPolicy")
     discovery = await run.discovery()
-    account = next((a for a in discovery.accounts if a.id == event.account), None)
+    account = next((a for a in discovery.accounts if a.id == account_id), None)
     if account is None:
-        return Outcome([], [], f"account {event.account} is outside the configured scope")
+        return Outcome([], [], f"account {account_id} is outside the configured scope")
     sc = SliceContext(
         account,
         region,

@@ -24,6 +24,7 @@ from port_aws.live import (
     key_matches,
     kinds_for,
     parse_event,
+    read_again,
     resource_ids,
 )
 from port_aws.run import ResyncRun
@@ -721,11 +722,11 @@ def _function(aws: Emulator) -> Seeded:
         "AWS::Lambda::Function",
         _event(
             "lambda",
-            "CreateFunction20150331",
+            "CreateFunction",
             {"functionName": "live-worker"},
             {"functionArn": arn},
         ),
-        _event("lambda", "DeleteFunction20150331", {"functionName": "live-worker"}),
+        _event("lambda", "DeleteFunction", {"functionName": "live-worker"}),
         lambda: functions.delete_function(FunctionName="live-worker"),
     )
 
@@ -1108,3 +1109,89 @@ async def test_access_denied_on_a_listed_read_keeps_the_entity(aws: Emulator) ->
     event = _event("iam", "DeleteRole", {"roleName": "gone-or-not"})
     outcome = await _applied(event, "AWS::IAM::Role", ResyncRun(load_settings(STATIC)))
     assert outcome.upserted == outcome.deleted == [] and "AccessDenied" in outcome.dropped
+
+
+# An identifier that does not exist: each kind's read answers one of its not-found codes, or
+# nothing (Gone), so the entity is deleted; never another error taken for "gone".
+_A, _R = DEFAULT_ACCOUNT, REGION
+MISSING = {
+    "AWS::S3::Bucket": "no-such-bucket-live",
+    "AWS::EC2::Instance": "i-0123456789abcdef0",
+    "AWS::EC2::Volume": "vol-0123456789abcdef0",
+    "AWS::EC2::VPC": "vpc-0123456789abcdef0",
+    "AWS::EC2::Subnet": "subnet-0123456789abcdef0",
+    "AWS::EC2::SecurityGroup": "sg-0123456789abcdef0",
+    "AWS::ECS::Cluster": "no-such-cluster",
+    "AWS::ECS::Service": f"arn:aws:ecs:{_R}:{_A}:service/no-such-cluster/web",
+    "AWS::ECS::TaskDefinition": f"arn:aws:ecs:{_R}:{_A}:task-definition/none:1",
+    "AWS::ECR::Repository": "no/such",
+    "AWS::EKS::Cluster": "no-such-cluster",
+    "AWS::EKS::Nodegroup": "no-such-cluster/ng",
+    "AWS::Lambda::Function": "no-such-function",
+    "AWS::RDS::DBInstance": "no-such-db",
+    "AWS::RDS::DBCluster": "no-such-cluster",
+    "AWS::DynamoDB::Table": "no-such-table",
+    "AWS::ElastiCache::Cluster": "no-such-cluster",
+    "AWS::MemoryDB::User": "no-such-user",
+    "AWS::MSK::Cluster": f"arn:aws:kafka:{_R}:{_A}:cluster/none/0000",
+    "AWS::MSK::ServerlessCluster": f"arn:aws:kafka:{_R}:{_A}:cluster/none/0000",
+    "AWS::SQS::Queue": f"https://sqs.{_R}.amazonaws.com/{_A}/no-such-queue",
+    "AWS::SNS::Topic": f"arn:aws:sns:{_R}:{_A}:no-such-topic",
+    "AWS::IAM::Role": "no-such-role",
+    "AWS::IAM::User": "no-such-user",
+    "AWS::IAM::Policy": f"arn:aws:iam::{_A}:policy/no-such-policy",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": f"arn:aws:elasticloadbalancing:{_R}:{_A}:loadbalancer/app/none/0123456789abcdef",
+    "AWS::ElasticLoadBalancingV2::TargetGroup": f"arn:aws:elasticloadbalancing:{_R}:{_A}:targetgroup/none/0123456789abcdef",
+    "AWS::AutoScaling::AutoScalingGroup": "no-such-group",
+    "AWS::SES::EmailIdentity": "nobody@example.com",
+    "AWS::SES::ConfigurationSet": "no-such-set",
+    "AWS::CodeBuild::Project": "no-such-project",
+    "AWS::CodeDeploy::Application": "no-such-app",
+    "AWS::CodePipeline::Pipeline": "no-such-pipeline",
+    "AWS::CloudFormation::Stack": f"arn:aws:cloudformation:{_R}:{_A}:stack/none/00000000-0000-0000-0000-000000000000",
+    "AWS::CertificateManager::Certificate": f"arn:aws:acm:{_R}:{_A}:certificate/00000000-0000-0000-0000-000000000000",
+    "AWS::Route53::HostedZone": "Z0000000000000NONE",
+    "AWS::CloudFront::Distribution": "E0000NONE",
+    "AWS::ApiGateway::RestApi": "none000000",
+    "AWS::ApiGatewayV2::Api": "none000000",
+    "AWS::StepFunctions::StateMachine": f"arn:aws:states:{_R}:{_A}:stateMachine:none",
+    "AWS::SecretsManager::Secret": f"arn:aws:secretsmanager:{_R}:{_A}:secret:none-AbCdEf",
+    "AWS::KMS::Key": "00000000-0000-0000-0000-000000000000",
+    "AWS::EFS::FileSystem": "fs-00000000",
+    "AWS::OpenSearchService::Domain": "none",
+    "AWS::Kinesis::Stream": "no-such-stream",
+    "AWS::Events::Rule": "default/no-such-rule",
+    "AWS::CloudWatch::Alarm": "no-such-alarm",
+    "AWS::Logs::LogGroup": "/no/such/group",
+}
+
+KEPT_WHEN_NEVER_SEEN = {
+    "AWS::CloudFormation::Stack": "ValidationError",
+    "AWS::ECS::TaskDefinition": "ClientException",
+}
+"""Services whose answer for an identifier they never had is a generic error code, never taken
+for "not found": the entity is kept (their deleted resources are still described, with a
+status the resync's list never shows: DELETE_COMPLETE, INACTIVE)."""
+
+
+async def test_every_kind_reads_a_missing_resource_as_deleted(
+    shared: Emulator, run: ResyncRun
+) -> None:
+    """Against the emulator, for every kind with live events: a read for an identifier that
+    does not exist deletes (or, where the ARN cannot be told, drops with that reason)."""
+    kinds = [kind for kind, rt in RESOURCE_TYPES.items() if rt.live_events is not None]
+    # the emulator answers 500 for a deployment group of an unknown application
+    assert set(MISSING) == set(kinds) - {"AWS::Account::Info", "AWS::CodeDeploy::DeploymentGroup"}
+    problems = {}
+    for kind, identifier in MISSING.items():
+        rt = RESOURCE_TYPES[kind]
+        outcome = await read_again(rt, run, DEFAULT_ACCOUNT, REGION, [identifier], KindOptions())
+        deleted = len(outcome.deleted) == 1 and outcome.deleted[0]["Properties"].get("Arn")
+        unknown_arn = not outcome.deleted and "does not tell its ARN" in outcome.dropped
+        if kind in KEPT_WHEN_NEVER_SEEN:
+            code = KEPT_WHEN_NEVER_SEEN[kind]
+            if outcome.upserted or outcome.deleted or not outcome.dropped.startswith(code):
+                problems[kind] = outcome.dropped or outcome
+        elif outcome.upserted or not (deleted or unknown_arn):
+            problems[kind] = outcome.dropped or outcome
+    assert problems == {}

@@ -32,17 +32,15 @@ async def _function(sc: SliceContext, identifier: str) -> Item:
 LIVE_EVENTS = LiveEvents(
     source="lambda.amazonaws.com",
     upserts=(
-        "CreateFunction20150331",
-        "UpdateFunctionConfiguration20150331v2",
-        "UpdateFunctionCode20150331v2",
-        "PutFunctionConcurrency20171031",
-        "DeleteFunctionConcurrency20171031",
-        "TagResource20170331",
-        "TagResource20170331v2",
-        "UntagResource20170331",
-        "UntagResource20170331v2",
+        "CreateFunction",
+        "UpdateFunctionConfiguration",
+        "UpdateFunctionCode",
+        "PutFunctionConcurrency",
+        "DeleteFunctionConcurrency",
+        "TagResource",
+        "UntagResource",
     ),
-    deletes=("DeleteFunction20150331",),
+    deletes=("DeleteFunction",),
     ids=(
         "responseElements.functionArn",
         "requestParameters.functionName",
@@ -56,8 +54,9 @@ LIVE_EVENTS = LiveEvents(
     },
     id_pattern=r"^(?!arn:)|:function:",
 )
-"""Lambda's CloudTrail event names carry the API version. Read from the list, as the resync
-does (the function's configuration; GetFunction is another action and shape)."""
+"""Lambda's CloudTrail event names are the API's own since October 2021 (no date suffix). Read
+from the list, as the resync does (the function's configuration; GetFunction is another action
+and shape)."""
 
 TYPES = [
     ResourceType(

@@ -43,7 +43,12 @@ LIVE_EVENTS = LiveEvents(
         "UntagResource",
     ),
     deletes=("DeleteSecret",),
-    ids=("responseElements.arn", "requestParameters.secretId", "requestParameters.name"),
+    ids=(
+        "responseElements.arn",
+        "responseElements.aRN",
+        "requestParameters.secretId",
+        "requestParameters.name",
+    ),
     read=_secret,
     not_found=(),
     gone=lambda i, sc: {"Arn": i} if i.startswith("arn:") else None,
