@@ -929,6 +929,24 @@ def _rule(aws: Emulator) -> Seeded:
     )
 
 
+@seeds("AWS::ECS::Service")
+def _ecs_service(aws: Emulator) -> Seeded:
+    ecs = aws.client("ecs", REGION)
+    ecs.create_cluster(clusterName="live-services")
+    ecs.register_task_definition(
+        family="live-web", containerDefinitions=[{"name": "web", "image": "nginx", "memory": 64}]
+    )
+    service = ecs.create_service(
+        cluster="live-services", serviceName="web", taskDefinition="live-web"
+    )["service"]
+    return Seeded(
+        "AWS::ECS::Service",
+        _event("ecs", "CreateService", {"serviceName": "web"}, {"service": service}),
+        _event("ecs", "DeleteService", {"service": "web"}, {"service": service}),
+        lambda: ecs.delete_service(cluster="live-services", service="web", force=True),
+    )
+
+
 @pytest.fixture(scope="module")
 def run() -> ResyncRun:
     """Accounts and regions discovered once for the module (as live events share them)."""
@@ -1195,3 +1213,13 @@ async def test_every_kind_reads_a_missing_resource_as_deleted(
         elif outcome.upserted or not (deleted or unknown_arn):
             problems[kind] = outcome.dropped or outcome
     assert problems == {}
+
+
+async def test_account_alias_event_upserts_the_account(shared: Emulator, run: ResyncRun) -> None:
+    rt = RESOURCE_TYPES["AWS::Account::Info"]
+    shared.client("iam").create_account_alias(AccountAlias="live-platform")
+    outcome = await _applied(
+        _event("iam", "CreateAccountAlias", {"accountAlias": "live-platform"}), rt.kind, run
+    )
+    resynced = [i async for batch in stream_kind(rt, KindOptions(), run) for i in batch]
+    assert outcome.upserted == resynced and outcome.deleted == []
