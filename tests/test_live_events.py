@@ -1223,3 +1223,91 @@ async def test_account_alias_event_upserts_the_account(shared: Emulator, run: Re
     )
     resynced = [i async for batch in stream_kind(rt, KindOptions(), run) for i in batch]
     assert outcome.upserted == resynced and outcome.deleted == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "source", "name", "params", "answer", "ids"),
+    [
+        (
+            "AWS::CodeDeploy::DeploymentGroup",
+            "codedeploy",
+            "UpdateDeploymentGroup",
+            {
+                "applicationName": "api",
+                "currentDeploymentGroupName": "prod",
+                "newDeploymentGroupName": "live",
+            },
+            None,
+            ["api/prod", "api/live"],
+        ),
+        (
+            "AWS::CodeDeploy::DeploymentGroup",
+            "codedeploy",
+            "DeleteDeploymentGroup",
+            {"applicationName": "api", "deploymentGroupName": "prod"},
+            None,
+            ["api/prod"],
+        ),
+        (
+            "AWS::EKS::Nodegroup",
+            "eks",
+            "UpdateNodegroupConfig",
+            {"name": "platform", "nodegroupName": "general"},
+            None,
+            ["platform/general"],
+        ),
+        (
+            "AWS::Events::Rule",
+            "events",
+            "DeleteRule",
+            {"name": "nightly", "eventBusName": "orders"},
+            None,
+            ["orders/nightly"],
+        ),
+        (
+            "AWS::Events::Rule",
+            "events",
+            "DeleteRule",
+            {"name": "nightly"},
+            None,
+            ["default/nightly"],
+        ),
+        (
+            "AWS::IAM::User",
+            "iam",
+            "UpdateUser",
+            {"userName": "ann", "newUserName": "ann.lee"},
+            None,
+            ["ann", "ann.lee"],
+        ),
+        (
+            "AWS::CloudWatch::Alarm",
+            "monitoring",
+            "DeleteAlarms",
+            {"alarmNames": ["a", "b"]},
+            None,
+            ["a", "b"],
+        ),
+        (
+            "AWS::Route53::HostedZone",
+            "route53",
+            "ChangeTagsForResource",
+            {"resourceType": "hostedzone", "resourceId": "Z1"},
+            None,
+            ["Z1"],
+        ),
+        (
+            "AWS::Route53::HostedZone",
+            "route53",
+            "ChangeTagsForResource",
+            {"resourceType": "healthcheck", "resourceId": "abc"},
+            None,
+            [],
+        ),
+    ],
+)
+def test_identifiers_found_in_events(
+    kind: str, source: str, name: str, params: Any, answer: Any, ids: list[str]
+) -> None:
+    event = parse_event(_event(source, name, params, answer))
+    assert resource_ids(RESOURCE_TYPES[kind], event) == ids
