@@ -14,7 +14,7 @@ import pytest
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
 from port_aws.catalog import ENGINE_ACTIONS, RESOURCE_TYPES, iam_action
-from port_aws.catalog.model import KindOptions
+from port_aws.catalog.model import KindOptions, ResourceType
 from port_aws.emulator import Emulator
 from port_aws.engine import stream_kind
 from port_aws.live import (
@@ -954,12 +954,19 @@ def run() -> ResyncRun:
 
 
 @pytest.fixture(scope="module")
-def shared(emulator: Emulator) -> Emulator:
-    """The emulator, emptied once for the module: each kind below seeds its own resources
-    into it (names do not collide), with no reset in between."""
+def emptied_once(emulator: Emulator) -> Emulator:
     emulator.reset()
-    emulator.list_regions([REGION])
     return emulator
+
+
+@pytest.fixture
+def shared(emptied_once: Emulator) -> Emulator:
+    """The emulator, emptied once for the module: each kind below seeds its own resources
+    into it (names do not collide), with no reset in between; injected faults cleared and the
+    region answered for each test."""
+    emptied_once.faults([])
+    emptied_once.list_regions([REGION])
+    return emptied_once
 
 
 async def _applied(event: dict[str, Any], kind: str, run: ResyncRun) -> Any:
@@ -972,10 +979,15 @@ async def _applied(event: dict[str, Any], kind: str, run: ResyncRun) -> Any:
         outcome = await apply_event(rt, parsed, run, KindOptions())
     finally:
         current_stats.reset(token)
+    _assert_declared(rt, stats)
+    return outcome
+
+
+def _assert_declared(rt: ResourceType, stats: KindStats) -> None:
+    """The re-read called only IAM actions the kind declares (the installation's policy)."""
     called = {iam_action(*op.split(":", 1)) for op in stats.calls_by_operation}
     undeclared = called - set(rt.all_permissions) - set(ENGINE_ACTIONS)
-    assert not {a for a in undeclared if not a.startswith("sts:")}, undeclared
-    return outcome
+    assert not {a for a in undeclared if not a.startswith("sts:")}, (rt.kind, undeclared)
 
 
 VOLATILE = {"LatestRestorableTime", "SizeInBytes"}
@@ -1125,7 +1137,10 @@ async def test_access_denied_on_a_listed_read_keeps_the_entity(aws: Emulator) ->
     """A read through the list (IAM) that is refused is never taken for "not listed"."""
     aws.faults([{"service": "iam", "action": "ListRoles", "status": 403, "code": "AccessDenied"}])
     event = _event("iam", "DeleteRole", {"roleName": "gone-or-not"})
-    outcome = await _applied(event, "AWS::IAM::Role", ResyncRun(load_settings(STATIC)))
+    try:
+        outcome = await _applied(event, "AWS::IAM::Role", ResyncRun(load_settings(STATIC)))
+    finally:
+        aws.faults([])
     assert outcome.upserted == outcome.deleted == [] and "AccessDenied" in outcome.dropped
 
 
@@ -1203,7 +1218,15 @@ async def test_every_kind_reads_a_missing_resource_as_deleted(
     problems = {}
     for kind, identifier in MISSING.items():
         rt = RESOURCE_TYPES[kind]
-        outcome = await read_again(rt, run, DEFAULT_ACCOUNT, REGION, [identifier], KindOptions())
+        stats = KindStats(kind)
+        token = current_stats.set(stats)
+        try:
+            outcome = await read_again(
+                rt, run, DEFAULT_ACCOUNT, REGION, [identifier], KindOptions()
+            )
+        finally:
+            current_stats.reset(token)
+        _assert_declared(rt, stats)
         deleted = len(outcome.deleted) == 1 and outcome.deleted[0]["Properties"].get("Arn")
         unknown_arn = not outcome.deleted and "does not tell its ARN" in outcome.dropped
         if kind in KEPT_WHEN_NEVER_SEEN:
