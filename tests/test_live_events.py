@@ -1327,10 +1327,32 @@ async def test_account_alias_event_upserts_the_account(shared: Emulator, run: Re
             None,
             [],
         ),
+        (
+            "AWS::KMS::Key",
+            "kms",
+            "DeleteAlias",
+            {"aliasName": "alias/data"},
+            None,
+            [f"arn:aws:kms:{REGION}:{DEFAULT_ACCOUNT}:key/k-1"],
+        ),
     ],
 )
 def test_identifiers_found_in_events(
     kind: str, source: str, name: str, params: Any, answer: Any, ids: list[str]
 ) -> None:
-    event = parse_event(_event(source, name, params, answer))
+    payload = _event(source, name, params, answer)
+    if name == "DeleteAlias":  # CloudTrail lists the alias and its key among the resources
+        payload["detail"]["resources"] = [
+            {
+                "accountId": DEFAULT_ACCOUNT,
+                "type": "AWS::KMS::Alias",
+                "ARN": f"arn:aws:kms:{REGION}:{DEFAULT_ACCOUNT}:alias/data",
+            },
+            {
+                "accountId": DEFAULT_ACCOUNT,
+                "type": "AWS::KMS::Key",
+                "ARN": f"arn:aws:kms:{REGION}:{DEFAULT_ACCOUNT}:key/k-1",
+            },
+        ]
+    event = parse_event(payload)
     assert resource_ids(RESOURCE_TYPES[kind], event) == ids

@@ -44,12 +44,15 @@ LIVE_EVENTS = LiveEvents(
         "UntagResource",
         "CreateAlias",
         "UpdateAlias",
+        "DeleteAlias",
     ),
     deletes=(),
     ids=(
         "responseElements.keyMetadata.keyId",
         "requestParameters.targetKeyId",
         "requestParameters.keyId",
+        # the key an alias event touched, as CloudTrail lists it among the event's resources
+        "resources[?type=='AWS::KMS::Key'].ARN",
     ),
     read=_key_by_id,
     not_found=("NotFoundException",),
@@ -58,7 +61,8 @@ LIVE_EVENTS = LiveEvents(
 )
 """A key's deletion is scheduled (``ScheduleKeyDeletion``: PendingDeletion, as the resync
 reads it) and happens later without an API call of the account: it leaves at the next resync.
-Alias events re-read the key they point to (``DeleteAlias`` names only the alias)."""
+Alias events re-read the key they point to (``DeleteAlias`` names it only among the event's
+``resources``)."""
 
 
 async def _aliases(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
