@@ -953,6 +953,74 @@ def run() -> ResyncRun:
     return ResyncRun(load_settings(STATIC))
 
 
+@seeds("AWS::ECS::TaskDefinition")
+def _task_definition(aws: Emulator) -> Seeded:
+    ecs = aws.client("ecs", REGION)
+    definition = ecs.register_task_definition(
+        family="live-job",
+        containerDefinitions=[
+            {
+                "name": "job",
+                "image": "busybox",
+                "memory": 64,
+                "environment": [{"name": "API_TOKEN", "value": "s3cret"}],
+            }
+        ],
+    )["taskDefinition"]
+    arn = {"taskDefinition": {"taskDefinitionArn": definition["taskDefinitionArn"]}}
+    return Seeded(
+        "AWS::ECS::TaskDefinition",
+        _event("ecs", "RegisterTaskDefinition", {"family": "live-job"}, arn),
+        _event("ecs", "DeregisterTaskDefinition", {"taskDefinition": "live-job:1"}, arn),
+        lambda: ecs.deregister_task_definition(taskDefinition=definition["taskDefinitionArn"]),
+    )
+
+
+@seeds("AWS::MSK::ServerlessCluster")
+def _msk_serverless(aws: Emulator) -> Seeded:
+    kafka = aws.client("kafka", REGION)
+    arn = kafka.create_cluster_v2(
+        ClusterName="live-serverless", Serverless={"VpcConfigs": [{"SubnetIds": _subnets(aws)}]}
+    )["ClusterArn"]
+    return Seeded(
+        "AWS::MSK::ServerlessCluster",
+        _event("kafka", "CreateClusterV2", {"clusterName": "live-serverless"}, {"clusterArn": arn}),
+        _event("kafka", "DeleteCluster", {"clusterArn": arn}),
+        lambda: kafka.delete_cluster(ClusterArn=arn),
+    )
+
+
+@seeds("AWS::IAM::Policy")
+def _policy(aws: Emulator) -> Seeded:
+    iam = aws.client("iam")
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+    }
+    arn = iam.create_policy(
+        PolicyName="live-read", Path="/team/", PolicyDocument=json.dumps(document)
+    )["Policy"]["Arn"]
+    return Seeded(
+        "AWS::IAM::Policy",
+        _event("iam", "CreatePolicy", {"policyName": "live-read"}, {"policy": {"arn": arn}}),
+        _event("iam", "DeletePolicy", {"policyArn": arn}),
+        lambda: iam.delete_policy(PolicyArn=arn),
+    )
+
+
+@seeds("AWS::SES::EmailIdentity")
+def _email_identity(aws: Emulator) -> Seeded:
+    ses = aws.client("sesv2", REGION)
+    ses.create_email_identity(EmailIdentity="live@example.com")
+    name = {"emailIdentity": "live@example.com"}
+    return Seeded(
+        "AWS::SES::EmailIdentity",
+        _event("ses", "CreateEmailIdentity", name),
+        _event("ses", "DeleteEmailIdentity", name),
+        lambda: ses.delete_email_identity(EmailIdentity="live@example.com"),
+    )
+
+
 @pytest.fixture(scope="module")
 def emptied_once(emulator: Emulator) -> Emulator:
     emulator.reset()

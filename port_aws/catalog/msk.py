@@ -1,9 +1,13 @@
 """MSK: provisioned and serverless clusters (ListClustersV2 filtered by type; tags included)."""
 
+import re
+
 from port_aws.catalog.calls import always, read_listed, tags_of
 from port_aws.catalog.model import Item, LiveEvents, ResourceType, SliceContext
 
 _tags = tags_of(native={})
+_NAMED = re.compile(r":(?:serverless-)?cluster/([^/]+)/[^/]+$")
+"""A cluster's ARN with its name (``…:cluster/<name>/<id>``)."""
 
 
 def _provisioned(item: Item, sc: SliceContext) -> Item | None:
@@ -25,8 +29,8 @@ async def _cluster(sc: SliceContext, arn: str) -> Item:
     """One cluster, from ListClustersV2 narrowed to its name (``…:cluster/<name>/<id>``; an
     ARN of another form is looked for in the whole list): the resync's own read, of either
     type (each kind's shape keeps its own)."""
-    path = arn.split(":cluster/", 1)[-1].split("/")
-    narrowed = {"ClusterNameFilter": path[0]} if len(path) > 1 else {}
+    named = _NAMED.search(arn)
+    narrowed = {"ClusterNameFilter": named.group(1)} if named else {}
     read = read_listed(
         "kafka",
         "list_clusters_v2",
@@ -63,7 +67,7 @@ LIVE_EVENTS = LiveEvents(
     read=_cluster,
     not_found=(),
     gone=lambda arn, sc: {"ClusterArn": arn, "Arn": arn},
-    id_pattern=r":cluster/",
+    id_pattern=r":(serverless-)?cluster/",
 )
 
 
