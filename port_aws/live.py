@@ -30,8 +30,9 @@ from port_ocean.core.handlers.webhook.webhook_event import (
 
 from port_aws.accounts import error_code, error_message
 from port_aws.arn import ACCOUNT_ID
+from port_aws.bounds import UnboundedListing
 from port_aws.catalog import RESOURCE_TYPES
-from port_aws.catalog.model import KindOptions, ResourceType, SliceContext
+from port_aws.catalog.model import Gone, KindOptions, ResourceType, SliceContext
 from port_aws.engine import read_one
 from port_aws.run import ResyncRun
 from port_aws.settings import Settings
@@ -42,6 +43,9 @@ CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail"
 READ_ATTEMPTS = 3
 BACKOFF_SECONDS = 0.5
 RUN_TTL_SECONDS = 900.0
+MAX_IDS_PER_EVENT = 100
+"""Resources read again for one event (``RunInstances`` may launch many); more are left to
+the next resync."""
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 _RETRYABLE = frozenset(
@@ -94,23 +98,40 @@ def parse_event(payload: Any) -> CloudTrailEvent:
 
 
 def kinds_for(event: CloudTrailEvent) -> list[ResourceType]:
-    """The declared kinds this event creates, changes or deletes a resource of."""
+    """The declared kinds this event creates, changes or deletes a resource of (an event naming
+    only resources of other kinds, such as EC2's ``CreateTags`` on a volume, is not an
+    instance's)."""
     return [
         rt
         for rt in RESOURCE_TYPES.values()
         if rt.live_events is not None
         and rt.live_events.source == event.source
         and event.name in (*rt.live_events.upserts, *rt.live_events.deletes)
+        and (
+            not rt.live_events.id_pattern
+            or resource_ids(rt, event)
+            or not resource_ids(rt, event, of_kind=False)
+        )
     ]
 
 
-def resource_id(rt: ResourceType, event: CloudTrailEvent) -> str | None:
-    assert rt.live_events is not None
-    for path in rt.live_events.ids:
-        found = jmespath.search(path, dict(event.detail))
-        if isinstance(found, str) and found:
-            return found
-    return None
+def resource_ids(rt: ResourceType, event: CloudTrailEvent, of_kind: bool = True) -> list[str]:
+    """The identifiers the event names, from the first of the kind's ``ids`` that finds any;
+    with ``of_kind``, only those matching the kind's ``id_pattern``."""
+    live = rt.live_events
+    assert live is not None
+    for path in live.ids:
+        try:
+            found = jmespath.search(path, dict(event.detail))
+        except jmespath.exceptions.JMESPathError:
+            continue  # a value of another type than the expression expects: not this path
+        values = found if isinstance(found, list) else [found]
+        ids = [v for v in dict.fromkeys(values) if isinstance(v, str) and v]
+        if ids:
+            if of_kind and live.id_pattern:
+                ids = [i for i in ids if re.search(live.id_pattern, i)]
+            return ids
+    return []
 
 
 def key_matches(settings_key: str | None, headers: Mapping[str, str]) -> bool:
@@ -131,26 +152,51 @@ class Outcome:
 async def apply_event(
     rt: ResourceType, event: CloudTrailEvent, run: ResyncRun, options: KindOptions
 ) -> Outcome:
-    """Read the event's resource again and say whether to upsert it, delete it or drop the event."""
+    """Read the event's resources again and say which to upsert, which to delete, or why the
+    event is dropped."""
     live = rt.live_events
     assert live is not None
-    identifier = resource_id(rt, event)
-    if identifier is None:
+    identifiers = resource_ids(rt, event)
+    if not identifiers:
         return Outcome([], [], f"no identifier at {', '.join(live.ids)}")
+    return await read_again(rt, run, event.account, event.region, identifiers, options)
+
+
+async def read_again(
+    rt: ResourceType,
+    run: ResyncRun,
+    account_id: str,
+    region: str,
+    identifiers: list[str],
+    options: KindOptions,
+) -> Outcome:
+    """Read resources of a kind again in one account and region (global services: in the
+    partition's home region, where the resync reads them)."""
+    if rt.global_service and rt.region_property is None:
+        region = run.home_region
+    elif not options.region_policy.permits(region):
+        return Outcome([], [], f"region {region} is outside the kind's regionPolicy")
     discovery = await run.discovery()
-    account = next((a for a in discovery.accounts if a.id == event.account), None)
+    account = next((a for a in discovery.accounts if a.id == account_id), None)
     if account is None:
-        return Outcome([], [], f"account {event.account} is outside the configured scope")
+        return Outcome([], [], f"account {account_id} is outside the configured scope")
     sc = SliceContext(
         account,
-        event.region,
+        region,
         run.settings.partition,
         options,
-        run.limiter(account.id, event.region, rt.service),
+        run.limiter(account.id, region, rt.service),
         discovery,
+        call_timeout=run.settings.limits.call_timeout,
     )
+    outcome = Outcome([], [])
     async with sc.stack:
-        return await _reread(rt, sc, identifier)
+        for identifier in identifiers[:MAX_IDS_PER_EVENT]:
+            one = await _reread(rt, sc, identifier)
+            outcome.upserted += one.upserted
+            outcome.deleted += one.deleted
+            outcome.dropped = "; ".join(filter(None, (outcome.dropped, one.dropped)))
+    return outcome
 
 
 async def _reread(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcome:
@@ -160,10 +206,12 @@ async def _reread(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcom
         try:
             entry = await live.read(sc, identifier)
             item = await read_one(rt, sc, entry)
-        except (ClientError, BotoCoreError, TimeoutError, OSError) as error:
+        except Gone:
+            return _gone(rt, sc, identifier)
+        except (ClientError, BotoCoreError, TimeoutError, OSError, UnboundedListing) as error:
             code = error_code(error)
             if code in live.not_found:
-                return Outcome([], [_gone(rt, sc, identifier)])
+                return _gone(rt, sc, identifier)
             if (code in _RETRYABLE or not isinstance(error, ClientError)) and (
                 attempt + 1 < READ_ATTEMPTS
             ):
@@ -171,19 +219,26 @@ async def _reread(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcom
                 continue
             return Outcome([], [], f"{code or type(error).__name__}: {error_message(error)}")
         if item is None:
-            return Outcome([], [], "the resource is not part of this kind's scope")
+            return Outcome([], [], f"{identifier} is not part of this kind's scope")
         return Outcome([item], [])
     return Outcome([], [], "retries exhausted")
 
 
-def _gone(rt: ResourceType, sc: SliceContext, identifier: str) -> dict[str, Any]:
+def _gone(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcome:
     assert rt.live_events is not None
     props = rt.live_events.gone(identifier, sc)
-    return {
-        "Type": rt.kind,
-        "Properties": props,
-        "__ExtraContext": {"AccountId": sc.account.id, "Region": sc.region},
-    }
+    if props is None:
+        return Outcome([], [], f"{identifier} is gone, but the event does not tell its ARN")
+    return Outcome(
+        [],
+        [
+            {
+                "Type": rt.kind,
+                "Properties": props,
+                "__ExtraContext": {"AccountId": sc.account.id, "Region": sc.region},
+            }
+        ],
+    )
 
 
 _run: tuple[float, ResyncRun] | None = None

@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 
 from port_aws.catalog.calls import always, each_item
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
 
 
 async def _account_info(sc: SliceContext) -> AsyncIterator[list[Item]]:
@@ -20,6 +20,24 @@ async def _account_info(sc: SliceContext) -> AsyncIterator[list[Item]]:
             **({"Email": sc.account.email} if sc.account.email else {}),
         }
     ]
+
+
+async def _this_account(sc: SliceContext, _: str) -> Item:
+    async for page in _account_info(sc):
+        return page[0]
+    raise AssertionError("_account_info yields one item")
+
+
+ACCOUNT_EVENTS = LiveEvents(
+    source="iam.amazonaws.com",
+    upserts=("CreateAccountAlias", "DeleteAccountAlias"),
+    deletes=(),
+    ids=("recipientAccountId",),
+    read=_this_account,
+    not_found=(),
+    gone=lambda _, __: None,
+)
+"""The account's alias is its name when the organization gives none."""
 
 
 async def _organization_accounts(sc: SliceContext) -> AsyncIterator[list[Item]]:
@@ -68,6 +86,7 @@ TYPES = [
         global_service=True,
         lister=_account_info,
         permissions=("iam:ListAccountAliases",),
+        live_events=ACCOUNT_EVENTS,
     ),
     ResourceType(
         kind="AWS::Organizations::Account",
@@ -76,6 +95,10 @@ TYPES = [
         global_service=True,
         lister=_organization_accounts,
         management_account=True,
+        no_live_events=(
+            "its properties (parent, OU path, whether it is synced) come from the walk of the "
+            "whole organization, not from a read of one account"
+        ),
         tags=Enrichment(
             each_item("Id", _organization_tags), ("organizations:ListTagsForResource",)
         ),

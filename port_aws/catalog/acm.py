@@ -1,7 +1,7 @@
 """Certificate Manager: certificates of every key type, with tags; full details optional."""
 
-from port_aws.catalog.calls import each_item, tagged, without_metadata
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import each_item, field_is, read_listed, tagged, without_metadata
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
 
 KEY_TYPES = [
     "RSA_1024",
@@ -19,6 +19,31 @@ async def _describe(sc: SliceContext, item: Item) -> Item:
     answer = await sc.call("acm", "describe_certificate", CertificateArn=item["Arn"])
     return without_metadata(answer.get("Certificate", {}))
 
+
+LIVE_EVENTS = LiveEvents(
+    source="acm.amazonaws.com",
+    upserts=(
+        "RequestCertificate",
+        "ImportCertificate",
+        "RenewCertificate",
+        "UpdateCertificateOptions",
+        "AddTagsToCertificate",
+        "RemoveTagsFromCertificate",
+    ),
+    deletes=("DeleteCertificate",),
+    ids=("responseElements.certificateArn", "requestParameters.certificateArn"),
+    read=read_listed(
+        "acm",
+        "list_certificates",
+        "CertificateSummaryList",
+        field_is("CertificateArn"),
+        Includes={"keyTypes": KEY_TYPES},
+    ),
+    not_found=(),
+    gone=lambda arn, sc: {"Arn": arn},
+)
+"""Read from the list (its summaries are the item; ``DescribeCertificate`` is an optional
+enrichment with other fields)."""
 
 TYPES = [
     ResourceType(
@@ -38,5 +63,6 @@ TYPES = [
             ),
         },
         permissions=("acm:ListCertificates",),
+        live_events=LIVE_EVENTS,
     ),
 ]

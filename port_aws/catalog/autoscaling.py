@@ -1,7 +1,32 @@
 """Auto Scaling: groups (tags come with the describe answer)."""
 
-from port_aws.catalog.calls import tags_of
-from port_aws.catalog.model import ResourceType
+from port_aws.catalog.calls import read_filtered, tags_of
+from port_aws.catalog.model import LiveEvents, ResourceType
+
+LIVE_EVENTS = LiveEvents(
+    source="autoscaling.amazonaws.com",
+    upserts=(
+        "CreateAutoScalingGroup",
+        "UpdateAutoScalingGroup",
+        "SetDesiredCapacity",
+        "SuspendProcesses",
+        "ResumeProcesses",
+        "CreateOrUpdateTags",
+        "DeleteTags",
+    ),
+    deletes=("DeleteAutoScalingGroup",),
+    ids=("requestParameters.autoScalingGroupName", "requestParameters.tags[].resourceId"),
+    read=read_filtered(
+        "autoscaling",
+        "describe_auto_scaling_groups",
+        "AutoScalingGroups",
+        "AutoScalingGroupNames",
+    ),
+    not_found=(),
+    gone=lambda name, sc: None,
+)
+"""A group's ARN holds an id that ``DeleteAutoScalingGroup`` does not name: a group being
+deleted is read and upserted with its status, and a deleted one leaves at the next resync."""
 
 TYPES = [
     ResourceType(
@@ -14,5 +39,6 @@ TYPES = [
         arn="{AutoScalingGroupARN}",
         shape=tags_of(),
         permissions=("autoscaling:DescribeAutoScalingGroups",),
+        live_events=LIVE_EVENTS,
     ),
 ]

@@ -1,8 +1,8 @@
 """Lambda: functions (the list answer is the configuration; tags per function: Lambda has no
 batch tag read). Code is never downloaded."""
 
-from port_aws.catalog.calls import always, per_item, tagged
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import always, per_item, read_listed, tagged
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
 
 
 def _kms_key_arn(item: Item, _: SliceContext) -> Item:
@@ -12,6 +12,51 @@ def _kms_key_arn(item: Item, _: SliceContext) -> Item:
         item["KmsKeyArn"] = item["KMSKeyArn"]
     return item
 
+
+def _function_name(identifier: str) -> str:
+    """A function's name from its name or ARN (``…:function:<name>[:<qualifier>]``)."""
+    return identifier.split(":function:", 1)[-1].split(":")[0]
+
+
+async def _function(sc: SliceContext, identifier: str) -> Item:
+    read = read_listed(
+        "lambda",
+        "list_functions",
+        "Functions",
+        lambda entry, name: entry.get("FunctionName") == name,
+        PaginationConfig={"PageSize": 50},
+    )
+    return await read(sc, _function_name(identifier))
+
+
+LIVE_EVENTS = LiveEvents(
+    source="lambda.amazonaws.com",
+    upserts=(
+        "CreateFunction",
+        "UpdateFunctionConfiguration",
+        "UpdateFunctionCode",
+        "PutFunctionConcurrency",
+        "DeleteFunctionConcurrency",
+        "TagResource",
+        "UntagResource",
+    ),
+    deletes=("DeleteFunction",),
+    ids=(
+        "responseElements.functionArn",
+        "requestParameters.functionName",
+        "requestParameters.resource",
+    ),
+    read=_function,
+    not_found=(),
+    gone=lambda i, sc: {
+        "FunctionArn": sc.arn("lambda", f"function:{_function_name(i)}"),
+        "Arn": sc.arn("lambda", f"function:{_function_name(i)}"),
+    },
+    id_pattern=r"^(?!arn:)|:function:",
+)
+"""Lambda's CloudTrail event names are the API's own since October 2021 (no date suffix). Read
+from the list, as the resync does (the function's configuration; GetFunction is another action
+and shape)."""
 
 TYPES = [
     ResourceType(
@@ -39,6 +84,7 @@ TYPES = [
             ),
         },
         permissions=("lambda:ListFunctions",),
+        live_events=LIVE_EVENTS,
         shape=_kms_key_arn,
         action_aliases=always("ListFunctionsAction", "ListTagsAction"),
     ),

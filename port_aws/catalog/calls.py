@@ -12,7 +12,15 @@ import jmespath
 from botocore.exceptions import ClientError
 
 from port_aws.bounds import PageGuard, each_at_once
-from port_aws.catalog.model import Enrichment, Fetch, Item, SliceContext, is_not_found
+from port_aws.catalog.model import (
+    Enrichment,
+    Fetch,
+    Gone,
+    Item,
+    ReadOne,
+    SliceContext,
+    is_not_found,
+)
 from port_aws.items import tag_list
 
 
@@ -223,3 +231,54 @@ def renamed(
         return item
 
     return shape
+
+
+def read_filtered(
+    service: str, operation: str, items: str, param: str, many: bool = True, **params: Any
+) -> ReadOne:
+    """A ``LiveEvents.read``: the kind's describe call filtered to one identifier (``param``,
+    given as a one-item list when ``many``); ``items`` (JMESPath) finds the entry in the
+    answer. An answer listing nothing says the resource is gone."""
+
+    async def read(sc: SliceContext, identifier: str) -> Item:
+        answer = await sc.call(
+            service, operation, **{param: [identifier] if many else identifier}, **params
+        )
+        found = jmespath.search(items, answer)
+        entries = found if isinstance(found, list) else [found]
+        if not entries or not isinstance(entries[0], dict):
+            raise Gone(identifier)
+        return dict(entries[0])
+
+    return read
+
+
+def read_listed(
+    service: str,
+    operation: str,
+    items: str,
+    matches: Callable[[Item, str], bool],
+    **params: Any,
+) -> ReadOne:
+    """A ``LiveEvents.read`` for services whose only read with the kind's IAM actions is the
+    list itself: its pages (``params`` narrowing them where the API can) until the entry that
+    ``matches`` the identifier. Followed to its end without it, the resource is gone."""
+
+    async def read(sc: SliceContext, identifier: str) -> Item:
+        async for page in sc.pages(service, operation, **params):
+            for entry in jmespath.search(items, page) or []:
+                if matches(entry, identifier):
+                    return dict(entry)
+        raise Gone(identifier)
+
+    return read
+
+
+def field_is(name: str) -> Callable[[Item, str], bool]:
+    """``read_listed``'s test: the entry's ``name`` is the identifier."""
+    return lambda entry, identifier: entry.get(name) == identifier
+
+
+def last_part(identifier: str, separator: str = "/") -> str:
+    """A name from an ARN (or an identifier that is already a name)."""
+    return identifier.rsplit(separator, 1)[-1]

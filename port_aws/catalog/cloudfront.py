@@ -1,7 +1,44 @@
 """CloudFront: distributions, a global service read once per account; tags per distribution."""
 
-from port_aws.catalog.calls import per_item_tags
-from port_aws.catalog.model import Enrichment, ResourceType
+from port_aws.catalog.calls import last_part, per_item_tags, read_listed
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+
+
+async def _distribution(sc: SliceContext, identifier: str) -> Item:
+    read = read_listed(
+        "cloudfront",
+        "list_distributions",
+        "DistributionList.Items",
+        lambda entry, wanted: entry.get("Id") == wanted,
+    )
+    return await read(sc, last_part(identifier))
+
+
+def _arn(identifier: str, sc: SliceContext) -> str:
+    return f"arn:{sc.partition}:cloudfront::{sc.account.id}:distribution/{last_part(identifier)}"
+
+
+LIVE_EVENTS = LiveEvents(
+    source="cloudfront.amazonaws.com",
+    upserts=(
+        "CreateDistribution",
+        "CreateDistributionWithTags",
+        "UpdateDistribution",
+        "TagResource",
+        "UntagResource",
+    ),
+    deletes=("DeleteDistribution",),
+    ids=(
+        "responseElements.distribution.id",
+        "requestParameters.id",
+        "requestParameters.resource",
+    ),
+    read=_distribution,
+    not_found=(),
+    gone=lambda i, sc: {"Arn": _arn(i, sc), "ARN": _arn(i, sc)},
+    id_pattern=r"^(?!arn:)|:distribution/",
+)
+"""Read from the list, as the resync does (``GetDistribution`` answers another shape)."""
 
 TYPES = [
     ResourceType(
@@ -23,5 +60,6 @@ TYPES = [
             ("cloudfront:ListTagsForResource",),
         ),
         permissions=("cloudfront:ListDistributions",),
+        live_events=LIVE_EVENTS,
     ),
 ]

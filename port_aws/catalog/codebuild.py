@@ -6,8 +6,8 @@ described 100 at a time (across projects); builds started before ``historyDays``
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import always, chunks, each_listed, is_recent
-from port_aws.catalog.model import Describe, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import always, chunks, each_listed, is_recent, last_part, read_filtered
+from port_aws.catalog.model import Describe, Item, LiveEvents, ResourceType, SliceContext
 
 
 def _project(item: Item, _: SliceContext) -> Item:
@@ -51,6 +51,26 @@ PLAINTEXT_VARIABLES = "Environment.environmentVariables[type=PLAINTEXT|].value"
 """Plain-text environment variables hold their value; PARAMETER_STORE and SECRETS_MANAGER ones
 hold only the name of where the value is kept."""
 
+
+async def _project_named(sc: SliceContext, identifier: str) -> Item:
+    read = read_filtered("codebuild", "batch_get_projects", "projects", "names")
+    return await read(sc, last_part(identifier))
+
+
+PROJECT_EVENTS = LiveEvents(
+    source="codebuild.amazonaws.com",
+    upserts=("CreateProject", "UpdateProject", "UpdateProjectVisibility"),
+    deletes=("DeleteProject",),
+    ids=("responseElements.project.arn", "requestParameters.projectArn", "requestParameters.name"),
+    read=_project_named,
+    not_found=(),
+    gone=lambda i, sc: {
+        "Name": last_part(i),
+        "Arn": sc.arn("codebuild", f"project/{last_part(i)}"),
+    },
+)
+"""``BatchGetProjects`` answers an unknown name in ``projectsNotFound``, not with an error."""
+
 TYPES = [
     ResourceType(
         kind="AWS::CodeBuild::Project",
@@ -63,6 +83,7 @@ TYPES = [
         arn="arn:{partition}:codebuild:{region}:{account}:project/{Name}",
         shape=_project,
         permissions=("codebuild:ListProjects", "codebuild:BatchGetProjects"),
+        live_events=PROJECT_EVENTS,
         action_aliases=always("GetProjectDetailsAction"),
     ),
     ResourceType(
@@ -72,6 +93,7 @@ TYPES = [
         id="Id",
         lister=_builds,
         history=True,
+        no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         arn="arn:{partition}:codebuild:{region}:{account}:build/{Id}",
         permissions=(
             "codebuild:ListProjects",

@@ -10,8 +10,23 @@ is built in ARN form under the deployment id.
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-from port_aws.catalog.calls import always, chunks, each_listed, per_item_tags
-from port_aws.catalog.model import Describe, Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import (
+    always,
+    chunks,
+    each_listed,
+    last_part,
+    per_item_tags,
+    read_filtered,
+)
+from port_aws.catalog.model import (
+    Describe,
+    Enrichment,
+    Gone,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 
 APPLICATION_ARN = "application:{}"
 GROUP_ARN = "deploymentgroup:{}/{}"
@@ -38,19 +53,59 @@ async def _groups(sc: SliceContext) -> AsyncIterator[list[Item]]:
         )
         for application, groups in zip(applications, listed, strict=True):
             for batch in chunks(groups or [], 100):
-                answer = await sc.call(
-                    "codedeploy",
-                    "batch_get_deployment_groups",
-                    applicationName=application,
-                    deploymentGroupNames=batch,
-                )
-                found = answer.get("deploymentGroupsInfo", [])
-                for group in found:
-                    group["ApplicationArn"] = sc.arn(
-                        "codedeploy", APPLICATION_ARN.format(application)
-                    )
+                found = await _described_groups(sc, application, batch)
                 if found:
                     yield found
+
+
+async def _described_groups(sc: SliceContext, application: str, names: list[str]) -> list[Item]:
+    """Deployment groups of one application, with its ARN (at most 100 names)."""
+    answer = await sc.call(
+        "codedeploy",
+        "batch_get_deployment_groups",
+        applicationName=application,
+        deploymentGroupNames=names,
+    )
+    found: list[Item] = answer.get("deploymentGroupsInfo", [])
+    for group in found:
+        group["ApplicationArn"] = sc.arn("codedeploy", APPLICATION_ARN.format(application))
+    return found
+
+
+def _application_and_group(identifier: str) -> tuple[str, str]:
+    """From ``<application>/<group>`` or the group's ARN (``…:deploymentgroup:<app>/<group>``)."""
+    application, group = identifier.split(":deploymentgroup:", 1)[-1].split("/", 1)
+    return application, group
+
+
+async def _group(sc: SliceContext, identifier: str) -> Item:
+    application, group = _application_and_group(identifier)
+    found = await _described_groups(sc, application, [group])
+    if not found:  # an unknown name is reported in errorMessage, not as an error
+        raise Gone(identifier)
+    return found[0]
+
+
+GROUP_EVENTS = LiveEvents(
+    source="codedeploy.amazonaws.com",
+    upserts=("CreateDeploymentGroup", "UpdateDeploymentGroup", "TagResource", "UntagResource"),
+    deletes=("DeleteDeploymentGroup",),
+    ids=(
+        "join('/', [requestParameters.applicationName, requestParameters.deploymentGroupName])",
+        # UpdateDeploymentGroup may rename: the old name is gone, the new one read
+        "[join('/', [requestParameters.applicationName, "
+        "requestParameters.currentDeploymentGroupName]), join('/', "
+        "[requestParameters.applicationName, requestParameters.newDeploymentGroupName "
+        "|| requestParameters.currentDeploymentGroupName])]",
+        "requestParameters.resourceArn",
+    ),
+    read=_group,
+    not_found=("ApplicationDoesNotExistException", "DeploymentGroupDoesNotExistException"),
+    gone=lambda i, sc: {
+        "Arn": sc.arn("codedeploy", GROUP_ARN.format(*_application_and_group(i))),
+    },
+    id_pattern=r"^(?!arn:)[^/]+/[^/]+$|:deploymentgroup:[^/]+/[^/]+$",
+)
 
 
 async def _recent_deployments(sc: SliceContext) -> AsyncIterator[list[str]]:
@@ -156,17 +211,46 @@ _TAGS = Enrichment(
     ("codedeploy:ListTagsForResource",),
 )
 
+APPLICATIONS = Describe("batch_get_applications", "applicationNames", "applicationsInfo")
+
+
+async def _application(sc: SliceContext, identifier: str) -> Item:
+    """One application, by name or ARN (``…:application:<name>``)."""
+    read = read_filtered(
+        "codedeploy", APPLICATIONS.operation, APPLICATIONS.items, APPLICATIONS.param
+    )
+    return await read(sc, last_part(identifier, ":"))
+
+
+APPLICATION_EVENTS = LiveEvents(
+    source="codedeploy.amazonaws.com",
+    upserts=("CreateApplication", "UpdateApplication", "TagResource", "UntagResource"),
+    deletes=("DeleteApplication",),
+    ids=(
+        "[requestParameters.applicationName, requestParameters.newApplicationName]",
+        "requestParameters.resourceArn",
+    ),
+    read=_application,
+    not_found=("ApplicationDoesNotExistException",),
+    gone=lambda i, sc: {
+        "Arn": sc.arn("codedeploy", APPLICATION_ARN.format(last_part(i, ":"))),
+    },
+    id_pattern=r"^(?!arn:)|:application:",
+)
+"""A renamed application (``UpdateApplication``): the old name is gone, the new one read."""
+
 TYPES = [
     ResourceType(
         kind="AWS::CodeDeploy::Application",
         service="codedeploy",
         operation="list_applications",
         items="applications",
-        describe=Describe("batch_get_applications", "applicationNames", "applicationsInfo"),
+        describe=APPLICATIONS,
         id="Arn",
         arn="arn:{partition}:codedeploy:{region}:{account}:application:{ApplicationName}",
         tags=_TAGS,
         permissions=("codedeploy:ListApplications", "codedeploy:BatchGetApplications"),
+        live_events=APPLICATION_EVENTS,
         action_aliases=always(
             "GetCodeDeployApplicationDetailsAction",
             "GetCodeDeployApplicationTagsAction",
@@ -188,12 +272,14 @@ TYPES = [
             "codedeploy:BatchGetDeploymentGroups",
         ),
         action_aliases=always("GetDeploymentGroupDetailsAction", "GetDeploymentGroupTags"),
+        live_events=GROUP_EVENTS,
     ),
     ResourceType(
         kind="AWS::CodeDeploy::Deployment",
         service="codedeploy",
         lister=_deployments,
         history=True,
+        no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         id="DeploymentId",
         arn="arn:{partition}:codedeploy:{region}:{account}:deployment:{DeploymentId}",
         permissions=(
@@ -209,6 +295,7 @@ TYPES = [
         service="codedeploy",
         lister=_targets,
         history=True,
+        no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         id="Arn",
         permissions=(
             "codedeploy:ListApplications",

@@ -16,10 +16,11 @@ from port_aws.catalog.calls import (
     each_item,
     each_listed,
     is_recent,
+    last_part,
     per_item_tags,
     without_metadata,
 )
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.model import Enrichment, Gone, Item, LiveEvents, ResourceType, SliceContext
 from port_aws.items import pascal_keys
 
 
@@ -27,37 +28,40 @@ def _pipeline_arn(sc: SliceContext, name: str) -> str:
     return sc.arn("codepipeline", name)
 
 
+async def _declared(sc: SliceContext, listed: list[Item]) -> list[Item]:
+    """Pipelines of ListPipelines with their declaration and metadata (GetPipeline); one
+    deleted since it was listed is left out."""
+
+    async def get(item: Item) -> dict[str, Any]:
+        return without_metadata(await sc.call("codepipeline", "get_pipeline", name=item["name"]))
+
+    found = await each_listed(listed, get)
+    out = []
+    for summary, answer in zip(listed, found, strict=True):
+        if answer is None:
+            continue
+        metadata = answer.get("metadata", {})
+        out.append(
+            {
+                **summary,
+                **answer.get("pipeline", {}),
+                "PipelineArn": metadata.get("pipelineArn") or _pipeline_arn(sc, summary["name"]),
+                "Created": metadata.get("created", summary.get("created")),
+                "Updated": metadata.get("updated", summary.get("updated")),
+                **(
+                    {"PollingDisabledAt": metadata["pollingDisabledAt"]}
+                    if metadata.get("pollingDisabledAt")
+                    else {}
+                ),
+            }
+        )
+    return out
+
+
 async def _described(sc: SliceContext) -> AsyncIterator[list[Item]]:
     """Each page of ListPipelines, with every pipeline's declaration and metadata."""
     async for page in sc.pages("codepipeline", "list_pipelines"):
-        listed: list[Item] = page.get("pipelines", [])
-
-        async def get(item: Item) -> dict[str, Any]:
-            return without_metadata(
-                await sc.call("codepipeline", "get_pipeline", name=item["name"])
-            )
-
-        found = await each_listed(listed, get)
-        out = []
-        for summary, answer in zip(listed, found, strict=True):
-            if answer is None:
-                continue
-            metadata = answer.get("metadata", {})
-            out.append(
-                {
-                    **summary,
-                    **answer.get("pipeline", {}),
-                    "PipelineArn": metadata.get("pipelineArn")
-                    or _pipeline_arn(sc, summary["name"]),
-                    "Created": metadata.get("created", summary.get("created")),
-                    "Updated": metadata.get("updated", summary.get("updated")),
-                    **(
-                        {"PollingDisabledAt": metadata["pollingDisabledAt"]}
-                        if metadata.get("pollingDisabledAt")
-                        else {}
-                    ),
-                }
-            )
+        out = await _declared(sc, page.get("pipelines", []))
         if out:
             yield out
 
@@ -67,6 +71,40 @@ async def _pipelines(sc: SliceContext) -> AsyncIterator[list[Item]]:
         for pipeline in page:
             pipeline["Arn"] = pipeline["PipelineArn"]
         yield page
+
+
+async def _pipeline(sc: SliceContext, identifier: str) -> Item:
+    """One pipeline as the resync reads it: its ListPipelines entry (the summary has fields
+    GetPipeline lacks) and its declaration."""
+    name = last_part(identifier, ":")
+    async for page in sc.pages("codepipeline", "list_pipelines"):
+        listed = [p for p in page.get("pipelines", []) if p.get("name") == name]
+        if listed:
+            for pipeline in await _declared(sc, listed):
+                return {**pipeline, "Arn": pipeline["PipelineArn"]}
+    raise Gone(identifier)
+
+
+PIPELINE_EVENTS = LiveEvents(
+    source="codepipeline.amazonaws.com",
+    upserts=(
+        "CreatePipeline",
+        "UpdatePipeline",
+        "TagResource",
+        "UntagResource",
+    ),
+    deletes=("DeletePipeline",),
+    ids=(
+        "requestParameters.pipeline.name",
+        "requestParameters.pipelineName",
+        "requestParameters.name",
+        "requestParameters.resourceArn",
+    ),
+    read=_pipeline,
+    not_found=("PipelineNotFoundException",),
+    gone=lambda i, sc: {"Arn": _pipeline_arn(sc, last_part(i, ":"))},
+    id_pattern=r"^(?!arn:)|:codepipeline:[^:]+:[0-9]+:[^:/]+$",
+)
 
 
 async def _stages(sc: SliceContext) -> AsyncIterator[list[Item]]:
@@ -225,6 +263,7 @@ TYPES = [
             ("codepipeline:ListTagsForResource",),
         ),
         permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
+        live_events=PIPELINE_EVENTS,
         action_aliases=always(
             "GetPipelineDetailsAction",
             "GetPipelineTagsAction",
@@ -236,6 +275,7 @@ TYPES = [
         service="codepipeline",
         id="Arn",
         lister=_stages,
+        no_live_events="part of a pipeline, read with it: a pipeline event cannot tell which parts were removed",
         permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
         action_aliases=always("GetPipelineStagesAction"),
     ),
@@ -244,6 +284,7 @@ TYPES = [
         service="codepipeline",
         id="Arn",
         lister=_actions,
+        no_live_events="part of a pipeline, read with it: a pipeline event cannot tell which parts were removed",
         permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
         action_aliases=always("GetPipelineActionsDetails"),
     ),
@@ -253,6 +294,7 @@ TYPES = [
         id="Arn",
         lister=_executions,
         history=True,
+        no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         enrichments={
             "GetPipelineExecution": Enrichment(
                 each_item("Arn", _execution_details),
@@ -272,6 +314,7 @@ TYPES = [
         id="Arn",
         lister=_action_executions,
         history=True,
+        no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         permissions=("codepipeline:ListPipelines", "codepipeline:ListActionExecutions"),
         action_aliases=always("ListActionExecutionsAction"),
     ),

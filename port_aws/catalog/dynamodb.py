@@ -3,19 +3,46 @@ batch tag read). Table items are never read."""
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import always, describe_each, per_item, per_item_tags
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import always, describe_each, last_part, per_item, per_item_tags
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+
+
+async def _table(sc: SliceContext, identifier: str) -> Item:
+    """One table, by name or ARN (``…:table/<name>``)."""
+    answer = await sc.call("dynamodb", "describe_table", TableName=last_part(identifier))
+    return dict(answer["Table"])
 
 
 async def _tables(sc: SliceContext) -> AsyncIterator[list[Item]]:
     async def describe(name: str) -> Item:
-        return dict((await sc.call("dynamodb", "describe_table", TableName=name))["Table"])
+        return await _table(sc, name)
 
     async for listed in sc.pages("dynamodb", "list_tables", PaginationConfig={"PageSize": 100}):
         page = await describe_each(sc, listed.get("TableNames", []), describe)
         if page:
             yield page
 
+
+LIVE_EVENTS = LiveEvents(
+    source="dynamodb.amazonaws.com",
+    upserts=(
+        "CreateTable",
+        "UpdateTable",
+        "UpdateContinuousBackups",
+        "UpdateTimeToLive",
+        "TagResource",
+        "UntagResource",
+    ),
+    deletes=("DeleteTable",),
+    ids=("requestParameters.tableName", "requestParameters.resourceArn"),
+    read=_table,
+    not_found=("ResourceNotFoundException",),
+    gone=lambda i, sc: {
+        "TableArn": sc.arn("dynamodb", f"table/{last_part(i)}"),
+        "Arn": sc.arn("dynamodb", f"table/{last_part(i)}"),
+    },
+    id_pattern=r"^(?!arn:)|:table/[^/]+$",
+)
 
 TYPES = [
     ResourceType(
@@ -44,6 +71,7 @@ TYPES = [
             ),
         },
         permissions=("dynamodb:ListTables", "dynamodb:DescribeTable"),
+        live_events=LIVE_EVENTS,
         action_aliases={
             **always("ListTablesAction", "GetTableDetailsAction", "GetTableTagsAction"),
             "GetTableBackupStatusAction": "DescribeContinuousBackups",

@@ -1,7 +1,7 @@
 """EC2: instances, volumes, VPCs, subnets and security groups (tags come with each list answer)."""
 
-from port_aws.catalog.calls import chunks, per_item
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import chunks, per_item, read_filtered
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
 
 STATUS_IDS_PER_CALL = 100
 """DescribeInstanceStatus takes at most 100 instance ids per call."""
@@ -21,6 +21,37 @@ async def _instance_status(sc: SliceContext, items: list[Item]) -> dict[str, Ite
     return found
 
 
+TAGGED = "requestParameters.resourcesSet.items[].resourceId"
+"""Where ``CreateTags`` and ``DeleteTags`` name the resources they tag (of any EC2 kind)."""
+TAG_EVENTS = ("CreateTags", "DeleteTags")
+
+
+def _live(
+    kind_prefix: str,
+    arn_type: str,
+    id_key: str,
+    operation: str,
+    param: str,
+    items: str,
+    not_found: str,
+    upserts: tuple[str, ...],
+    deletes: tuple[str, ...],
+    ids: tuple[str, ...],
+) -> LiveEvents:
+    """EC2's events for one kind: its describe call filtered to the id, tag events included
+    (an identifier starting ``kind_prefix`` is this kind's)."""
+    return LiveEvents(
+        source="ec2.amazonaws.com",
+        upserts=(*upserts, *TAG_EVENTS),
+        deletes=deletes,
+        ids=(*ids, TAGGED),
+        read=read_filtered("ec2", operation, items, param),
+        not_found=(not_found,),
+        gone=lambda i, sc: {id_key: i, "Arn": sc.arn("ec2", f"{arn_type}/{i}")},
+        id_pattern=f"^{kind_prefix}-",
+    )
+
+
 TYPES = [
     ResourceType(
         kind="AWS::EC2::Instance",
@@ -31,6 +62,27 @@ TYPES = [
         id="InstanceId",
         arn="arn:{partition}:ec2:{region}:{account}:instance/{InstanceId}",
         permissions=("ec2:DescribeInstances",),
+        live_events=_live(
+            "i",
+            "instance",
+            "InstanceId",
+            "describe_instances",
+            "InstanceIds",
+            "Reservations[].Instances[]",
+            "InvalidInstanceID.NotFound",
+            upserts=(
+                "RunInstances",
+                "StartInstances",
+                "StopInstances",
+                "ModifyInstanceAttribute",
+            ),
+            deletes=("TerminateInstances",),
+            ids=(
+                "responseElements.instancesSet.items[].instanceId",
+                "requestParameters.instancesSet.items[].instanceId",
+                "requestParameters.instanceId",
+            ),
+        ),
         enrichments={
             "DescribeInstanceStatus": Enrichment(
                 _instance_status,
@@ -52,6 +104,28 @@ TYPES = [
         id="VolumeId",
         arn="arn:{partition}:ec2:{region}:{account}:volume/{VolumeId}",
         permissions=("ec2:DescribeVolumes",),
+        live_events=_live(
+            "vol",
+            "volume",
+            "VolumeId",
+            "describe_volumes",
+            "VolumeIds",
+            "Volumes",
+            "InvalidVolume.NotFound",
+            upserts=(
+                "CreateVolume",
+                "ModifyVolume",
+                "ModifyVolumeAttribute",
+                "AttachVolume",
+                "DetachVolume",
+            ),
+            deletes=("DeleteVolume",),
+            ids=(
+                "responseElements.volumeId",
+                "requestParameters.volumeId",
+                "requestParameters.ModifyVolumeRequest.VolumeId",
+            ),
+        ),
         enrichments={
             "DescribeVolumeAttribute": Enrichment(
                 per_item(
@@ -81,6 +155,18 @@ TYPES = [
         id="VpcId",
         arn="arn:{partition}:ec2:{region}:{account}:vpc/{VpcId}",
         permissions=("ec2:DescribeVpcs",),
+        live_events=_live(
+            "vpc",
+            "vpc",
+            "VpcId",
+            "describe_vpcs",
+            "VpcIds",
+            "Vpcs",
+            "InvalidVpcID.NotFound",
+            upserts=("CreateVpc", "ModifyVpcAttribute"),
+            deletes=("DeleteVpc",),
+            ids=("responseElements.vpc.vpcId", "requestParameters.vpcId"),
+        ),
     ),
     ResourceType(
         kind="AWS::EC2::Subnet",
@@ -91,6 +177,18 @@ TYPES = [
         id="SubnetId",
         arn="arn:{partition}:ec2:{region}:{account}:subnet/{SubnetId}",
         permissions=("ec2:DescribeSubnets",),
+        live_events=_live(
+            "subnet",
+            "subnet",
+            "SubnetId",
+            "describe_subnets",
+            "SubnetIds",
+            "Subnets",
+            "InvalidSubnetID.NotFound",
+            upserts=("CreateSubnet", "ModifySubnetAttribute"),
+            deletes=("DeleteSubnet",),
+            ids=("responseElements.subnet.subnetId", "requestParameters.subnetId"),
+        ),
     ),
     ResourceType(
         kind="AWS::EC2::SecurityGroup",
@@ -101,5 +199,25 @@ TYPES = [
         id="GroupId",
         arn="arn:{partition}:ec2:{region}:{account}:security-group/{GroupId}",
         permissions=("ec2:DescribeSecurityGroups",),
+        live_events=_live(
+            "sg",
+            "security-group",
+            "GroupId",
+            "describe_security_groups",
+            "GroupIds",
+            "SecurityGroups",
+            "InvalidGroup.NotFound",
+            upserts=(
+                "CreateSecurityGroup",
+                "AuthorizeSecurityGroupIngress",
+                "AuthorizeSecurityGroupEgress",
+                "RevokeSecurityGroupIngress",
+                "RevokeSecurityGroupEgress",
+                "UpdateSecurityGroupRuleDescriptionsIngress",
+                "UpdateSecurityGroupRuleDescriptionsEgress",
+            ),
+            deletes=("DeleteSecurityGroup",),
+            ids=("responseElements.groupId", "requestParameters.groupId"),
+        ),
     ),
 ]

@@ -2,8 +2,21 @@
 
 from botocore.exceptions import ClientError
 
-from port_aws.catalog.calls import always, each_item, per_item_tags, without_metadata
-from port_aws.catalog.model import Enrichment, Fetch, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import (
+    always,
+    each_item,
+    per_item_tags,
+    read_filtered,
+    without_metadata,
+)
+from port_aws.catalog.model import (
+    Enrichment,
+    Fetch,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 
 
 def _policy(operation: str, prop: str, missing: str, text: bool) -> Fetch:
@@ -21,6 +34,46 @@ def _policy(operation: str, prop: str, missing: str, text: bool) -> Fetch:
 
     return each_item("RepositoryArn", fields)
 
+
+def _repository_name(identifier: str) -> str:
+    """A repository's name from its ARN (``…:repository/team/app``) or the name itself."""
+    return identifier.split(":repository/", 1)[-1]
+
+
+async def _repository(sc: SliceContext, identifier: str) -> Item:
+    read = read_filtered("ecr", "describe_repositories", "repositories", "repositoryNames")
+    return await read(sc, _repository_name(identifier))
+
+
+def _repository_gone(identifier: str, sc: SliceContext) -> Item:
+    arn = sc.arn("ecr", f"repository/{_repository_name(identifier)}")
+    return {"RepositoryArn": arn, "Arn": arn}
+
+
+LIVE_EVENTS = LiveEvents(
+    source="ecr.amazonaws.com",
+    upserts=(
+        "CreateRepository",
+        "PutImageScanningConfiguration",
+        "PutImageTagMutability",
+        "SetRepositoryPolicy",
+        "DeleteRepositoryPolicy",
+        "PutLifecyclePolicy",
+        "DeleteLifecyclePolicy",
+        "TagResource",
+        "UntagResource",
+    ),
+    deletes=("DeleteRepository",),
+    ids=(
+        "responseElements.repository.repositoryArn",
+        "requestParameters.resourceArn",
+        "requestParameters.repositoryName",
+    ),
+    read=_repository,
+    not_found=("RepositoryNotFoundException",),
+    gone=_repository_gone,
+    id_pattern=r"^(?!arn:)|:repository/",
+)
 
 TYPES = [
     ResourceType(
@@ -42,6 +95,7 @@ TYPES = [
             ("ecr:ListTagsForResource",),
         ),
         permissions=("ecr:DescribeRepositories",),
+        live_events=LIVE_EVENTS,
         enrichments={
             "GetLifecyclePolicy": Enrichment(
                 _policy(

@@ -6,39 +6,59 @@ Tags come with every describe answer (``include=["TAGS"]``).
 from collections.abc import AsyncIterator
 
 from port_aws.catalog.calls import always, describe_each, renamed, tags_of
-from port_aws.catalog.model import Describe, Item, ResourceType, SliceContext
+from port_aws.catalog.model import Describe, Gone, Item, LiveEvents, ResourceType, SliceContext
 
 SERVICES_PER_DESCRIBE = 10
 """DescribeServices takes at most 10 services per call."""
+
+
+async def _described_services(sc: SliceContext, cluster: str, arns: list[str]) -> list[Item]:
+    page: list[Item] = []
+    for start in range(0, len(arns), SERVICES_PER_DESCRIBE):
+        described = await sc.call(
+            "ecs",
+            "describe_services",
+            cluster=cluster,
+            services=arns[start : start + SERVICES_PER_DESCRIBE],
+            include=["TAGS"],
+        )
+        page += described.get("services", [])
+    return page
 
 
 async def _services(sc: SliceContext) -> AsyncIterator[list[Item]]:
     async for clusters in sc.pages("ecs", "list_clusters", maxResults=100):
         for cluster in clusters.get("clusterArns", []):
             async for listed in sc.pages("ecs", "list_services", cluster=cluster, maxResults=100):
-                arns = listed.get("serviceArns", [])
-                page: list[Item] = []
-                for start in range(0, len(arns), SERVICES_PER_DESCRIBE):
-                    described = await sc.call(
-                        "ecs",
-                        "describe_services",
-                        cluster=cluster,
-                        services=arns[start : start + SERVICES_PER_DESCRIBE],
-                        include=["TAGS"],
-                    )
-                    page += described.get("services", [])
+                page = await _described_services(sc, cluster, listed.get("serviceArns", []))
                 if page:
                     yield page
+
+
+def _active(identifier: str, found: list[Item]) -> Item:
+    """The one described resource; none (a ``MISSING`` failure) or an ``INACTIVE`` one (what
+    ECS answers for a deleted cluster, service or revision, which its lists never show) is
+    gone."""
+    if not found or found[0].get("status") in ("INACTIVE", "DELETE_IN_PROGRESS"):
+        raise Gone(identifier)
+    return found[0]
+
+
+async def _service(sc: SliceContext, arn: str) -> Item:
+    cluster = arn.split(":service/", 1)[1].split("/")[0]
+    return _active(arn, await _described_services(sc, cluster, [arn]))
+
+
+async def _task_definition(sc: SliceContext, arn: str) -> Item:
+    answer = await sc.call("ecs", "describe_task_definition", taskDefinition=arn, include=["TAGS"])
+    return {**answer["taskDefinition"], "tags": answer.get("tags", [])}
 
 
 async def _task_definitions(sc: SliceContext) -> AsyncIterator[list[Item]]:
     """Active revisions; DescribeTaskDefinition has no batch form."""
 
     async def describe(arn: str) -> Item:
-        answer = await sc.call(
-            "ecs", "describe_task_definition", taskDefinition=arn, include=["TAGS"]
-        )
-        return {**answer["taskDefinition"], "tags": answer.get("tags", [])}
+        return await _task_definition(sc, arn)
 
     async for listed in sc.pages(
         "ecs", "list_task_definitions", status="ACTIVE", PaginationConfig={"PageSize": 100}
@@ -48,23 +68,95 @@ async def _task_definitions(sc: SliceContext) -> AsyncIterator[list[Item]]:
             yield page
 
 
+CLUSTERS = Describe(
+    "describe_clusters",
+    "clusters",
+    "clusters",
+    params={"include": ["TAGS", "SETTINGS", "CONFIGURATIONS", "STATISTICS"]},
+)
+
+
+async def _cluster(sc: SliceContext, identifier: str) -> Item:
+    answer = await sc.call("ecs", CLUSTERS.operation, clusters=[identifier], **CLUSTERS.params)
+    return _active(identifier, answer.get("clusters", []))
+
+
+def _cluster_gone(identifier: str, sc: SliceContext) -> Item:
+    arn = identifier if identifier.startswith("arn:") else sc.arn("ecs", f"cluster/{identifier}")
+    return {"ClusterArn": arn, "Arn": arn}
+
+
+TAGGED = "requestParameters.resourceArn"
+"""Where ``TagResource`` and ``UntagResource`` name the resource (clusters, services and task
+definitions alike)."""
+TAG_EVENTS = ("TagResource", "UntagResource")
+
+CLUSTER_EVENTS = LiveEvents(
+    source="ecs.amazonaws.com",
+    upserts=(
+        "CreateCluster",
+        "UpdateCluster",
+        "UpdateClusterSettings",
+        "PutClusterCapacityProviders",
+        *TAG_EVENTS,
+    ),
+    deletes=("DeleteCluster",),
+    ids=("responseElements.cluster.clusterArn", "requestParameters.cluster", TAGGED),
+    read=_cluster,
+    not_found=("ClusterNotFoundException",),
+    gone=_cluster_gone,
+    id_pattern=r"^(?!arn:)|:cluster/",
+)
+
+SERVICE_EVENTS = LiveEvents(
+    source="ecs.amazonaws.com",
+    upserts=("CreateService", "UpdateService", *TAG_EVENTS),
+    deletes=("DeleteService",),
+    ids=("responseElements.service.serviceArn", TAGGED),
+    read=_service,
+    not_found=("ServiceNotFoundException", "ClusterNotFoundException"),
+    gone=lambda arn, sc: {"ServiceArn": arn, "Arn": arn},
+    id_pattern=r":service/[^/]+/[^/]+$",
+)
+"""Services by their ARN of the current form, which names the cluster (``service/<cluster>/
+<name>``); older ARNs are left to the resync."""
+
+
+async def _task_definition_active(sc: SliceContext, arn: str) -> Item:
+    return _active(arn, [await _task_definition(sc, arn)])
+
+
+TASK_DEFINITION_EVENTS = LiveEvents(
+    source="ecs.amazonaws.com",
+    upserts=("RegisterTaskDefinition", *TAG_EVENTS),
+    deletes=("DeregisterTaskDefinition", "DeleteTaskDefinitions"),
+    ids=(
+        "responseElements.taskDefinition.taskDefinitionArn",
+        "responseElements.taskDefinitions[].taskDefinitionArn",
+        TAGGED,
+    ),
+    read=_task_definition_active,
+    not_found=(),
+    gone=lambda arn, sc: {"TaskDefinitionArn": arn, "Arn": arn},
+    id_pattern=r":task-definition/",
+)
+"""An unknown revision is a generic ``ClientException``, never taken for "not found"; a
+deregistered one is described ``INACTIVE`` (which the resync does not list): gone."""
+
+
 TYPES = [
     ResourceType(
         kind="AWS::ECS::Cluster",
         service="ecs",
         operation="list_clusters",
         items="clusterArns",
-        describe=Describe(
-            "describe_clusters",
-            "clusters",
-            "clusters",
-            params={"include": ["TAGS", "SETTINGS", "CONFIGURATIONS", "STATISTICS"]},
-        ),
+        describe=CLUSTERS,
         id="ClusterArn",
         arn="{ClusterArn}",
         shape=renamed({"Settings": "ClusterSettings"}, then=tags_of(native=[])),
         permissions=("ecs:ListClusters", "ecs:DescribeClusters"),
         action_aliases=always("DescribeClustersAction"),
+        live_events=CLUSTER_EVENTS,
     ),
     ResourceType(
         kind="AWS::ECS::Service",
@@ -75,6 +167,7 @@ TYPES = [
         shape=tags_of(native=[]),
         permissions=("ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices"),
         action_aliases=always("ListServicesAction", "DescribeServicesAction"),
+        live_events=SERVICE_EVENTS,
     ),
     ResourceType(
         kind="AWS::ECS::TaskDefinition",
@@ -86,5 +179,6 @@ TYPES = [
         shape=tags_of(native=[]),
         permissions=("ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition"),
         action_aliases=always("ListTaskDefinitionsAction", "DescribeTaskDefinitionsAction"),
+        live_events=TASK_DEFINITION_EVENTS,
     ),
 ]

@@ -1,6 +1,34 @@
 """EFS: file systems (DescribeFileSystems pages carry the tags)."""
 
-from port_aws.catalog.model import ResourceType
+from port_aws.catalog.calls import read_filtered
+from port_aws.catalog.model import LiveEvents, ResourceType
+
+LIVE_EVENTS = LiveEvents(
+    source="elasticfilesystem.amazonaws.com",
+    upserts=(
+        "CreateFileSystem",
+        "UpdateFileSystem",
+        "UpdateFileSystemProtection",
+        "PutLifecycleConfiguration",
+        "TagResource",
+        "UntagResource",
+        "CreateTags",
+        "DeleteTags",
+    ),
+    deletes=("DeleteFileSystem",),
+    ids=(
+        "responseElements.fileSystemId",
+        "requestParameters.fileSystemId",
+        "requestParameters.resourceId",
+    ),
+    read=read_filtered("efs", "describe_file_systems", "FileSystems", "FileSystemId", many=False),
+    not_found=("FileSystemNotFound",),
+    gone=lambda i, sc: {
+        "FileSystemId": i,
+        "Arn": sc.arn("elasticfilesystem", f"file-system/{i}"),
+    },
+    id_pattern="^fs-",
+)
 
 TYPES = [
     ResourceType(
@@ -11,5 +39,6 @@ TYPES = [
         id="FileSystemId",
         arn="{FileSystemArn}",
         permissions=("elasticfilesystem:DescribeFileSystems",),
+        live_events=LIVE_EVENTS,
     ),
 ]

@@ -3,8 +3,8 @@ no batch describe; tags come with each description)."""
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import always, describe_each, tags_of
-from port_aws.catalog.model import Item, ResourceType, SliceContext
+from port_aws.catalog.calls import always, describe_each, last_part, tags_of
+from port_aws.catalog.model import Item, LiveEvents, ResourceType, SliceContext
 
 
 async def _cluster_names(sc: SliceContext) -> AsyncIterator[list[str]]:
@@ -12,9 +12,15 @@ async def _cluster_names(sc: SliceContext) -> AsyncIterator[list[str]]:
         yield list(listed.get("clusters", []))
 
 
+async def _cluster(sc: SliceContext, identifier: str) -> Item:
+    """One cluster, by name or ARN (``…:cluster/<name>``)."""
+    answer = await sc.call("eks", "describe_cluster", name=last_part(identifier))
+    return dict(answer["cluster"])
+
+
 async def _clusters(sc: SliceContext) -> AsyncIterator[list[Item]]:
     async def describe(name: str) -> Item:
-        return dict((await sc.call("eks", "describe_cluster", name=name))["cluster"])
+        return await _cluster(sc, name)
 
     async for names in _cluster_names(sc):
         page = await describe_each(sc, names, describe)
@@ -27,10 +33,7 @@ async def _nodegroups(sc: SliceContext) -> AsyncIterator[list[Item]]:
         for cluster in names:
 
             async def describe(nodegroup: str, cluster: str = cluster) -> Item:
-                answer = await sc.call(
-                    "eks", "describe_nodegroup", clusterName=cluster, nodegroupName=nodegroup
-                )
-                return dict(answer["nodegroup"])
+                return await _nodegroup(sc, f"{cluster}/{nodegroup}")
 
             async for listed in sc.pages(
                 "eks", "list_nodegroups", clusterName=cluster, maxResults=100
@@ -40,6 +43,57 @@ async def _nodegroups(sc: SliceContext) -> AsyncIterator[list[Item]]:
                     yield page
 
 
+async def _nodegroup(sc: SliceContext, identifier: str) -> Item:
+    """One node group, by ``<cluster>/<node group>`` or its ARN
+    (``…:nodegroup/<cluster>/<node group>/<id>``)."""
+    path = identifier.split(":nodegroup/", 1)[-1].split("/")
+    answer = await sc.call("eks", "describe_nodegroup", clusterName=path[0], nodegroupName=path[1])
+    return dict(answer["nodegroup"])
+
+
+TAGGED = "requestParameters.resourceArn"
+"""Where ``TagResource`` and ``UntagResource`` name the resource (clusters, node groups …)."""
+
+CLUSTER_EVENTS = LiveEvents(
+    source="eks.amazonaws.com",
+    upserts=(
+        "CreateCluster",
+        "UpdateClusterConfig",
+        "UpdateClusterVersion",
+        "TagResource",
+        "UntagResource",
+    ),
+    deletes=("DeleteCluster",),
+    ids=("responseElements.cluster.arn", "requestParameters.name", TAGGED),
+    read=_cluster,
+    not_found=("ResourceNotFoundException",),
+    gone=lambda i, sc: {"Arn": sc.arn("eks", f"cluster/{last_part(i)}")},
+    id_pattern=r"^(?!arn:)|:cluster/",
+)
+
+NODEGROUP_EVENTS = LiveEvents(
+    source="eks.amazonaws.com",
+    upserts=(
+        "CreateNodegroup",
+        "UpdateNodegroupConfig",
+        "UpdateNodegroupVersion",
+        "TagResource",
+        "UntagResource",
+    ),
+    deletes=("DeleteNodegroup",),
+    ids=(
+        "responseElements.nodegroup.nodegroupArn",
+        TAGGED,
+        "join('/', [requestParameters.name, requestParameters.nodegroupName])",
+    ),
+    read=_nodegroup,
+    not_found=("ResourceNotFoundException",),
+    gone=lambda i, sc: {"NodegroupArn": i, "Arn": i} if i.startswith("arn:") else None,
+    id_pattern=r"^(?!arn:)|:nodegroup/",
+)
+"""A node group's ARN ends with an id: a deletion is applied when the event carries the ARN
+(``DeleteNodegroup`` answers with the node group)."""
+
 TYPES = [
     ResourceType(
         kind="AWS::EKS::Cluster",
@@ -48,6 +102,7 @@ TYPES = [
         id="Arn",
         shape=tags_of(native={}),
         permissions=("eks:ListClusters", "eks:DescribeCluster"),
+        live_events=CLUSTER_EVENTS,
         action_aliases=always("DescribeClusterAction"),
     ),
     ResourceType(
@@ -58,5 +113,6 @@ TYPES = [
         arn="{NodegroupArn}",
         shape=tags_of(native={}),
         permissions=("eks:ListClusters", "eks:ListNodegroups", "eks:DescribeNodegroup"),
+        live_events=NODEGROUP_EVENTS,
     ),
 ]

@@ -1,7 +1,42 @@
 """ElastiCache: cache clusters with their nodes (tags per cluster: no batch tag read)."""
 
-from port_aws.catalog.calls import always, per_item
-from port_aws.catalog.model import Enrichment, ResourceType
+from port_aws.catalog.calls import always, last_part, per_item, read_filtered
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+
+
+def _cluster_gone(identifier: str, sc: SliceContext) -> Item:
+    arn = sc.arn("elasticache", f"cluster:{last_part(identifier, ':')}")
+    return {"ARN": arn, "Arn": arn}
+
+
+async def _cluster(sc: SliceContext, identifier: str) -> Item:
+    read = read_filtered(
+        "elasticache",
+        "describe_cache_clusters",
+        "CacheClusters",
+        "CacheClusterId",
+        many=False,
+        ShowCacheNodeInfo=True,
+    )
+    return await read(sc, last_part(identifier, ":"))
+
+
+LIVE_EVENTS = LiveEvents(
+    source="elasticache.amazonaws.com",
+    upserts=(
+        "CreateCacheCluster",
+        "ModifyCacheCluster",
+        "RebootCacheCluster",
+        "AddTagsToResource",
+        "RemoveTagsFromResource",
+    ),
+    deletes=("DeleteCacheCluster",),
+    ids=("requestParameters.cacheClusterId", "requestParameters.resourceName"),
+    read=_cluster,
+    not_found=("CacheClusterNotFound",),
+    gone=_cluster_gone,
+    id_pattern=r"^(?!arn:)|:cluster:",
+)
 
 TYPES = [
     ResourceType(
@@ -24,6 +59,7 @@ TYPES = [
             ("elasticache:ListTagsForResource",),
         ),
         permissions=("elasticache:DescribeCacheClusters",),
+        live_events=LIVE_EVENTS,
         action_aliases=always("DescribeCacheClustersAction", "ListTagsForResourceAction"),
     ),
 ]

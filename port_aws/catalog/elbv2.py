@@ -1,7 +1,8 @@
 """Elastic Load Balancing v2: load balancers and target groups (tags read in batches of 20 ARNs
 with DescribeTags, matched back by ARN)."""
 
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import read_filtered
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
 from port_aws.items import tag_list
 
 TAGS_PER_CALL = 20
@@ -23,6 +24,38 @@ def _tags(key: str) -> Enrichment:
     return Enrichment(fetch, ("elasticloadbalancing:DescribeTags",))
 
 
+def _live(
+    what: str, arn_type: str, id_key: str, operation: str, param: str, items: str, code: str
+) -> LiveEvents:
+    """ELB's events for load balancers (``what`` = ``LoadBalancer``) or target groups, by ARN.
+    Classic load balancers' events (same source, names only) carry no ARN and are ignored."""
+    lower = what[0].lower() + what[1:]
+    return LiveEvents(
+        source="elasticloadbalancing.amazonaws.com",
+        upserts=(
+            f"Create{what}",
+            f"Modify{what}Attributes",
+            *(
+                ("SetSecurityGroups", "SetSubnets", "SetIpAddressType")
+                if arn_type == "loadbalancer"
+                else (f"Modify{what}",)
+            ),
+            "AddTags",
+            "RemoveTags",
+        ),
+        deletes=(f"Delete{what}",),
+        ids=(
+            f"responseElements.{lower}s[].{lower}Arn",
+            f"requestParameters.{lower}Arn",
+            "requestParameters.resourceArns",
+        ),
+        read=read_filtered("elbv2", operation, items, param),
+        not_found=(code,),
+        gone=lambda arn, sc: {id_key: arn, "Arn": arn},
+        id_pattern=f":{arn_type}/",
+    )
+
+
 TYPES = [
     ResourceType(
         kind="AWS::ElasticLoadBalancingV2::LoadBalancer",
@@ -34,6 +67,15 @@ TYPES = [
         arn="{LoadBalancerArn}",
         tags=_tags("LoadBalancerArn"),
         permissions=("elasticloadbalancing:DescribeLoadBalancers",),
+        live_events=_live(
+            "LoadBalancer",
+            "loadbalancer",
+            "LoadBalancerArn",
+            "describe_load_balancers",
+            "LoadBalancerArns",
+            "LoadBalancers",
+            "LoadBalancerNotFound",
+        ),
     ),
     ResourceType(
         kind="AWS::ElasticLoadBalancingV2::TargetGroup",
@@ -45,5 +87,14 @@ TYPES = [
         arn="{TargetGroupArn}",
         tags=_tags("TargetGroupArn"),
         permissions=("elasticloadbalancing:DescribeTargetGroups",),
+        live_events=_live(
+            "TargetGroup",
+            "targetgroup",
+            "TargetGroupArn",
+            "describe_target_groups",
+            "TargetGroupArns",
+            "TargetGroups",
+            "TargetGroupNotFound",
+        ),
     ),
 ]

@@ -2,8 +2,8 @@
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import per_item_tags, token_pages
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import per_item_tags, read_listed, token_pages
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
 
 
 async def _rules(sc: SliceContext) -> AsyncIterator[list[Item]]:
@@ -14,6 +14,52 @@ async def _rules(sc: SliceContext) -> AsyncIterator[list[Item]]:
                 if rules:
                     yield rules
 
+
+def _bus_and_name(identifier: str) -> tuple[str, str]:
+    """A rule's bus and name from its ARN (``…:rule/<name>`` on the default bus,
+    ``…:rule/<bus>/<name>`` on another) or from ``<bus>/<name>`` (the bus may be an ARN)."""
+    rest = identifier
+    for marker in (":rule/", ":event-bus/"):
+        if marker in rest:
+            rest = rest.split(marker, 1)[1]
+            break
+    parts = rest.split("/")
+    return (parts[0] if len(parts) > 1 else "default"), parts[-1]
+
+
+async def _rule(sc: SliceContext, identifier: str) -> Item:
+    bus, name = _bus_and_name(identifier)
+    read = read_listed(
+        "events",
+        "list_rules",
+        "Rules",
+        lambda entry, wanted: entry.get("Name") == wanted,
+        EventBusName=bus,
+        NamePrefix=name,
+    )
+    return await read(sc, name)
+
+
+def _rule_gone(identifier: str, sc: SliceContext) -> Item:
+    bus, name = _bus_and_name(identifier)
+    return {"Arn": sc.arn("events", f"rule/{name}" if bus == "default" else f"rule/{bus}/{name}")}
+
+
+LIVE_EVENTS = LiveEvents(
+    source="events.amazonaws.com",
+    upserts=("PutRule", "EnableRule", "DisableRule", "TagResource", "UntagResource"),
+    deletes=("DeleteRule",),
+    ids=(
+        "responseElements.ruleArn",
+        "requestParameters.resourceARN",
+        "join('/', [requestParameters.eventBusName || 'default', requestParameters.name])",
+    ),
+    read=_rule,
+    not_found=("ResourceNotFoundException",),
+    gone=_rule_gone,
+    id_pattern=r"^(?!arn:)|:rule/",
+)
+"""Read from the list (narrowed to the rule's bus and name), as the resync does."""
 
 TYPES = [
     ResourceType(
@@ -28,5 +74,6 @@ TYPES = [
             ("events:ListTagsForResource",),
         ),
         permissions=("events:ListEventBuses", "events:ListRules"),
+        live_events=LIVE_EVENTS,
     ),
 ]

@@ -3,8 +3,68 @@
 The list answers omit tags; IAM has no batch tag read, so tags are read per entity.
 """
 
-from port_aws.catalog.calls import per_item_tags
-from port_aws.catalog.model import Enrichment, ResourceType
+from port_aws.catalog.calls import field_is, per_item_tags, read_listed
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+
+
+def _named(
+    kind: str, operation: str, items: str, key: str, **events: tuple[str, ...]
+) -> LiveEvents:
+    """IAM's events for roles or users: named, read from the list as the resync does (the
+    Get calls answer other fields). A deleted one's ARN is built with the path ``/``: one
+    under another path leaves at the next resync."""
+    lower = kind.lower()
+    return LiveEvents(
+        source="iam.amazonaws.com",
+        upserts=events["upserts"],
+        deletes=(f"Delete{kind}",),
+        ids=(
+            f"responseElements.{lower}.{lower}Name",
+            f"[requestParameters.{lower}Name, requestParameters.new{kind}Name]",
+        ),
+        read=read_listed("iam", operation, items, field_is(key)),
+        not_found=(),
+        gone=lambda name, sc: {
+            key: name,
+            "Arn": f"arn:{sc.partition}:iam::{sc.account.id}:{lower}/{name}",
+        },
+    )
+
+
+async def _policy(sc: SliceContext, arn: str) -> Item:
+    """A customer managed policy, from ListPolicies narrowed to the path in its ARN."""
+    path = "/" + arn.split(":policy/", 1)[-1].rsplit("/", 1)[0] + "/" if arn.count("/") > 1 else "/"
+    read = read_listed(
+        "iam", "list_policies", "Policies", field_is("Arn"), Scope="Local", PathPrefix=path
+    )
+    return await read(sc, arn)
+
+
+POLICY_EVENTS = LiveEvents(
+    source="iam.amazonaws.com",
+    upserts=(
+        "CreatePolicy",
+        "CreatePolicyVersion",
+        "DeletePolicyVersion",
+        "SetDefaultPolicyVersion",
+        "TagPolicy",
+        "UntagPolicy",
+        "AttachRolePolicy",
+        "DetachRolePolicy",
+        "AttachUserPolicy",
+        "DetachUserPolicy",
+        "AttachGroupPolicy",
+        "DetachGroupPolicy",
+    ),
+    deletes=("DeletePolicy",),
+    ids=("responseElements.policy.arn", "requestParameters.policyArn"),
+    read=_policy,
+    not_found=(),
+    gone=lambda arn, sc: {"Arn": arn},
+    id_pattern=r"^arn:[^:]+:iam::[0-9]{12}:policy/",
+)
+"""Attaching and detaching change ``AttachmentCount``; AWS managed policies (not read by the
+resync) are left out by the identifier pattern."""
 
 TYPES = [
     ResourceType(
@@ -20,6 +80,23 @@ TYPES = [
             ("iam:ListRoleTags",),
         ),
         permissions=("iam:ListRoles",),
+        live_events=_named(
+            "Role",
+            "list_roles",
+            "Roles",
+            "RoleName",
+            upserts=(
+                "CreateRole",
+                "CreateServiceLinkedRole",
+                "UpdateRole",
+                "UpdateRoleDescription",
+                "UpdateAssumeRolePolicy",
+                "PutRolePermissionsBoundary",
+                "DeleteRolePermissionsBoundary",
+                "TagRole",
+                "UntagRole",
+            ),
+        ),
     ),
     ResourceType(
         kind="AWS::IAM::User",
@@ -34,6 +111,20 @@ TYPES = [
             ("iam:ListUserTags",),
         ),
         permissions=("iam:ListUsers",),
+        live_events=_named(
+            "User",
+            "list_users",
+            "Users",
+            "UserName",
+            upserts=(
+                "CreateUser",
+                "UpdateUser",
+                "PutUserPermissionsBoundary",
+                "DeleteUserPermissionsBoundary",
+                "TagUser",
+                "UntagUser",
+            ),
+        ),
     ),
     ResourceType(
         kind="AWS::IAM::Policy",
@@ -48,5 +139,6 @@ TYPES = [
             ("iam:ListPolicyTags",),
         ),
         permissions=("iam:ListPolicies",),
+        live_events=POLICY_EVENTS,
     ),
 ]

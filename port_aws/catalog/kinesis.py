@@ -3,14 +3,46 @@
 Only stream metadata is read; no records.
 """
 
-from port_aws.catalog.calls import each_item, per_item_tags
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import each_item, last_part, per_item_tags, read_listed
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
 
 
 async def _summary(sc: SliceContext, item: Item) -> Item:
     answer = await sc.call("kinesis", "describe_stream_summary", StreamARN=item["Arn"])
     return dict(answer.get("StreamDescriptionSummary", {}))
 
+
+async def _stream_named(sc: SliceContext, identifier: str) -> Item:
+    read = read_listed(
+        "kinesis",
+        "list_streams",
+        "StreamSummaries",
+        lambda entry, name: entry.get("StreamName") == name,
+    )
+    return await read(sc, last_part(identifier))
+
+
+LIVE_EVENTS = LiveEvents(
+    source="kinesis.amazonaws.com",
+    upserts=(
+        "CreateStream",
+        "IncreaseStreamRetentionPeriod",
+        "DecreaseStreamRetentionPeriod",
+        "UpdateShardCount",
+        "UpdateStreamMode",
+        "StartStreamEncryption",
+        "StopStreamEncryption",
+        "AddTagsToStream",
+        "RemoveTagsFromStream",
+    ),
+    deletes=("DeleteStream",),
+    ids=("requestParameters.streamARN", "requestParameters.streamName"),
+    read=_stream_named,
+    not_found=(),
+    gone=lambda i, sc: {"Arn": sc.arn("kinesis", f"stream/{last_part(i)}")},
+)
+"""Read from the list (its summaries are the item); ``DescribeStreamSummary`` answers other
+fields, and is an optional enrichment."""
 
 TYPES = [
     ResourceType(
@@ -34,5 +66,6 @@ TYPES = [
             ),
         },
         permissions=("kinesis:ListStreams",),
+        live_events=LIVE_EVENTS,
     ),
 ]

@@ -4,28 +4,65 @@ Only key metadata is read; nothing is encrypted or decrypted.
 """
 
 from collections.abc import AsyncIterator
-from typing import Any
 
-from port_aws.catalog.calls import each_listed, tagged
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import each_listed, last_part, tagged
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+
+
+async def _key(sc: SliceContext, listed: Item) -> Item:
+    """A listed key (``KeyId``, ``KeyArn``) with its description."""
+    answer = await sc.call("kms", "describe_key", KeyId=listed["KeyId"])
+    detail = dict(answer.get("KeyMetadata", {}))
+    return {**listed, **detail, "Arn": detail.get("Arn") or listed["KeyArn"]}
 
 
 async def _keys(sc: SliceContext) -> AsyncIterator[list[Item]]:
     async for page in sc.pages("kms", "list_keys", PaginationConfig={"PageSize": 1000}):
-        listed: list[Item] = page.get("Keys", [])
-
-        async def describe(item: Item) -> dict[str, Any]:
-            answer = await sc.call("kms", "describe_key", KeyId=item["KeyId"])
-            return dict(answer.get("KeyMetadata", {}))
-
-        found = await each_listed(listed, describe)
-        out = [
-            {**item, **detail, "Arn": detail.get("Arn") or item["KeyArn"]}
-            for item, detail in zip(listed, found, strict=True)
-            if detail is not None  # None: deleted since it was listed
-        ]
+        found = await each_listed(page.get("Keys", []), lambda item: _key(sc, item))
+        out = [item for item in found if item is not None]  # None: deleted since listed
         if out:
             yield out
+
+
+async def _key_by_id(sc: SliceContext, identifier: str) -> Item:
+    key_id = last_part(identifier)
+    return await _key(sc, {"KeyId": key_id, "KeyArn": sc.arn("kms", f"key/{key_id}")})
+
+
+LIVE_EVENTS = LiveEvents(
+    source="kms.amazonaws.com",
+    upserts=(
+        "CreateKey",
+        "EnableKey",
+        "DisableKey",
+        "ScheduleKeyDeletion",
+        "CancelKeyDeletion",
+        "EnableKeyRotation",
+        "DisableKeyRotation",
+        "UpdateKeyDescription",
+        "TagResource",
+        "UntagResource",
+        "CreateAlias",
+        "UpdateAlias",
+        "DeleteAlias",
+    ),
+    deletes=(),
+    ids=(
+        "responseElements.keyMetadata.keyId",
+        "requestParameters.targetKeyId",
+        "requestParameters.keyId",
+        # the key an alias event touched, as CloudTrail lists it among the event's resources
+        "resources[?type=='AWS::KMS::Key'].ARN",
+    ),
+    read=_key_by_id,
+    not_found=("NotFoundException",),
+    gone=lambda i, sc: {"KeyId": last_part(i), "Arn": sc.arn("kms", f"key/{last_part(i)}")},
+    id_pattern=r"^(?!alias/)(?!arn:[^:]+:kms:[^:]*:[0-9]*:alias/)",
+)
+"""A key's deletion is scheduled (``ScheduleKeyDeletion``: PendingDeletion, as the resync
+reads it) and happens later without an API call of the account: it leaves at the next resync.
+Alias events re-read the key they point to (``DeleteAlias`` names it only among the event's
+``resources``)."""
 
 
 async def _aliases(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
@@ -50,5 +87,6 @@ TYPES = [
             ),
         },
         permissions=("kms:ListKeys", "kms:DescribeKey"),
+        live_events=LIVE_EVENTS,
     ),
 ]

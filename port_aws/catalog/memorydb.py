@@ -1,7 +1,29 @@
 """MemoryDB: users (tags per user: no batch tag read)."""
 
-from port_aws.catalog.calls import always, per_item
-from port_aws.catalog.model import Enrichment, ResourceType
+from port_aws.catalog.calls import always, last_part, per_item, read_filtered
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+
+
+async def _user(sc: SliceContext, identifier: str) -> Item:
+    read = read_filtered("memorydb", "describe_users", "Users", "UserName", many=False)
+    return await read(sc, last_part(identifier))
+
+
+def _user_gone(identifier: str, sc: SliceContext) -> Item:
+    arn = sc.arn("memorydb", f"user/{last_part(identifier)}")
+    return {"ARN": arn, "Arn": arn}
+
+
+LIVE_EVENTS = LiveEvents(
+    source="memorydb.amazonaws.com",
+    upserts=("CreateUser", "UpdateUser", "TagResource", "UntagResource"),
+    deletes=("DeleteUser",),
+    ids=("requestParameters.userName", "requestParameters.resourceArn"),
+    read=_user,
+    not_found=("UserNotFoundFault",),
+    gone=_user_gone,
+    id_pattern=r"^(?!arn:)|:user/",
+)
 
 TYPES = [
     ResourceType(
@@ -24,6 +46,7 @@ TYPES = [
             ("memorydb:ListTags",),
         ),
         permissions=("memorydb:DescribeUsers",),
+        live_events=LIVE_EVENTS,
         action_aliases=always("DescribeMemoryDbUsersAction", "ListTagsForMemoryDbUserAction"),
     ),
 ]

@@ -203,14 +203,25 @@ class Describe:
 ReadOne = Callable[[SliceContext, str], Awaitable[Item]]
 
 
+class Gone(Exception):
+    """Raised by a ``LiveEvents.read`` when the service answered, without an error code, that
+    the resource is not there: an empty answer to a read filtered to its id, or a status that
+    the resync's list never shows (ECS's ``INACTIVE``, CloudFormation's ``DELETE_COMPLETE``).
+    The entity is deleted, as on a not-found code."""
+
+
 @dataclass(frozen=True)
 class LiveEvents:
     """Which CloudTrail management events touch a resource of a kind, and how to read it again.
 
     ``ids`` are JMESPath expressions tried in order on the event's ``detail`` (e.g.
-    ``requestParameters.queueUrl``); ``read`` returns the one resource as the list step would
-    (before shaping) or raises the service's not-found error, one of ``not_found``; ``gone``
-    builds the properties of a deleted resource (its id and ARN) so Ocean can delete it.
+    ``requestParameters.queueUrl``); the first that finds a string, or a list of strings (one
+    event may name several resources, as ``RunInstances`` does), gives the identifiers.
+    ``read`` returns the one resource as the list step would (before shaping) or raises the
+    service's not-found error, one of ``not_found`` (or ``Gone``); ``gone`` builds the
+    properties of a deleted resource (its id and ARN) so Ocean can delete it, or None where
+    the event does not tell the ARN (the next resync removes the entity). A read uses only
+    the IAM actions the kind already declares (the installation's policy is built from them).
     """
 
     source: str
@@ -219,7 +230,11 @@ class LiveEvents:
     ids: tuple[str, ...]
     read: ReadOne
     not_found: tuple[str, ...]
-    gone: Callable[[str, SliceContext], Item]
+    gone: Callable[[str, SliceContext], Item | None]
+    id_pattern: str = ""
+    """A regular expression (``re.search``) every identifier of this kind matches, for events
+    that name resources of several kinds (EC2's ``CreateTags``, ECS's ``TagResource``): an
+    identifier of another kind is ignored, never read as this kind's (which could delete)."""
 
 
 @dataclass(frozen=True)
@@ -258,6 +273,9 @@ class ResourceType:
     None where this integration always does that work (tags, the describe calls)."""
     live_events: LiveEvents | None = None
     """CloudTrail events that update this kind between resyncs (see port_aws/live.py)."""
+    no_live_events: str = ""
+    """Why a kind without ``live_events`` has none (one short reason, listed in
+    docs/kinds.md); every kind has one or the other."""
 
     @property
     def all_permissions(self) -> tuple[str, ...]:

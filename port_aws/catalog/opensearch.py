@@ -2,18 +2,51 @@
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import chunks, per_item_tags
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import chunks, last_part, per_item_tags
+from port_aws.catalog.model import Enrichment, Gone, Item, LiveEvents, ResourceType, SliceContext
+
+
+async def _described(sc: SliceContext, names: list[str]) -> list[Item]:
+    described = await sc.call("opensearch", "describe_domains", DomainNames=names)
+    return [{**d, "Arn": d["ARN"]} for d in described.get("DomainStatusList", [])]
 
 
 async def _domains(sc: SliceContext) -> AsyncIterator[list[Item]]:
     answer = await sc.call("opensearch", "list_domain_names")
     names = [d["DomainName"] for d in answer.get("DomainNames", [])]
     for batch in chunks(names, 5):
-        described = await sc.call("opensearch", "describe_domains", DomainNames=batch)
-        found = [{**d, "Arn": d["ARN"]} for d in described.get("DomainStatusList", [])]
+        found = await _described(sc, batch)
         if found:
             yield found
+
+
+async def _domain(sc: SliceContext, identifier: str) -> Item:
+    """One domain, by name or ARN (``…:domain/<name>``)."""
+    found = await _described(sc, [last_part(identifier)])
+    if not found:
+        raise Gone(identifier)
+    return found[0]
+
+
+LIVE_EVENTS = LiveEvents(
+    source="es.amazonaws.com",
+    upserts=(
+        "CreateDomain",
+        "UpdateDomainConfig",
+        "UpgradeDomain",
+        "CreateElasticsearchDomain",
+        "UpdateElasticsearchDomainConfig",
+        "AddTags",
+        "RemoveTags",
+    ),
+    deletes=("DeleteDomain", "DeleteElasticsearchDomain"),
+    ids=("requestParameters.domainName", "requestParameters.aRN", "requestParameters.arn"),
+    read=_domain,
+    not_found=("ResourceNotFoundException",),
+    gone=lambda i, sc: {"Arn": sc.arn("es", f"domain/{last_part(i)}")},
+    id_pattern=r"^(?!arn:)|:domain/",
+)
+"""OpenSearch Service's events (and those of its Elasticsearch API), under the source ``es``."""
 
 
 TYPES = [
@@ -27,5 +60,6 @@ TYPES = [
             ("es:ListTags",),
         ),
         permissions=("es:ListDomainNames", "es:DescribeDomains"),
+        live_events=LIVE_EVENTS,
     ),
 ]

@@ -1,7 +1,46 @@
 """RDS: DB instances and DB clusters (tags come with each describe answer as TagList)."""
 
-from port_aws.catalog.calls import always, renamed, tags_of
-from port_aws.catalog.model import ResourceType
+from port_aws.catalog.calls import always, read_filtered, renamed, tags_of
+from port_aws.catalog.model import Item, LiveEvents, ResourceType, SliceContext
+
+TAGGED = "requestParameters.resourceName"
+"""Where ``AddTagsToResource`` and ``RemoveTagsFromResource`` name the resource (an ARN)."""
+
+
+def _live(
+    what: str, arn_type: str, id_key: str, operation: str, param: str, items: str, code: str
+) -> LiveEvents:
+    """RDS's events for DB instances (``what`` = ``DBInstance``) or clusters; the describe
+    takes the identifier or the ARN."""
+
+    def gone(identifier: str, sc: SliceContext) -> Item:
+        arn = (
+            identifier
+            if identifier.startswith("arn:")
+            else sc.arn("rds", f"{arn_type}:{identifier}")
+        )
+        return {id_key: arn, "Arn": arn}
+
+    parameter = f"requestParameters.d{what[1:]}Identifier"
+    return LiveEvents(
+        source="rds.amazonaws.com",
+        upserts=(
+            f"Create{what}",
+            f"Modify{what}",
+            f"Start{what}",
+            f"Stop{what}",
+            f"Reboot{what}",
+            "AddTagsToResource",
+            "RemoveTagsFromResource",
+        ),
+        deletes=(f"Delete{what}",),
+        ids=(f"responseElements.d{what[1:]}Arn", parameter, TAGGED),
+        read=read_filtered("rds", operation, items, param, many=False),
+        not_found=(code,),
+        gone=gone,
+        id_pattern=rf"^(?!arn:)|:{arn_type}:",
+    )
+
 
 TYPES = [
     ResourceType(
@@ -22,6 +61,15 @@ TYPES = [
             then=tags_of("TagList"),
         ),
         permissions=("rds:DescribeDBInstances",),
+        live_events=_live(
+            "DBInstance",
+            "db",
+            "DBInstanceArn",
+            "describe_db_instances",
+            "DBInstanceIdentifier",
+            "DBInstances",
+            "DBInstanceNotFound",
+        ),
         action_aliases=always("DescribeDBInstancesAction", "ListTagsForResourceAction"),
     ),
     ResourceType(
@@ -34,6 +82,15 @@ TYPES = [
         arn="{DBClusterArn}",
         shape=tags_of("TagList"),
         permissions=("rds:DescribeDBClusters",),
+        live_events=_live(
+            "DBCluster",
+            "cluster",
+            "DBClusterArn",
+            "describe_db_clusters",
+            "DBClusterIdentifier",
+            "DBClusters",
+            "DBClusterNotFoundFault",
+        ),
         action_aliases=always("DescribeDBClustersAction", "ListTagsForResourceAction"),
     ),
 ]

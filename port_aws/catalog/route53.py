@@ -1,7 +1,7 @@
 """Route 53: hosted zones, a global service read once per account; tags ten zones per call."""
 
-from port_aws.catalog.calls import chunks
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.calls import chunks, last_part, read_listed
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
 from port_aws.items import tag_list
 
 
@@ -22,6 +22,35 @@ async def _tags(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
     return found
 
 
+async def _zone_read(sc: SliceContext, identifier: str) -> Item:
+    read = read_listed(
+        "route53",
+        "list_hosted_zones",
+        "HostedZones",
+        lambda entry, zone: last_part(str(entry.get("Id"))) == zone,
+    )
+    return await read(sc, last_part(identifier))
+
+
+LIVE_EVENTS = LiveEvents(
+    source="route53.amazonaws.com",
+    upserts=("CreateHostedZone", "UpdateHostedZoneComment", "ChangeTagsForResource"),
+    deletes=("DeleteHostedZone",),
+    ids=(
+        "responseElements.hostedZone.id",
+        "requestParameters.id",
+        # ChangeTagsForResource: hosted zones only (health checks are tagged the same way)
+        "requestParameters.resourceType == 'hostedzone' && requestParameters.resourceId",
+    ),
+    read=_zone_read,
+    not_found=(),
+    gone=lambda i, sc: {
+        "HostedZoneId": last_part(i),
+        "Arn": f"arn:{sc.partition}:route53:::hostedzone/{last_part(i)}",
+    },
+)
+"""Read from the list, as the resync does (``GetHostedZone`` answers other fields)."""
+
 TYPES = [
     ResourceType(
         kind="AWS::Route53::HostedZone",
@@ -33,5 +62,6 @@ TYPES = [
         shape=_zone,
         tags=Enrichment(_tags, ("route53:ListTagsForResources",)),
         permissions=("route53:ListHostedZones",),
+        live_events=LIVE_EVENTS,
     ),
 ]

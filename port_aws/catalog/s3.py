@@ -4,36 +4,78 @@ from collections.abc import AsyncIterator
 
 from port_aws.bounds import each_at_once
 from port_aws.catalog.calls import always, each_item
-from port_aws.catalog.model import Enrichment, Fetch, Item, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    Enrichment,
+    Fetch,
+    Gone,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
+
+
+async def _located(sc: SliceContext, buckets: list[Item]) -> list[Item]:
+    """Listed buckets with ``BucketName`` and their region: ``BucketRegion`` from the list,
+    else from GetBucketLocation."""
+
+    async def location(bucket: Item) -> str:
+        found = await sc.call("s3", "get_bucket_location", Bucket=bucket["Name"])
+        constraint = found.get("LocationConstraint") or "us-east-1"
+        return "eu-west-1" if constraint == "EU" else str(constraint)
+
+    unknown = [b for b in buckets if not b.get("BucketRegion")]
+    # Not through sc.each: a bucket whose region is unknown must fail the slice, not vanish.
+    regions = await each_at_once(unknown, location)
+    for bucket, region in zip(unknown, regions, strict=True):
+        bucket["BucketRegion"] = region
+    for bucket in buckets:
+        bucket["BucketName"] = bucket.pop("Name")
+        # as GetBucketLocation answers it (aws-v3's GetBucketLocationAction): none for us-east-1
+        region = bucket["BucketRegion"]
+        bucket["LocationConstraint"] = None if region == "us-east-1" else region
+    return buckets
 
 
 async def _buckets(sc: SliceContext) -> AsyncIterator[list[Item]]:
-    """ListBuckets pages; a bucket's region comes from BucketRegion, else GetBucketLocation."""
     async for answer in sc.pages("s3", "list_buckets"):
-        buckets = [dict(b) for b in answer.get("Buckets", [])]
+        yield await _located(sc, [dict(b) for b in answer.get("Buckets", [])])
 
-        async def location(bucket: Item) -> str:
-            found = await sc.call("s3", "get_bucket_location", Bucket=bucket["Name"])
-            constraint = found.get("LocationConstraint") or "us-east-1"
-            return "eu-west-1" if constraint == "EU" else str(constraint)
 
-        unknown = [b for b in buckets if not b.get("BucketRegion")]
-        # Not through sc.each: a bucket whose region is unknown must fail the slice, not vanish.
-        regions = await each_at_once(unknown, location)
-        for bucket, region in zip(unknown, regions, strict=True):
-            bucket["BucketRegion"] = region
-        page = []
-        for bucket in buckets:
-            if bucket.get("BucketRegion") and sc.options.region_policy.permits(
-                bucket["BucketRegion"]
-            ):
-                bucket["BucketName"] = bucket.pop("Name")
-                # as GetBucketLocation answers it (aws-v3's GetBucketLocationAction): none for
-                # us-east-1
-                region = bucket["BucketRegion"]
-                bucket["LocationConstraint"] = None if region == "us-east-1" else region
-                page.append(bucket)
-        yield page
+async def _bucket(sc: SliceContext, name: str) -> Item:
+    """One bucket as the resync lists it: ListBuckets narrowed to its name as a prefix."""
+    async for answer in sc.pages("s3", "list_buckets", Prefix=name):
+        found = [dict(b) for b in answer.get("Buckets", []) if b.get("Name") == name]
+        if found:
+            return (await _located(sc, found))[0]
+    raise Gone(name)
+
+
+def _in_region_policy(item: Item, sc: SliceContext) -> Item | None:
+    """Buckets of the regions the selector's regionPolicy permits."""
+    region = item.get("BucketRegion")
+    return item if region and sc.options.region_policy.permits(str(region)) else None
+
+
+LIVE_EVENTS = LiveEvents(
+    source="s3.amazonaws.com",
+    upserts=(
+        "CreateBucket",
+        "PutBucketTagging",
+        "DeleteBucketTagging",
+        "PutBucketEncryption",
+        "DeleteBucketEncryption",
+        "PutBucketPublicAccessBlock",
+        "DeleteBucketPublicAccessBlock",
+        "PutBucketOwnershipControls",
+        "DeleteBucketOwnershipControls",
+    ),
+    deletes=("DeleteBucket",),
+    ids=("requestParameters.bucketName",),
+    read=_bucket,
+    not_found=(),
+    gone=lambda name, sc: {"BucketName": name, "Arn": f"arn:{sc.partition}:s3:::{name}"},
+)
 
 
 def _per_bucket(operation: str, answer_key: str, prop: str, *missing: str) -> Fetch:
@@ -55,6 +97,8 @@ TYPES = [
         kind="AWS::S3::Bucket",
         service="s3",
         lister=_buckets,
+        shape=_in_region_policy,
+        live_events=LIVE_EVENTS,
         region_property="BucketRegion",
         id="BucketName",
         arn="arn:{partition}:s3:::{BucketName}",

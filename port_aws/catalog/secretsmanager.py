@@ -1,6 +1,58 @@
 """Secrets Manager: secrets' metadata and tags from ListSecrets. Secret values are never read."""
 
-from port_aws.catalog.model import ResourceType
+import re
+
+from port_aws.catalog.calls import read_listed
+from port_aws.catalog.model import Item, LiveEvents, ResourceType, SliceContext
+
+_ARN_SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
+
+
+def _secret_name(identifier: str) -> str:
+    """A secret's name from its ARN (``…:secret:db/password-AbCdEf``) or the name itself."""
+    if ":secret:" not in identifier:
+        return identifier
+    return _ARN_SUFFIX.sub("", identifier.split(":secret:", 1)[1])
+
+
+async def _secret(sc: SliceContext, identifier: str) -> Item:
+    """From ListSecrets filtered by name (a prefix match), as the resync reads it; a secret
+    scheduled for deletion is not listed, there or here."""
+    name = _secret_name(identifier)
+    read = read_listed(
+        "secretsmanager",
+        "list_secrets",
+        "SecretList",
+        lambda entry, wanted: wanted in (entry.get("ARN"), entry.get("Name")),
+        Filters=[{"Key": "name", "Values": [name]}],
+    )
+    return await read(sc, identifier if identifier.startswith("arn:") else name)
+
+
+LIVE_EVENTS = LiveEvents(
+    source="secretsmanager.amazonaws.com",
+    upserts=(
+        "CreateSecret",
+        "UpdateSecret",
+        "RestoreSecret",
+        "RotateSecret",
+        "PutResourcePolicy",
+        "DeleteResourcePolicy",
+        "ReplicateSecretToRegions",
+        "TagResource",
+        "UntagResource",
+    ),
+    deletes=("DeleteSecret",),
+    ids=(
+        "responseElements.arn",
+        "responseElements.aRN",
+        "requestParameters.secretId",
+        "requestParameters.name",
+    ),
+    read=_secret,
+    not_found=(),
+    gone=lambda i, sc: {"Arn": i} if i.startswith("arn:") else None,
+)
 
 TYPES = [
     ResourceType(
@@ -12,5 +64,6 @@ TYPES = [
         id="Arn",
         arn="{ARN}",
         permissions=("secretsmanager:ListSecrets",),
+        live_events=LIVE_EVENTS,
     ),
 ]

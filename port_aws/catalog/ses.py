@@ -8,50 +8,117 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from port_aws.catalog.calls import always, each_listed, token_pages, without_metadata
-from port_aws.catalog.model import Item, ResourceType, SliceContext
+from port_aws.catalog.model import Gone, Item, LiveEvents, ResourceType, SliceContext
 from port_aws.items import tag_list
 
 
-def _merged(
-    sc: SliceContext, listed: list[Item], found: list[Any], arn_type: str, name_key: str
-) -> list[Item]:
-    """Listed items with their details, tags as ``[{"Key", "Value"}]`` and the ARN; items
-    deleted since they were listed (no details) are left out."""
-    out = []
-    for item, detail in zip(listed, found, strict=True):
-        if detail is not None:
-            merged = {**item, **detail}
-            merged["Tags"] = tag_list(merged.get("Tags"))
-            merged["Arn"] = sc.arn("ses", f"{arn_type}/{item[name_key]}")
-            out.append(merged)
-    return out
+def _merged(sc: SliceContext, item: Item, detail: dict[str, Any], arn_type: str, name: str) -> Item:
+    """A listed item with its details, tags as ``[{"Key", "Value"}]`` and the ARN."""
+    merged = {**item, **detail}
+    merged["Tags"] = tag_list(merged.get("Tags"))
+    merged["Arn"] = sc.arn("ses", f"{arn_type}/{name}")
+    return merged
+
+
+async def _identity(sc: SliceContext, item: Item) -> Item:
+    name = item["IdentityName"]
+    answer = await sc.call("sesv2", "get_email_identity", EmailIdentity=name)
+    return _merged(sc, item, without_metadata(answer), "identity", name)
 
 
 async def _identities(sc: SliceContext) -> AsyncIterator[list[Item]]:
     async for page in token_pages(sc, "sesv2", "list_email_identities"):
-        listed: list[Item] = page.get("EmailIdentities", [])
+        found = await each_listed(page.get("EmailIdentities", []), lambda i: _identity(sc, i))
+        yield [item for item in found if item is not None]  # None: deleted since listed
 
-        async def details(item: Item) -> dict[str, Any]:
-            name = item["IdentityName"]
-            return without_metadata(
-                await sc.call("sesv2", "get_email_identity", EmailIdentity=name)
-            )
 
-        found = await each_listed(listed, details)
-        yield _merged(sc, listed, found, "identity", "IdentityName")
+async def _identity_named(sc: SliceContext, identifier: str) -> Item:
+    """One identity: its list entry (``SendingEnabled`` is there only) and its details."""
+    name = identifier.split(":identity/", 1)[-1]
+    async for page in token_pages(sc, "sesv2", "list_email_identities"):
+        for item in page.get("EmailIdentities", []):
+            if item.get("IdentityName") == name:
+                return await _identity(sc, dict(item))
+    raise Gone(identifier)
+
+
+async def _configuration_set(sc: SliceContext, identifier: str) -> Item:
+    name = identifier.split(":configuration-set/", 1)[-1]
+    answer = await sc.call("sesv2", "get_configuration_set", ConfigurationSetName=name)
+    item = {"ConfigurationSetName": name}
+    return _merged(sc, item, without_metadata(answer), "configuration-set", name)
 
 
 async def _configuration_sets(sc: SliceContext) -> AsyncIterator[list[Item]]:
     async for page in token_pages(sc, "sesv2", "list_configuration_sets"):
         names: list[str] = page.get("ConfigurationSets", [])
+        found = await each_listed(names, lambda name: _configuration_set(sc, name))
+        yield [item for item in found if item is not None]  # None: deleted since listed
 
-        async def details(name: str) -> dict[str, Any]:
-            answer = await sc.call("sesv2", "get_configuration_set", ConfigurationSetName=name)
-            return without_metadata(answer)
 
-        listed = [{"ConfigurationSetName": name} for name in names]
-        found = await each_listed(listed, lambda item: details(item["ConfigurationSetName"]))
-        yield _merged(sc, listed, found, "configuration-set", "ConfigurationSetName")
+TAGGED = "requestParameters.resourceArn"
+"""Where ``TagResource`` and ``UntagResource`` name the resource (identities and
+configuration sets alike)."""
+
+IDENTITY_EVENTS = LiveEvents(
+    source="ses.amazonaws.com",
+    upserts=(
+        "CreateEmailIdentity",
+        "PutEmailIdentityDkimAttributes",
+        "PutEmailIdentityDkimSigningAttributes",
+        "PutEmailIdentityFeedbackAttributes",
+        "PutEmailIdentityMailFromAttributes",
+        "PutEmailIdentityConfigurationSetAttributes",
+        "VerifyEmailIdentity",
+        "VerifyDomainIdentity",
+        "TagResource",
+        "UntagResource",
+    ),
+    deletes=("DeleteEmailIdentity", "DeleteIdentity"),
+    ids=(
+        "requestParameters.emailIdentity",
+        "requestParameters.emailAddress",
+        "requestParameters.domain",
+        "requestParameters.identity",
+        TAGGED,
+    ),
+    read=_identity_named,
+    not_found=("NotFoundException",),
+    gone=lambda i, sc: {
+        "IdentityName": i.split(":identity/", 1)[-1],
+        "Arn": sc.arn("ses", f"identity/{i.split(':identity/', 1)[-1]}"),
+    },
+    id_pattern=r"^(?!arn:)|:identity/",
+)
+"""SES v2's events and v1's (same source): both APIs manage the same identities."""
+
+CONFIGURATION_SET_EVENTS = LiveEvents(
+    source="ses.amazonaws.com",
+    upserts=(
+        "CreateConfigurationSet",
+        "PutConfigurationSetDeliveryOptions",
+        "PutConfigurationSetReputationOptions",
+        "PutConfigurationSetSendingOptions",
+        "PutConfigurationSetSuppressionOptions",
+        "PutConfigurationSetTrackingOptions",
+        "PutConfigurationSetVdmOptions",
+        "TagResource",
+        "UntagResource",
+    ),
+    deletes=("DeleteConfigurationSet",),
+    ids=(
+        "requestParameters.configurationSetName",
+        "requestParameters.configurationSet.name",
+        TAGGED,
+    ),
+    read=_configuration_set,
+    not_found=("NotFoundException", "ConfigurationSetDoesNotExist"),
+    gone=lambda i, sc: {
+        "ConfigurationSetName": i.split(":configuration-set/", 1)[-1],
+        "Arn": sc.arn("ses", f"configuration-set/{i.split(':configuration-set/', 1)[-1]}"),
+    },
+    id_pattern=r"^(?!arn:)|:configuration-set/",
+)
 
 
 TYPES = [
@@ -62,6 +129,7 @@ TYPES = [
         lister=_identities,
         permissions=("ses:ListEmailIdentities", "ses:GetEmailIdentity"),
         action_aliases=always("ListEmailIdentitiesAction", "GetEmailIdentityAction"),
+        live_events=IDENTITY_EVENTS,
     ),
     ResourceType(
         kind="AWS::SES::ConfigurationSet",
@@ -70,5 +138,6 @@ TYPES = [
         lister=_configuration_sets,
         permissions=("ses:ListConfigurationSets", "ses:GetConfigurationSet"),
         action_aliases=always("ListConfigurationSetsAction", "GetConfigurationSetAction"),
+        live_events=CONFIGURATION_SET_EVENTS,
     ),
 ]

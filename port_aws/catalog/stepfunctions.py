@@ -1,7 +1,7 @@
 """Step Functions: state machines, tags per machine; the full description is optional."""
 
 from port_aws.catalog.calls import each_item, tagged, without_metadata
-from port_aws.catalog.model import Enrichment, Item, ResourceType, SliceContext
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
 from port_aws.items import pascal_keys
 
 
@@ -9,6 +9,32 @@ async def _describe(sc: SliceContext, item: Item) -> Item:
     answer = await sc.call("stepfunctions", "describe_state_machine", stateMachineArn=item["Arn"])
     return pascal_keys(without_metadata(answer))
 
+
+LISTED = ("stateMachineArn", "name", "type", "creationDate")
+"""The fields of a ListStateMachines entry (the resync's item)."""
+
+
+async def _listed(sc: SliceContext, arn: str) -> Item:
+    """One state machine as ListStateMachines lists it, from its description (the same call
+    as the DescribeStateMachine enrichment)."""
+    answer = await sc.call("stepfunctions", "describe_state_machine", stateMachineArn=arn)
+    return {key: answer[key] for key in LISTED if key in answer}
+
+
+LIVE_EVENTS = LiveEvents(
+    source="states.amazonaws.com",
+    upserts=("CreateStateMachine", "UpdateStateMachine", "TagResource", "UntagResource"),
+    deletes=("DeleteStateMachine",),
+    ids=(
+        "responseElements.stateMachineArn",
+        "requestParameters.stateMachineArn",
+        "requestParameters.resourceArn",
+    ),
+    read=_listed,
+    not_found=("StateMachineDoesNotExist",),
+    gone=lambda arn, sc: {"Arn": arn},
+    id_pattern=r":stateMachine:[^:]+$",
+)
 
 TYPES = [
     ResourceType(
@@ -27,5 +53,6 @@ TYPES = [
             ),
         },
         permissions=("states:ListStateMachines",),
+        live_events=LIVE_EVENTS,
     ),
 ]
