@@ -29,6 +29,7 @@ import yaml
 from bench.control_plane import Options
 from bench.load import measure
 from bench.plane import ROOT, PlaneProcess
+from bench.profile import Sampler
 from bench.synthetic import REGIONAL_KINDS, Org
 
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1", "sa-east-1")
@@ -244,7 +245,8 @@ def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
     try:
         base = plane.stats()
         role = f"arn:aws:iam::{org.management}:role/{ROLE_NAME}"
-        wall, tally, errors = asyncio.run(_resync(plane.url, role, mapping_for(kinds)))
+        with Sampler() as sampler:
+            wall, tally, errors = asyncio.run(_resync(plane.url, role, mapping_for(kinds)))
         stats = plane.stats()
     finally:
         plane.stop()
@@ -282,6 +284,8 @@ def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
         "plane_capacity": capacity,
         "plane_achieved": achieved,
         "plane_cpu_seconds": stats["cpu_seconds"] - base["cpu_seconds"],
+        "cpu_seconds": sampler.cpu_seconds,
+        "cpu_breakdown": sampler.breakdown(),
     }
 
 
@@ -320,6 +324,12 @@ def report(r: dict[str, Any]) -> None:
         f"peak RSS: parent (VmHWM) {r['peak_rss_mb']:.0f} MB; largest child (Ocean's JQ "
         f"workers, forked from the parent) {r['children_peak_rss_mb']:.0f} MB"
     )
+    print(
+        f"CPU of the resync: {r['cpu_seconds']:.1f} s ({100 * r['cpu_seconds'] / max(r['wall'], 1e-9):.0f}% "
+        "of the wall time); sampled breakdown:"
+    )
+    for part, share, seconds in r["cpu_breakdown"]:
+        print(f"  {part:<32} {100 * share:5.1f}%  {seconds:7.1f} s")
     per_kind = "; ".join(f"{k} {v:.2f}s" for k, v in sorted(r["bound_per_kind"].items()))
     print(f"rate-model lower bound: {r['bound']:.2f} s ({per_kind})")
     print(f"  slowest bucket: {r['bound_worst']}")

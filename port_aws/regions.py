@@ -80,7 +80,13 @@ def service_regions(service: str, partition: str) -> frozenset[str]:
 
 
 def partition_regions(partition: str) -> list[str]:
-    return sorted(get_session().get_available_regions("ec2", partition))
+    return list(_partition_regions(partition))
+
+
+@cache
+def _partition_regions(partition: str) -> tuple[str, ...]:
+    """Read once per process: botocore loads its whole endpoint table for every new session."""
+    return tuple(sorted(get_session().get_available_regions("ec2", partition)))
 
 
 async def enabled_regions(
