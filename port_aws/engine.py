@@ -10,7 +10,7 @@ Ocean keeps the entities it could not confirm.
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 import jmespath
@@ -330,7 +330,7 @@ class KindRead:
         finally:
             stats.slices_done += 1
 
-    async def stream(self) -> AsyncIterator[list[Item]]:
+    async def stream(self) -> AsyncGenerator[list[Item]]:
         """The kind's items in batches, at its turn; raises IncompleteResyncError at the end
         when any slice could not be read completely, so Ocean keeps the entities it could not
         confirm."""
