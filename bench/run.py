@@ -258,6 +258,7 @@ def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
     kind_stats = run.kinds if run else []
     expected = scale.accounts * scale.regions * per_slice * len(kinds)
     bound, worst, per_kind = rate_bound(stats, scale.latency)
+    longest = max((v for k, v in per_kind.items() if k != "discovery"), default=0.0)
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
         "accounts": scale.accounts,
@@ -274,6 +275,8 @@ def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
         "by_family": stats["by_family"],
         "throttled": stats["throttled"],
         "client_calls": sum(k.calls for k in kind_stats),
+        "clients_opened": run.clients.opened if run else 0,
+        "clients_reused": run.clients.reused if run else 0,
         "client_retries": sum(k.retries for k in kind_stats),
         "client_throttled": sum(k.throttled for k in kind_stats),
         "peak_rss_mb": _vm_hwm_mb(),
@@ -281,6 +284,7 @@ def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
         "bound": bound,
         "bound_worst": worst,
         "bound_per_kind": per_kind,
+        "critical_path": per_kind.get("discovery", 0.0) + longest,
         "plane_capacity": capacity,
         "plane_achieved": achieved,
         "plane_cpu_seconds": stats["cpu_seconds"] - base["cpu_seconds"],
@@ -315,6 +319,10 @@ def report(r: dict[str, Any]) -> None:
     print(
         f"client (botocore hooks, kinds only): {r['client_calls']} calls, "
         f"{r['client_retries']} retries, {r['client_throttled']} throttled"
+    )
+    print(
+        f"clients: {r['clients_opened']} opened, {r['clients_reused']} slices served by a "
+        "client already open (kept per account, region and service for the resync)"
     )
     print(
         f"plane CPU during the resync: {r['plane_cpu_seconds']:.1f} s "
@@ -450,6 +458,12 @@ def main() -> None:
         help="sweep points as accounts:resources, comma-separated",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--latency-run-off",
+        dest="latency_run",
+        action="store_false",
+        help="skip the latency-bound run (12 accounts x 3 regions, 100 ms per call)",
+    )
     args = parser.parse_args()
     scale = Scale(args.accounts, args.regions, args.kinds, args.resources, args.latency, args.seed)
     if args.sweep:
@@ -457,21 +471,54 @@ def main() -> None:
         sweep(scale, points)
         return
     figures = run_point(scale, throughput=not args.json)
-    oceans, ours, speedup = mapping_speedup()
-    figures |= {"mapping_oceans_s": oceans, "mapping_batch_s": ours, "mapping_speedup": speedup}
     if args.json:
-        print(json.dumps(figures))
+        print(json.dumps(figures, default=str))
         return
     report(figures)
+    oceans, ours, speedup = mapping_speedup()
     print(
         f"mapping 2000 EC2 instances (shipped mapping): Ocean's JQ processor {oceans:.2f} s, "
         f"the batch processor {ours:.2f} s"
     )
+    latency = latency_run(args.kinds) if args.latency_run else None
     items_per_s = figures["upserted"] / figures["wall"] if figures["wall"] else 0.0
+    ratio = f"{latency['wall'] / latency['critical_path']:.2f}" if latency else "n/a"
     print(
         f"items_per_s={items_per_s:.0f} peak_rss_mb={figures['peak_rss_mb']:.0f} "
-        f"mapping_speedup={speedup:.1f}"
+        f"latency_ratio={ratio} mapping_speedup={speedup:.1f}"
     )
+
+
+LATENCY_RUN = Scale(accounts=12, regions=3, kinds=10, resources=12 * 3 * 10 * 10, latency=0.1)
+"""A small organization against slow AWS: 100 ms per call, 10 resources per slice and kind."""
+
+
+def latency_run(kinds: int) -> dict[str, Any] | None:
+    """The latency-bound point, in a fresh process: its wall time against its critical path
+    (discovery's bound plus the longest kind's: see ``rate_bound``), which reading kinds one
+    after another would multiply by the number of kinds."""
+    scale = replace(LATENCY_RUN, kinds=kinds)
+    args = [sys.executable, "-m", "bench.run", "--json", "--latency-run-off"]
+    for name in ("accounts", "regions", "kinds", "resources", "latency"):
+        args += [f"--{name}", str(getattr(scale, name))]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        print(done.stderr[-2000:])
+        print("latency-bound run failed")
+        return None
+    r: dict[str, Any] = json.loads(lines[-1])
+    per_kind = r["bound_per_kind"]
+    longest = max((k for k in per_kind if k != "discovery"), key=per_kind.get, default="none")
+    print(
+        f"latency-bound run: {r['accounts']} accounts x {r['regions']} regions x "
+        f"{len(r['kinds'])} kinds x {r['per_slice']} per slice, {r['latency'] * 1000:.0f} ms "
+        f"per call: {r['upserted']} of {r['expected']} upserted, {len(r['errors'])} errors, "
+        f"wall {r['wall']:.1f} s; critical path {r['critical_path']:.2f} s (discovery "
+        f"{per_kind.get('discovery', 0.0):.2f} s + longest kind {longest} "
+        f"{per_kind.get(longest, 0.0):.2f} s); sum over kinds {r['bound']:.2f} s"
+    )
+    return r
 
 
 if __name__ == "__main__":

@@ -120,6 +120,17 @@ class _ClientCreator(AioClientCreator):  # type: ignore[misc]
     each client keeps its own endpoint, credentials, configuration and event hooks."""
 
     _classes: ClassVar[dict[tuple[str, str], type]] = {}
+    _models: ClassVar[dict[tuple[int, str, str | None], Any]] = {}
+
+    def _load_service_model(self, service_name: str, api_version: str | None = None) -> Any:
+        """One parsed service model per service and loader: botocore wraps the loader's cached
+        JSON in a new model for every client and derives its operation models again."""
+        key = (id(self._loader), service_name, api_version)
+        model = self._models.get(key)
+        if model is None:
+            model = super()._load_service_model(service_name, api_version)
+            self._models[key] = model
+        return model
 
     async def _create_client_class(self, service_name: str, service_model: Any) -> type:
         key = (service_name, str(service_model.api_version))
