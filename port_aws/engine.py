@@ -26,6 +26,7 @@ from port_aws.items import pascal_keys, raw_item, scrub
 from port_aws.regions import Regions, partition_regions, service_regions
 from port_aws.run import ResyncRun
 from port_aws.stats import KindStats, SliceProblem, current_stats
+from port_aws.tls import SHARED_CONNECTIONS
 
 BATCH_SIZE = 500
 
@@ -203,6 +204,7 @@ class KindRead:
     async def _produce(self) -> None:
         stats, run, rt = self.stats, self.run, self.rt
         limits = run.settings.limits
+        SHARED_CONNECTIONS.set(run.connections)  # this task's own context: its clients' pool
         try:
             allowed = _policy_regions(rt, self.options, run.settings.partition)
             try:
@@ -372,12 +374,12 @@ async def stream_kind(
     rt: ResourceType, options: KindOptions, run: ResyncRun
 ) -> AsyncIterator[list[Item]]:
     """Every item of one kind, in batches, read at once (no read-ahead); the run's clients
-    are closed at the end."""
+    and connections are closed at the end."""
     try:
         async for batch in KindRead(rt, options, run, current=True).stream():
             yield batch
     finally:
-        await run.clients.aclose()
+        await run.aclose()
 
 
 def _classify(

@@ -18,6 +18,7 @@ from port_aws.credentials import CredentialSource, resolve_source
 from port_aws.regions import Regions, enabled_regions
 from port_aws.settings import Settings
 from port_aws.stats import HOOKS, KindStats
+from port_aws.tls import SharedConnections
 
 if TYPE_CHECKING:
     from port_aws.engine import KindRead
@@ -87,6 +88,8 @@ class ResyncRun:
     """Read-ahead permits: half the global slice bound."""
     clients: ClientCache = field(init=False)
     """Clients per (account, region, service), shared by every kind of the resync."""
+    connections: SharedConnections = field(init=False)
+    """One connection pool for all those clients."""
     started: float = field(default_factory=time.monotonic)
     reads: dict[int, "KindRead"] = field(default_factory=dict)
     """Kinds of the mapping started (at their turn or read ahead), by their index in it."""
@@ -97,6 +100,10 @@ class ResyncRun:
         self._region_bound = asyncio.Semaphore(self.settings.limits.max_concurrent_accounts)
         self.ahead = AheadGate(self.settings.limits.max_concurrency // 2)
         self.clients = ClientCache(CLIENTS_PER_SLICE * self.settings.limits.max_concurrency)
+        limits = self.settings.limits
+        self.connections = SharedConnections(
+            limits.max_concurrency * max(10, limits.max_concurrency_per_service)
+        )
 
     def remaining(self) -> float:
         """Seconds left before the resync's deadline (``resyncTimeoutSeconds``)."""
@@ -147,6 +154,7 @@ class ResyncRun:
         for read in list(self.reads.values()):
             await read.cancel()
         await self.clients.aclose()
+        await self.connections.aclose()
 
     def abort(self) -> None:
         """Ocean aborted the resync (a newer one was requested): close everything soon."""
