@@ -1,18 +1,17 @@
 """Resync handlers: every kind of the catalog runs through one engine."""
 
-from typing import cast
+import asyncio
 
 from loguru import logger
 from port_ocean.context.event import event
 from port_ocean.context.ocean import ocean
+from port_ocean.context.resource import resource as current_resource
 from port_ocean.core.ocean_types import ASYNC_GENERATOR_RESYNC_TYPE
 
-from integration import AWSResourceConfig
 from port_aws.catalog import resource_type
-from port_aws.engine import stream_kind
 from port_aws.errors import ConfigError
 from port_aws.live import WEBHOOK_PATH, LiveEventProcessor
-from port_aws.resync import report_if_last, run_for
+from port_aws.resync import close_run, finish_kind, kind_read, run_for
 from port_aws.settings import load_settings
 
 
@@ -27,15 +26,20 @@ async def on_start() -> None:
 
 @ocean.on_resync()
 async def resync_kind(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
-    declared = resource_type(kind)
-    assert declared is not None, f"{kind} passed mapping validation"
-    resource = cast(AWSResourceConfig, event.resource_config)
+    assert resource_type(kind) is not None, f"{kind} passed mapping validation"
+    resources = event.port_app_config.resources
     run = run_for(event.id, ocean.integration_config)
+    if not run.reads:
+        event.on_abort(run.abort)
+    index = current_resource.index
     try:
-        async for batch in stream_kind(declared, resource.selector.options(), run):
+        async for batch in kind_read(run, resources, index).stream():
             yield batch
+    except asyncio.CancelledError:
+        await close_run(run)
+        raise
     finally:
-        report_if_last(run, len(event.port_app_config.resources))
+        await finish_kind(run, index, len(resources))
 
 
 ocean.add_webhook_processor(WEBHOOK_PATH, LiveEventProcessor)

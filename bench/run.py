@@ -4,9 +4,13 @@
 control plane (a child process), writes a web-identity token file, and resyncs the organization
 the way production does: web identity into the management role, Organizations discovery, a
 member role per account. It prints wall time, calls by API family, retries, throttled calls,
-peak RSS, items/s and the lower bound of the rate model, then ``ratio_to_bound=<x>
-peak_rss_mb=<y>`` last. ``--sweep`` runs a series of growing organizations, each in a fresh
-process, and prints how wall time and peak RSS grow.
+clients opened and reused, peak RSS, items/s, a sampled CPU breakdown (``bench/profile.py``),
+the lower bound of the rate model and ``mapping_speedup`` (the batch entity processor against
+Ocean's), then runs a latency-bound organization (12 accounts x 3 regions, 100 ms per call) in
+a fresh process and compares its wall time with its critical path; last it prints
+``items_per_s=<x> peak_rss_mb=<y> latency_ratio=<z> mapping_speedup=<w>``. ``--sweep`` runs a
+series of growing organizations, each in a fresh process, and prints how wall time and peak RSS
+grow.
 """
 
 import argparse
@@ -29,6 +33,7 @@ import yaml
 from bench.control_plane import Options
 from bench.load import measure
 from bench.plane import ROOT, PlaneProcess
+from bench.profile import Sampler
 from bench.synthetic import REGIONAL_KINDS, Org
 
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1", "sa-east-1")
@@ -244,7 +249,8 @@ def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
     try:
         base = plane.stats()
         role = f"arn:aws:iam::{org.management}:role/{ROLE_NAME}"
-        wall, tally, errors = asyncio.run(_resync(plane.url, role, mapping_for(kinds)))
+        with Sampler() as sampler:
+            wall, tally, errors = asyncio.run(_resync(plane.url, role, mapping_for(kinds)))
         stats = plane.stats()
     finally:
         plane.stop()
@@ -256,6 +262,7 @@ def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
     kind_stats = run.kinds if run else []
     expected = scale.accounts * scale.regions * per_slice * len(kinds)
     bound, worst, per_kind = rate_bound(stats, scale.latency)
+    longest = max((v for k, v in per_kind.items() if k != "discovery"), default=0.0)
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
         "accounts": scale.accounts,
@@ -272,6 +279,8 @@ def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
         "by_family": stats["by_family"],
         "throttled": stats["throttled"],
         "client_calls": sum(k.calls for k in kind_stats),
+        "clients_opened": run.clients.opened if run else 0,
+        "clients_reused": run.clients.reused if run else 0,
         "client_retries": sum(k.retries for k in kind_stats),
         "client_throttled": sum(k.throttled for k in kind_stats),
         "peak_rss_mb": _vm_hwm_mb(),
@@ -279,9 +288,12 @@ def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
         "bound": bound,
         "bound_worst": worst,
         "bound_per_kind": per_kind,
+        "critical_path": per_kind.get("discovery", 0.0) + longest,
         "plane_capacity": capacity,
         "plane_achieved": achieved,
         "plane_cpu_seconds": stats["cpu_seconds"] - base["cpu_seconds"],
+        "cpu_seconds": sampler.cpu_seconds,
+        "cpu_breakdown": sampler.breakdown(),
     }
 
 
@@ -313,6 +325,10 @@ def report(r: dict[str, Any]) -> None:
         f"{r['client_retries']} retries, {r['client_throttled']} throttled"
     )
     print(
+        f"clients: {r['clients_opened']} opened, {r['clients_reused']} slices served by a "
+        "client already open (kept per account, region and service for the resync)"
+    )
+    print(
         f"plane CPU during the resync: {r['plane_cpu_seconds']:.1f} s "
         f"({100 * r['plane_cpu_seconds'] / max(r['wall'], 1e-9):.0f}% of the wall time)"
     )
@@ -320,6 +336,12 @@ def report(r: dict[str, Any]) -> None:
         f"peak RSS: parent (VmHWM) {r['peak_rss_mb']:.0f} MB; largest child (Ocean's JQ "
         f"workers, forked from the parent) {r['children_peak_rss_mb']:.0f} MB"
     )
+    print(
+        f"CPU of the resync: {r['cpu_seconds']:.1f} s ({100 * r['cpu_seconds'] / max(r['wall'], 1e-9):.0f}% "
+        "of the wall time); sampled breakdown:"
+    )
+    for part, share, seconds in r["cpu_breakdown"]:
+        print(f"  {part:<32} {100 * share:5.1f}%  {seconds:7.1f} s")
     per_kind = "; ".join(f"{k} {v:.2f}s" for k, v in sorted(r["bound_per_kind"].items()))
     print(f"rate-model lower bound: {r['bound']:.2f} s ({per_kind})")
     print(f"  slowest bucket: {r['bound_worst']}")
@@ -440,6 +462,12 @@ def main() -> None:
         help="sweep points as accounts:resources, comma-separated",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--latency-run-off",
+        dest="latency_run",
+        action="store_false",
+        help="skip the latency-bound run (12 accounts x 3 regions, 100 ms per call)",
+    )
     args = parser.parse_args()
     scale = Scale(args.accounts, args.regions, args.kinds, args.resources, args.latency, args.seed)
     if args.sweep:
@@ -447,21 +475,54 @@ def main() -> None:
         sweep(scale, points)
         return
     figures = run_point(scale, throughput=not args.json)
-    oceans, ours, speedup = mapping_speedup()
-    figures |= {"mapping_oceans_s": oceans, "mapping_batch_s": ours, "mapping_speedup": speedup}
     if args.json:
-        print(json.dumps(figures))
+        print(json.dumps(figures, default=str))
         return
     report(figures)
+    oceans, ours, speedup = mapping_speedup()
     print(
         f"mapping 2000 EC2 instances (shipped mapping): Ocean's JQ processor {oceans:.2f} s, "
         f"the batch processor {ours:.2f} s"
     )
+    latency = latency_run(args.kinds) if args.latency_run else None
     items_per_s = figures["upserted"] / figures["wall"] if figures["wall"] else 0.0
+    ratio = f"{latency['wall'] / latency['critical_path']:.2f}" if latency else "n/a"
     print(
         f"items_per_s={items_per_s:.0f} peak_rss_mb={figures['peak_rss_mb']:.0f} "
-        f"mapping_speedup={speedup:.1f}"
+        f"latency_ratio={ratio} mapping_speedup={speedup:.1f}"
     )
+
+
+LATENCY_RUN = Scale(accounts=12, regions=3, kinds=10, resources=12 * 3 * 10 * 10, latency=0.1)
+"""A small organization against slow AWS: 100 ms per call, 10 resources per slice and kind."""
+
+
+def latency_run(kinds: int) -> dict[str, Any] | None:
+    """The latency-bound point, in a fresh process: its wall time against its critical path
+    (discovery's bound plus the longest kind's: see ``rate_bound``), which reading kinds one
+    after another would multiply by the number of kinds."""
+    scale = replace(LATENCY_RUN, kinds=kinds)
+    args = [sys.executable, "-m", "bench.run", "--json", "--latency-run-off"]
+    for name in ("accounts", "regions", "kinds", "resources", "latency"):
+        args += [f"--{name}", str(getattr(scale, name))]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        print(done.stderr[-2000:])
+        print("latency-bound run failed")
+        return None
+    r: dict[str, Any] = json.loads(lines[-1])
+    per_kind = r["bound_per_kind"]
+    longest = max((k for k in per_kind if k != "discovery"), key=per_kind.get, default="none")
+    print(
+        f"latency-bound run: {r['accounts']} accounts x {r['regions']} regions x "
+        f"{len(r['kinds'])} kinds x {r['per_slice']} per slice, {r['latency'] * 1000:.0f} ms "
+        f"per call: {r['upserted']} of {r['expected']} upserted, {len(r['errors'])} errors, "
+        f"wall {r['wall']:.1f} s; critical path {r['critical_path']:.2f} s (discovery "
+        f"{per_kind.get('discovery', 0.0):.2f} s + longest kind {longest} "
+        f"{per_kind.get(longest, 0.0):.2f} s); sum over kinds {r['bound']:.2f} s"
+    )
+    return r
 
 
 if __name__ == "__main__":

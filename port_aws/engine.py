@@ -10,7 +10,7 @@ Ocean keeps the entities it could not confirm.
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 import jmespath
@@ -21,11 +21,13 @@ from port_aws.accounts import Account, Discovery, error_code, error_message
 from port_aws.bounds import CallTimeout, UnboundedListing
 from port_aws.catalog import cloudcontrol
 from port_aws.catalog.model import Item, KindOptions, ResourceType, SliceContext, action_of
+from port_aws.clients import CachedSliceContext
 from port_aws.errors import IncompleteResyncError
 from port_aws.items import pascal_keys, raw_item, scrub
 from port_aws.regions import Regions, partition_regions, service_regions
 from port_aws.run import ResyncRun
 from port_aws.stats import KindStats, SliceProblem, current_stats
+from port_aws.tls import SHARED_CONNECTIONS
 
 BATCH_SIZE = 500
 
@@ -162,103 +164,93 @@ def _policy_regions(rt: ResourceType, options: KindOptions, partition: str) -> l
     return selected
 
 
-async def stream_kind(
-    rt: ResourceType, options: KindOptions, run: ResyncRun
-) -> AsyncIterator[list[Item]]:
-    """Every item of one kind, in batches; raises IncompleteResyncError at the end when any
-    slice could not be read completely, so Ocean keeps the entities it could not confirm."""
-    stats = KindStats(rt.kind)
-    run.kinds.append(stats)
-    limits = run.settings.limits
-    allowed = _policy_regions(rt, options, run.settings.partition)
-    try:
-        async with asyncio.timeout(run.remaining()):
-            discovery = await run.discovery()
-    except TimeoutError:
-        raise IncompleteResyncError(
-            f"{rt.kind}: incomplete, existing entities are kept: the resync passed "
-            f"resyncTimeoutSeconds={limits.resync_timeout:g} before accounts were discovered"
-        ) from None
-    queue: asyncio.Queue[list[Item] | None] = asyncio.Queue(maxsize=4)
-    account_bound = asyncio.Semaphore(
-        options.max_concurrent_accounts or len(discovery.accounts) or 1
-    )
+class KindRead:
+    """One kind's read: a producer task reading every slice into a bounded queue, and the
+    stream Ocean consumes at the kind's turn.
 
-    async def read_account(account: Account) -> None:
-        async with account_bound:
+    A kind may be started before its turn (read ahead, ``current=False``) while Ocean maps and
+    upserts an earlier kind: its slices then also take one of the run's read-ahead permits, so
+    kinds read ahead never hold more than part of the global slice bound, and its queue (the
+    same bounded queue as at its turn) makes its slices wait once a few batches are ready. At
+    its turn (``promote``) it reads with the whole bound. Whatever failed while it was read
+    ahead is raised when Ocean asks for it, exactly as if it had been read then.
+    """
+
+    def __init__(self, rt: ResourceType, options: KindOptions, run: ResyncRun, current: bool):
+        self.rt = rt
+        self.options = options
+        self.run = run
+        self.current = current
+        self.stats = KindStats(rt.kind)
+        self.queue: asyncio.Queue[list[Item] | None] = asyncio.Queue(maxsize=4)
+        self.discovery: Discovery | None = None
+        self.error: IncompleteResyncError | None = None
+        self.producer: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.producer = asyncio.create_task(self._produce(), name=f"read {self.rt.kind}")
+
+    def promote(self) -> None:
+        """The kind's turn: its slices stop waiting for read-ahead permits."""
+        self.current = True
+        self.run.ahead.promote(self)
+
+    async def cancel(self) -> None:
+        """Stop reading (the resync ended or was cancelled); the slices' clients are released."""
+        if self.producer is not None and not self.producer.done():
+            self.producer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.producer
+
+    async def _produce(self) -> None:
+        stats, run, rt = self.stats, self.run, self.rt
+        limits = run.settings.limits
+        SHARED_CONNECTIONS.set(run.connections)  # this task's own context: its clients' pool
+        try:
+            allowed = _policy_regions(rt, self.options, run.settings.partition)
             try:
-                if rt.global_service:
-                    regions = Regions([run.home_region], confirmed=True)
-                else:
-                    enabled = await run.regions(account)
-                    regions = Regions([r for r in enabled.names if r in allowed], enabled.confirmed)
-            except Exception as error:  # regions fall back on their own; anything else fails
-                problem = slice_problem(error, account, "*")
-                logger.error(f"{rt.kind}: account failed: {problem.describe()}")
-                stats.failed.append(problem)
-                return
-            stats.slices_total += len(regions.names)
-            async with asyncio.TaskGroup() as group:
-                for region in regions.names:
-                    group.create_task(read_slice(account, region, regions.confirmed))
+                async with asyncio.timeout(run.remaining()):
+                    self.discovery = await run.discovery()
+            except TimeoutError:
+                raise IncompleteResyncError(
+                    f"{rt.kind}: incomplete, existing entities are kept: the resync passed "
+                    f"resyncTimeoutSeconds={limits.resync_timeout:g} before accounts were "
+                    "discovered"
+                ) from None
+            current_stats.set(stats)  # this task's own context: every call below counts here
+            await self._read_accounts(self.discovery, allowed)
+        except IncompleteResyncError as error:
+            self.error = error
+        except Exception as error:  # a bug must not leave the kind waiting forever
+            stats.failed.append(SliceProblem("*", "*", type(error).__name__, str(error)))
+        await self.queue.put(None)
 
-    async def read_slice(account: Account, region: str, confirmed: bool) -> None:
-        async with run.slice_bound:
-            sc = SliceContext(
-                account,
-                region,
-                run.settings.partition,
-                options,
-                run.limiter(account.id, region, rt.service),
-                discovery,
-                call_timeout=limits.call_timeout,
-            )
-            loop = asyncio.get_running_loop()
-            deadline = asyncio.timeout(limits.slice_timeout)
-            try:
-                async with deadline, sc.stack:
-                    async for page in _read_slice(rt, sc):
-                        extra = {"AccountName": account.name} if account.name else {}
-                        items = [
-                            raw_item(
-                                rt.kind, props, account.id, _region_of(rt, props, region), **extra
-                            )
-                            for props in page
-                        ]
-                        stats.items += len(items)
-                        stats.items_by_account[account.id] += len(items)
-                        # Time spent waiting for Ocean to take the items is not the slice's.
-                        left = (deadline.when() or loop.time()) - loop.time()
-                        deadline.reschedule(None)
-                        await queue.put(items)
-                        deadline.reschedule(loop.time() + left)
-                stats.accounts.add(account.id)
-                stats.regions.add(region)
-            except UnknownEndpointError:
-                stats.unavailable.append(SliceProblem(account.id, region, "UnknownEndpoint", ""))
-            except TimeoutError as error:
-                if deadline.expired():
-                    problem = SliceProblem(
-                        account.id,
-                        region,
-                        "SliceTimeout",
-                        f"not read within sliceTimeoutSeconds={limits.slice_timeout:g}",
-                    )
-                else:
-                    problem = slice_problem(error, account, region)
-                logger.error(f"{rt.kind}: slice failed: {problem.describe()}")
-                stats.failed.append(problem)
-            except (ClientError, BotoCoreError, OSError, UnboundedListing) as error:
-                _classify(rt, run, stats, slice_problem(error, account, region), confirmed)
-            except Exception as error:  # an answer this kind cannot read fails its slice only
-                problem = SliceProblem(account.id, region, type(error).__name__, str(error))
-                logger.error(f"{rt.kind}: slice failed: {problem.describe()}")
-                stats.failed.append(problem)
-            finally:
-                stats.slices_done += 1
+    async def _read_accounts(self, discovery: Discovery, allowed: list[str]) -> None:
+        stats, run, rt, limits = self.stats, self.run, self.rt, self.run.settings.limits
+        account_bound = asyncio.Semaphore(
+            self.options.max_concurrent_accounts or len(discovery.accounts) or 1
+        )
 
-    async def produce() -> None:
-        current_stats.set(stats)  # this task's own context: every call below counts here
+        async def read_account(account: Account) -> None:
+            async with account_bound:
+                try:
+                    if rt.global_service:
+                        regions = Regions([run.home_region], confirmed=True)
+                    else:
+                        enabled = await run.regions(account)
+                        regions = Regions(
+                            [r for r in enabled.names if r in allowed], enabled.confirmed
+                        )
+                except Exception as error:  # regions fall back on their own; anything else fails
+                    problem = slice_problem(error, account, "*")
+                    logger.error(f"{rt.kind}: account failed: {problem.describe()}")
+                    stats.failed.append(problem)
+                    return
+                stats.slices_total += len(regions.names)
+                async with asyncio.TaskGroup() as group:
+                    for region in regions.names:
+                        group.create_task(self._read_slice(discovery, account, region, regions))
+
         try:
             async with asyncio.timeout(run.remaining()), asyncio.TaskGroup() as group:
                 for account in _accounts_for(rt, discovery):
@@ -273,41 +265,130 @@ async def stream_kind(
                     f"{stats.slices_total - stats.slices_done} slices of this kind unfinished",
                 )
             )
-        except Exception as error:  # a bug must not leave the kind waiting forever
-            stats.failed.append(SliceProblem("*", "*", type(error).__name__, str(error)))
-        await queue.put(None)
 
-    producer = asyncio.create_task(produce())
-    progress = asyncio.create_task(_progress(stats, limits.progress_interval))
-    try:
-        batch: list[Item] = []
-        while (items := await queue.get()) is not None:
-            batch += items
-            if len(batch) >= BATCH_SIZE:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-        await producer
-    finally:
-        progress.cancel()
-        producer.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await producer
-    stats.finished = time.monotonic()
-    for line in stats.summary_lines():
-        logger.info(line)
-    problems = [p.describe() for p in stats.failed] + [f.describe() for f in discovery.failures]
-    if problems:
-        # A generic kind that no slice read because no region's registry lists such a type is
-        # one mapping error naming it, not one failure per slice.
-        read_some = bool(stats.regions or stats.denied or discovery.failures)
-        unknown = None if read_some else cloudcontrol.unknown_everywhere(rt.kind, stats.failed)
-        raise IncompleteResyncError(
-            unknown
-            or f"{rt.kind}: incomplete, existing entities are kept ({len(problems)} problems): "
-            + "; ".join(problems)
+    async def _read_slice(
+        self, discovery: Discovery, account: Account, region: str, regions: Regions
+    ) -> None:
+        ahead = await self.run.ahead.acquire(self)
+        try:
+            async with self.run.slice_bound:
+                await self._slice(discovery, account, region, regions.confirmed)
+        finally:
+            if ahead:
+                self.run.ahead.release()
+
+    async def _slice(
+        self, discovery: Discovery, account: Account, region: str, confirmed: bool
+    ) -> None:
+        stats, run, rt, limits = self.stats, self.run, self.rt, self.run.settings.limits
+        sc = CachedSliceContext(
+            account,
+            region,
+            run.settings.partition,
+            self.options,
+            run.limiter(account.id, region, rt.service),
+            discovery,
+            call_timeout=limits.call_timeout,
+            cache=run.clients,
         )
+        loop = asyncio.get_running_loop()
+        deadline = asyncio.timeout(limits.slice_timeout)
+        try:
+            async with deadline, sc.stack:
+                async for page in _read_slice(rt, sc):
+                    extra = {"AccountName": account.name} if account.name else {}
+                    items = [
+                        raw_item(rt.kind, props, account.id, _region_of(rt, props, region), **extra)
+                        for props in page
+                    ]
+                    stats.items += len(items)
+                    stats.items_by_account[account.id] += len(items)
+                    # Time spent waiting for Ocean to take the items is not the slice's.
+                    left = (deadline.when() or loop.time()) - loop.time()
+                    deadline.reschedule(None)
+                    await self.queue.put(items)
+                    deadline.reschedule(loop.time() + left)
+            stats.accounts.add(account.id)
+            stats.regions.add(region)
+        except UnknownEndpointError:
+            stats.unavailable.append(SliceProblem(account.id, region, "UnknownEndpoint", ""))
+        except TimeoutError as error:
+            if deadline.expired():
+                problem = SliceProblem(
+                    account.id,
+                    region,
+                    "SliceTimeout",
+                    f"not read within sliceTimeoutSeconds={limits.slice_timeout:g}",
+                )
+            else:
+                problem = slice_problem(error, account, region)
+            logger.error(f"{rt.kind}: slice failed: {problem.describe()}")
+            stats.failed.append(problem)
+        except (ClientError, BotoCoreError, OSError, UnboundedListing) as error:
+            _classify(rt, run, stats, slice_problem(error, account, region), confirmed)
+        except Exception as error:  # an answer this kind cannot read fails its slice only
+            problem = SliceProblem(account.id, region, type(error).__name__, str(error))
+            logger.error(f"{rt.kind}: slice failed: {problem.describe()}")
+            stats.failed.append(problem)
+        finally:
+            stats.slices_done += 1
+
+    async def stream(self) -> AsyncGenerator[list[Item]]:
+        """The kind's items in batches, at its turn; raises IncompleteResyncError at the end
+        when any slice could not be read completely, so Ocean keeps the entities it could not
+        confirm."""
+        if self.producer is None:
+            self.start()
+        self.promote()
+        stats = self.stats
+        self.run.kinds.append(stats)
+        progress = asyncio.create_task(_progress(stats, self.run.settings.limits.progress_interval))
+        try:
+            batch: list[Item] = []
+            while (items := await self.queue.get()) is not None:
+                batch += items
+                if len(batch) >= BATCH_SIZE:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+            assert self.producer is not None
+            await self.producer
+        finally:
+            progress.cancel()
+            await self.cancel()
+        if self.error is not None:
+            raise self.error
+        stats.finished = time.monotonic()
+        for line in stats.summary_lines():
+            logger.info(line)
+        failures = self.discovery.failures if self.discovery else []
+        problems = [p.describe() for p in stats.failed] + [f.describe() for f in failures]
+        if problems:
+            # A generic kind that no slice read because no region's registry lists such a type
+            # is one mapping error naming it, not one failure per slice.
+            read_some = bool(stats.regions or stats.denied or failures)
+            unknown = (
+                None if read_some else cloudcontrol.unknown_everywhere(self.rt.kind, stats.failed)
+            )
+            raise IncompleteResyncError(
+                unknown
+                or f"{self.rt.kind}: incomplete, existing entities are kept ({len(problems)} "
+                "problems): "
+                + "; ".join(problems)
+            )
+
+
+async def stream_kind(
+    rt: ResourceType, options: KindOptions, run: ResyncRun
+) -> AsyncIterator[list[Item]]:
+    """Every item of one kind, in batches, read at once (no read-ahead); the run's clients
+    and connections are closed at the end."""
+    try:
+        async for batch in KindRead(rt, options, run, current=True).stream():
+            yield batch
+    finally:
+        await run.aclose()
 
 
 def _classify(

@@ -8,6 +8,7 @@ from functools import cache
 
 import aioboto3
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.session import Session as BotocoreSession
 from botocore.session import get_session
 from loguru import logger
 from pydantic import BaseModel, Field, field_validator
@@ -52,7 +53,7 @@ class RegionPolicy(BaseModel):
 @cache
 def known_regions() -> frozenset[str]:
     """Every region botocore knows, in every partition the integration supports."""
-    session = get_session()
+    session = _botocore()
     return frozenset(
         region
         for partition in PARTITIONS
@@ -74,13 +75,25 @@ class Regions:
 
 
 @cache
+def _botocore() -> BotocoreSession:
+    """One botocore session for endpoint look-ups: each new one loads the endpoint table."""
+    return get_session()
+
+
+@cache
 def service_regions(service: str, partition: str) -> frozenset[str]:
     """Regions where botocore knows an endpoint of ``service`` (empty: unknown, don't filter)."""
-    return frozenset(get_session().get_available_regions(service, partition))
+    return frozenset(_botocore().get_available_regions(service, partition))
 
 
 def partition_regions(partition: str) -> list[str]:
-    return sorted(get_session().get_available_regions("ec2", partition))
+    return list(_partition_regions(partition))
+
+
+@cache
+def _partition_regions(partition: str) -> tuple[str, ...]:
+    """Read once per process: botocore loads its whole endpoint table for every new session."""
+    return tuple(sorted(_botocore().get_available_regions("ec2", partition)))
 
 
 async def enabled_regions(

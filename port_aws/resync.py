@@ -1,28 +1,69 @@
-"""The current resync's shared state, looked up by Ocean's event id."""
+"""The current resync's shared state, looked up by Ocean's event id, and its reads of kinds.
 
-from collections.abc import Mapping
+Ocean asks for the mapping's kinds one after another. When it asks for one, the next
+``READ_AHEAD_KINDS`` kinds of the mapping start reading too, while Ocean maps and upserts the
+current one: a latency-bound resync then costs about its slowest kind rather than the sum of
+all. Kinds read ahead share the run's bounds and buffers (see ``port_aws.engine.KindRead``).
+"""
+
+import asyncio
+import contextlib
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from loguru import logger
 
+from port_aws.catalog import resource_type
+from port_aws.engine import KindRead
 from port_aws.run import ResyncRun
 from port_aws.settings import load_settings
 from port_aws.stats import RESYNC_REPORT, render_report
+
+READ_AHEAD_KINDS = 2
+"""Kinds of the mapping read ahead of the one Ocean is consuming."""
 
 _current: tuple[str, ResyncRun] | None = None
 
 
 def run_for(event_id: str, config: Mapping[str, Any]) -> ResyncRun:
-    """The run of this resync: created by its first kind, reused by the others."""
+    """The run of this resync: created by its first kind, reused by the others. A run left
+    by an earlier resync (one that ended before its last kind) is closed."""
     global _current
     if _current is None or _current[0] != event_id:
+        if _current is not None:
+            _current[1].abort()
         _current = (event_id, ResyncRun(load_settings(config)))
     return _current[1]
 
 
-def report_if_last(run: ResyncRun, kinds_in_mapping: int) -> None:
+def kind_read(run: ResyncRun, resources: Sequence[Any], index: int) -> KindRead:
+    """The read of the mapping's resource ``index`` (at its turn), after starting the reads
+    of the next ``READ_AHEAD_KINDS`` resources of the mapping."""
+    for position in range(index, min(len(resources), index + 1 + READ_AHEAD_KINDS)):
+        if position in run.reads:
+            continue
+        resource = resources[position]
+        declared = resource_type(resource.kind)
+        if declared is None:
+            continue
+        read = KindRead(declared, resource.selector.options(), run, current=position == index)
+        read.start()
+        run.reads[position] = read
+    return run.reads[index]
+
+
+async def finish_kind(run: ResyncRun, index: int, kinds_in_mapping: int) -> None:
+    """A kind's turn ended. After the last one, the report is logged and the run closed."""
+    run.reads.pop(index, None)
     if len(run.kinds) >= kinds_in_mapping:
         logger.info(RESYNC_REPORT + "\n" + render_report(run.kinds))
+        await run.aclose()
+
+
+async def close_run(run: ResyncRun) -> None:
+    """The resync was cancelled: stop every read and close every client."""
+    with contextlib.suppress(Exception):
+        await asyncio.shield(run.aclose())
 
 
 def current_run() -> ResyncRun | None:

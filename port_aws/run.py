@@ -6,15 +6,72 @@ resolved once; every kind reuses both.
 
 import asyncio
 import time
+from collections import deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from port_aws.accounts import Account, Discovery, discover_accounts
 from port_aws.arn import PARTITIONS
 from port_aws.catalog import cloudcontrol
+from port_aws.clients import ClientCache
 from port_aws.credentials import CredentialSource, resolve_source
 from port_aws.regions import Regions, enabled_regions
 from port_aws.settings import Settings
 from port_aws.stats import HOOKS, KindStats
+from port_aws.tls import SharedConnections
+
+if TYPE_CHECKING:
+    from port_aws.engine import KindRead
+
+
+CLIENTS_PER_SLICE = 4
+"""Clients the run keeps open per slice of its global bound (``maxConcurrency``), in use or not;
+an EC2 client holds ~0.1 MB, most services' a few KB."""
+
+
+class AheadGate:
+    """Read-ahead permits: slices of kinds read before their turn take one as well as a slice
+    permit, so they hold at most ``limit`` of the global slice bound and the kind Ocean is
+    consuming always has the rest. A kind whose turn comes is promoted: its waiting slices go
+    on without a permit."""
+
+    def __init__(self, limit: int) -> None:
+        self.free = limit
+        self._waiters: deque[tuple[asyncio.Future[bool], Any]] = deque()
+
+    async def acquire(self, read: Any) -> bool:
+        """True when a permit was taken (to release); False when the kind is current."""
+        if read.current:
+            return False
+        if self.free > 0 and not self._waiters:
+            self.free -= 1
+            return True
+        waiter: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiters.append((waiter, read))
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled() and waiter.result():
+                self.release()  # handed a permit just as it was cancelled
+            raise
+
+    def release(self) -> None:
+        while self._waiters:
+            waiter, _ = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(True)
+                return
+        self.free += 1
+
+    def promote(self, read: Any) -> None:
+        kept: deque[tuple[asyncio.Future[bool], Any]] = deque()
+        for waiter, owner in self._waiters:
+            if owner is read:
+                if not waiter.done():
+                    waiter.set_result(False)
+            else:
+                kept.append((waiter, owner))
+        self._waiters = kept
 
 
 @dataclass
@@ -27,11 +84,26 @@ class ResyncRun:
     _limiters: dict[tuple[str, str, str], asyncio.Semaphore] = field(default_factory=dict)
     _region_bound: asyncio.Semaphore | None = None
     slice_bound: asyncio.Semaphore = field(init=False)
+    ahead: AheadGate = field(init=False)
+    """Read-ahead permits: half the global slice bound."""
+    clients: ClientCache = field(init=False)
+    """Clients per (account, region, service), shared by every kind of the resync."""
+    connections: SharedConnections = field(init=False)
+    """One connection pool for all those clients."""
     started: float = field(default_factory=time.monotonic)
+    reads: dict[int, "KindRead"] = field(default_factory=dict)
+    """Kinds of the mapping started (at their turn or read ahead), by their index in it."""
+    closing: "asyncio.Task[None] | None" = None
 
     def __post_init__(self) -> None:
         self.slice_bound = asyncio.Semaphore(self.settings.limits.max_concurrency)
         self._region_bound = asyncio.Semaphore(self.settings.limits.max_concurrent_accounts)
+        self.ahead = AheadGate(self.settings.limits.max_concurrency // 2)
+        self.clients = ClientCache(CLIENTS_PER_SLICE * self.settings.limits.max_concurrency)
+        limits = self.settings.limits
+        self.connections = SharedConnections(
+            limits.max_concurrency * max(10, limits.max_concurrency_per_service)
+        )
 
     def remaining(self) -> float:
         """Seconds left before the resync's deadline (``resyncTimeoutSeconds``)."""
@@ -75,3 +147,17 @@ class ResyncRun:
                 bound = min(bound, cloudcontrol.CLOUDCONTROL_CONCURRENCY)
             self._limiters[key] = asyncio.Semaphore(bound)
         return self._limiters[key]
+
+    async def aclose(self) -> None:
+        """The end of the resync, however it ended: every read still running (kinds read ahead
+        whose turn never came) is cancelled, then every client is closed."""
+        for read in list(self.reads.values()):
+            await read.cancel()
+        await self.clients.aclose()
+        await self.connections.aclose()
+
+    def abort(self) -> None:
+        """Ocean aborted the resync (a newer one was requested): close everything soon."""
+        open_clients = len(self.clients) and not self.clients.closed
+        if self.closing is None and (self.reads or open_clients):
+            self.closing = asyncio.ensure_future(self.aclose())

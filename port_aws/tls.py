@@ -1,12 +1,20 @@
-"""One TLS context for every AWS client.
+"""One TLS context for every AWS client, and one connection pool for every client of a resync.
 
 aiobotocore builds a TLS context, loading the whole CA bundle, for each client's first
 connection. A resync opens a client per service in every (account, region) of every kind, so
 that load was repeated thousands of times; the context is immutable once built and is shared.
+
+Each client also had its own connection pool, so nearly every call of a slice opened a new
+connection (and, against AWS, a new TLS handshake). Within a resync, clients share one pool
+(``SharedConnections``, owned and closed by the resync's run): a connection to a service's
+endpoint in a region is reused by every account's client, since each request is signed on its
+own.
 """
 
 import functools
 import ssl
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -31,3 +39,44 @@ class SharedTLSSession(AIOHTTPSession):  # type: ignore[misc]
             ssl=_context(get_cert_path(self._verify)),
             **self._connector_args,
         )
+
+    async def _get_session(self, proxy_url: str | None) -> Any:
+        shared = SHARED_CONNECTIONS.get()
+        if shared is None or proxy_url or not self._verify or self._cert_file:
+            return await super()._get_session(proxy_url)
+        session = self._sessions.get(proxy_url)
+        if session is None:
+            session = await self._exit_stack.enter_async_context(
+                aiohttp.ClientSession(
+                    connector=shared.connector(get_cert_path(self._verify), self._connector_args),
+                    connector_owner=False,
+                    timeout=self._timeout,
+                    skip_auto_headers={"CONTENT-TYPE"},
+                    auto_decompress=False,
+                )
+            )
+            self._sessions[proxy_url] = session
+        return session
+
+
+@dataclass
+class SharedConnections:
+    """One connection pool for the clients of a resync, at most ``limit`` connections."""
+
+    limit: int
+    _connector: aiohttp.TCPConnector | None = None
+
+    def connector(self, ca_certs: str | None, args: dict[str, Any]) -> aiohttp.TCPConnector:
+        if self._connector is None or self._connector.closed:
+            self._connector = aiohttp.TCPConnector(limit=self.limit, ssl=_context(ca_certs), **args)
+        return self._connector
+
+    async def aclose(self) -> None:
+        if self._connector is not None:
+            await self._connector.close()
+
+
+SHARED_CONNECTIONS: ContextVar[SharedConnections | None] = ContextVar(
+    "shared_connections", default=None
+)
+"""The pool of the resync the current task reads for (set by each kind's reader)."""
