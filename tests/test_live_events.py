@@ -947,6 +947,11 @@ def _ecs_service(aws: Emulator) -> Seeded:
     )
 
 
+def _resync_run() -> ResyncRun:
+    """A resync's own run (a resync closes its clients at its end; live events keep theirs)."""
+    return ResyncRun(load_settings(STATIC))
+
+
 @pytest.fixture(scope="module")
 def run() -> ResyncRun:
     """Accounts and regions discovered once for the module (as live events share them)."""
@@ -1082,7 +1087,9 @@ async def test_live_event_of_every_service(kind: str, shared: Emulator, run: Res
     rt = RESOURCE_TYPES[kind]
     options = KindOptions.model_validate({"region_policy": {"allow": [REGION]}})
     resynced = {
-        i["Properties"]["Arn"]: i async for batch in stream_kind(rt, options, run) for i in batch
+        i["Properties"]["Arn"]: i
+        async for batch in stream_kind(rt, options, _resync_run())
+        for i in batch
     }
 
     created = await _applied(case.create, kind, run)
@@ -1312,7 +1319,7 @@ async def test_account_alias_event_upserts_the_account(shared: Emulator, run: Re
     outcome = await _applied(
         _event("iam", "CreateAccountAlias", {"accountAlias": "live-platform"}), rt.kind, run
     )
-    resynced = [i async for batch in stream_kind(rt, KindOptions(), run) for i in batch]
+    resynced = [i async for batch in stream_kind(rt, KindOptions(), _resync_run()) for i in batch]
     assert outcome.upserted == resynced and outcome.deleted == []
 
 
