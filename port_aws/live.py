@@ -32,7 +32,14 @@ from port_aws.accounts import error_code, error_message
 from port_aws.arn import ACCOUNT_ID
 from port_aws.bounds import UnboundedListing
 from port_aws.catalog import RESOURCE_TYPES
-from port_aws.catalog.model import Gone, KindOptions, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    EC2_STATE_CHANGE,
+    TAG_CHANGE,
+    Gone,
+    KindOptions,
+    ResourceType,
+    SliceContext,
+)
 from port_aws.engine import read_one
 from port_aws.run import ResyncRun
 from port_aws.settings import Settings
@@ -62,22 +69,63 @@ class CloudTrailEvent:
     account: str
     region: str
     source: str
+    """The service host, as CloudTrail's ``eventSource`` names it (``ec2.amazonaws.com``)."""
     name: str
+    """CloudTrail's ``eventName``, or a native event's detail-type."""
     detail: Mapping[str, Any]
+    native: bool = False
+    """One of EventBridge's own events (see ``LiveEvents.native``), not a CloudTrail call."""
+
+
+NATIVE_DETAIL_TYPES = (EC2_STATE_CHANGE, TAG_CHANGE)
+"""EventBridge's own events that live events act on."""
+_SERVICE = re.compile(r"^[a-z0-9-]+$")
+
+
+def _native_event(payload: Mapping[str, Any], account: str, region: str) -> CloudTrailEvent:
+    """A native event, with its ``resources`` copied into the detail for the id paths."""
+    kind = str(payload.get("detail-type"))
+    detail = payload.get("detail")
+    if not isinstance(detail, Mapping):
+        raise BadEvent("detail: expected an object")
+    resources = payload.get("resources", [])
+    if not isinstance(resources, list) or not all(isinstance(r, str) for r in resources):
+        raise BadEvent("resources: expected a list of ARNs")
+    if kind == EC2_STATE_CHANGE:
+        if payload.get("source") != "aws.ec2":
+            raise BadEvent(f"source: expected aws.ec2 for {kind!r}")
+        if not isinstance(detail.get("instance-id"), str) or not detail.get("instance-id"):
+            raise BadEvent("detail.instance-id: expected an instance id")
+        service: Any = "ec2"
+    else:
+        if payload.get("source") != "aws.tag":
+            raise BadEvent(f"source: expected aws.tag for {kind!r}")
+        service = detail.get("service")
+        if not isinstance(service, str) or not _SERVICE.match(service):
+            raise BadEvent("detail.service: expected the service name, such as sns")
+        if not resources:
+            raise BadEvent("resources: expected the ARN of the tagged resource")
+    normalized = {**detail, "resources": resources}
+    return CloudTrailEvent(account, region, f"{service}.amazonaws.com", kind, normalized, True)
 
 
 def parse_event(payload: Any) -> CloudTrailEvent:
-    """The fields of an "AWS API Call via CloudTrail" event, or BadEvent naming what is wrong."""
+    """The fields of an "AWS API Call via CloudTrail" event (or of a native event this
+    integration acts on), or BadEvent naming what is wrong."""
     if not isinstance(payload, Mapping):
         raise BadEvent(f"expected a JSON object, got {type(payload).__name__}")
-    if payload.get("detail-type") != CLOUDTRAIL_DETAIL_TYPE:
-        raise BadEvent(f"detail-type: expected {CLOUDTRAIL_DETAIL_TYPE!r}")
+    detail_type = payload.get("detail-type")
+    if detail_type != CLOUDTRAIL_DETAIL_TYPE and detail_type not in NATIVE_DETAIL_TYPES:
+        accepted = ", ".join(repr(t) for t in (CLOUDTRAIL_DETAIL_TYPE, *NATIVE_DETAIL_TYPES))
+        raise BadEvent(f"detail-type: expected one of {accepted}")
     account = payload.get("account")
     if not isinstance(account, str) or not ACCOUNT_ID.match(account):
         raise BadEvent("account: expected a 12-digit account id")
     region = payload.get("region")
     if not isinstance(region, str) or not _REGION.match(region):
         raise BadEvent("region: expected an AWS region name")
+    if detail_type != CLOUDTRAIL_DETAIL_TYPE:
+        return _native_event(payload, account, region)
     detail = payload.get("detail")
     if not isinstance(detail, Mapping):
         raise BadEvent("detail: expected an object")
@@ -106,7 +154,11 @@ def kinds_for(event: CloudTrailEvent) -> list[ResourceType]:
         for rt in RESOURCE_TYPES.values()
         if rt.live_events is not None
         and rt.live_events.source == event.source
-        and event.name in (*rt.live_events.upserts, *rt.live_events.deletes)
+        and (
+            event.name in rt.live_events.native
+            if event.native
+            else event.name in (*rt.live_events.upserts, *rt.live_events.deletes)
+        )
         and (
             not rt.live_events.id_pattern
             or resource_ids(rt, event)
@@ -120,7 +172,8 @@ def resource_ids(rt: ResourceType, event: CloudTrailEvent, of_kind: bool = True)
     with ``of_kind``, only those matching the kind's ``id_pattern``."""
     live = rt.live_events
     assert live is not None
-    for path in live.ids:
+    paths = (live.native[event.name],) if event.native else live.ids
+    for path in paths:
         try:
             found = jmespath.search(path, dict(event.detail))
         except jmespath.exceptions.JMESPathError:
@@ -158,7 +211,8 @@ async def apply_event(
     assert live is not None
     identifiers = resource_ids(rt, event)
     if not identifiers:
-        return Outcome([], [], f"no identifier at {', '.join(live.ids)}")
+        paths = (live.native[event.name],) if event.native else live.ids
+        return Outcome([], [], f"no identifier at {', '.join(paths)}")
     return await read_again(rt, run, event.account, event.region, identifiers, options)
 
 

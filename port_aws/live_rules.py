@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from port_aws.catalog import RESOURCE_TYPES
+from port_aws.catalog.model import TAG_CHANGE
 
 CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail"
 PATTERN_LIMIT = 2048
@@ -89,6 +90,38 @@ def event_patterns(limit: int = PATTERN_LIMIT) -> list[dict[str, Any]]:
     return patterns
 
 
+def native_patterns() -> list[dict[str, Any]]:
+    """Patterns of EventBridge's own events the kinds declare (``LiveEvents.native``): tag
+    changes (source ``aws.tag``, one pattern naming the services) and each other detail-type
+    of its service (``aws.ec2`` for instance state changes)."""
+    by_type: dict[str, set[str]] = {}
+    for rt in RESOURCE_TYPES.values():
+        live = rt.live_events
+        if live is not None:
+            for detail_type in live.native:
+                by_type.setdefault(detail_type, set()).add(live.source.split(".")[0])
+    patterns: list[dict[str, Any]] = []
+    for detail_type, services in sorted(by_type.items()):
+        if detail_type == TAG_CHANGE:
+            patterns.append(
+                {
+                    "source": ["aws.tag"],
+                    "detail-type": [detail_type],
+                    "detail": {"service": sorted(services)},
+                }
+            )
+        else:
+            patterns.append(
+                {"source": sorted(f"aws.{s}" for s in services), "detail-type": [detail_type]}
+            )
+    return patterns
+
+
+def rule_patterns() -> list[dict[str, Any]]:
+    """Every rule's pattern: the CloudTrail calls, then the native events."""
+    return [*event_patterns(), *native_patterns()]
+
+
 # -- template blocks (see port_aws.policy.BLOCKS) -------------------------------------------
 
 
@@ -122,7 +155,8 @@ def _rule_lines(
     prefix: str, condition: str, description: str, bus: str, target: list[str]
 ) -> list[str]:
     lines: list[str] = []
-    for number, found in enumerate(event_patterns(), start=1):
+    patterns = rule_patterns()
+    for number, found in enumerate(patterns, start=1):
         if lines:
             lines.append("")
         lines += [
@@ -130,7 +164,7 @@ def _rule_lines(
             "  Type: AWS::Events::Rule",
             f"  Condition: {condition}",
             "  Properties:",
-            f"    Description: {description} ({number} of {len(event_patterns())})",
+            f"    Description: {description} ({number} of {len(patterns)})",
             f"    EventBusName: {bus}",
             "    State: ENABLED",
             "    EventPattern:",

@@ -14,7 +14,7 @@ import pytest
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
 from port_aws.catalog import ENGINE_ACTIONS, RESOURCE_TYPES, iam_action
-from port_aws.catalog.model import KindOptions, ResourceType
+from port_aws.catalog.model import EC2_STATE_CHANGE, TAG_CHANGE, KindOptions, ResourceType
 from port_aws.emulator import Emulator
 from port_aws.engine import stream_kind
 from port_aws.live import (
@@ -138,6 +138,32 @@ def test_api_key_compared_and_required() -> None:
     assert load_settings({"live_events_api_key": " k "}).live_events_api_key == "k"
 
 
+def native(detail_type: str, source: str, detail: dict[str, Any], resources: list[Any]) -> Any:
+    """One of EventBridge's own events ("Tag Change on Resource", EC2's state changes)."""
+    return {
+        "version": "0",
+        "id": "0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+        "detail-type": detail_type,
+        "source": source,
+        "account": DEFAULT_ACCOUNT,
+        "time": "2026-11-29T01:00:00Z",
+        "region": REGION,
+        "resources": resources,
+        "detail": detail,
+    }
+
+
+def tag_change(service: str, arn: str) -> Any:
+    detail = {
+        "changed-tag-keys": ["team"],
+        "service": service,
+        "resource-type": "resource",
+        "version": 3,
+        "tags": {"team": "live"},
+    }
+    return native("Tag Change on Resource", "aws.tag", detail, [arn])
+
+
 def _malformed() -> list[tuple[Any, str]]:
     good = cloudtrail("DeleteQueue", {"queueUrl": "https://sqs/1/q"})
 
@@ -155,7 +181,13 @@ def _malformed() -> list[tuple[Any, str]]:
     return [
         ([good], "JSON object"),
         ("text", "JSON object"),
-        (changed(["detail-type"], "EC2 Instance State-change Notification"), "detail-type"),
+        (changed(["detail-type"], "EC2 Spot Instance Interruption Warning"), "detail-type"),
+        # a native event whose fields do not fit its detail-type
+        (changed(["detail-type"], EC2_STATE_CHANGE), "source: expected aws.ec2"),
+        (native(EC2_STATE_CHANGE, "aws.ec2", {"state": "running"}, []), "instance-id"),
+        (native(TAG_CHANGE, "aws.tag", {"service": "SNS!"}, ["arn:aws:sns:x"]), "service"),
+        (native(TAG_CHANGE, "aws.tag", {"service": "sns"}, []), "resources"),
+        (native(TAG_CHANGE, "aws.tag", {"service": "sns"}, [7]), "resources"),
         (changed(["account"], "12"), "account"),
         (changed(["account"], _DROP), "account"),
         (changed(["region"], "Mars"), "region"),
@@ -179,6 +211,15 @@ def test_malformed_payloads_rejected_with_a_reason(payload: Any, reason: str) ->
 
 def test_events_of_undeclared_operations_match_no_kind() -> None:
     assert kinds_for(parse_event(cloudtrail("ReceiveMessage", {"queueUrl": "u"}))) == []
+    # a tag change of a service no kind reads it from (SQS's tag events come from CloudTrail)
+    assert kinds_for(parse_event(tag_change("sqs", "arn:aws:sqs:us-east-1:1:q"))) == []
+
+
+def test_a_tag_change_names_only_the_kinds_whose_arn_it_is() -> None:
+    """ECS tags clusters, services and task definitions alike: the ARN says which."""
+    cluster = f"arn:aws:ecs:{REGION}:{DEFAULT_ACCOUNT}:cluster/apps"
+    event = parse_event(tag_change("ecs", cluster))
+    assert [rt.kind for rt in kinds_for(event)] == ["AWS::ECS::Cluster"]
 
 
 async def test_sns_topic_created_then_deleted(aws: Emulator) -> None:
@@ -1096,6 +1137,18 @@ async def test_live_event_of_every_service(kind: str, shared: Emulator, run: Res
     assert not created.deleted and not created.dropped, created
     (item,) = created.upserted
     _assert_same(item, resynced[item["Properties"]["Arn"]])
+    assert rt.live_events is not None
+    if TAG_CHANGE in rt.live_events.native:  # EventBridge's own event, naming the ARN
+        service = rt.live_events.source.split(".")[0]
+        tagged = await _applied(tag_change(service, item["Properties"]["Arn"]), kind, run)
+        assert not tagged.deleted and not tagged.dropped, tagged
+        _assert_same(tagged.upserted[0], item)
+    if EC2_STATE_CHANGE in rt.live_events.native:
+        state = {"instance-id": item["Properties"]["InstanceId"], "state": "running"}
+        event = native(EC2_STATE_CHANGE, "aws.ec2", state, [item["Properties"]["Arn"]])
+        changed = await _applied(event, kind, run)
+        assert not changed.deleted and not changed.dropped, changed
+        _assert_same(changed.upserted[0], item)
 
     kept = await _applied(case.delete, kind, run)
     assert kept.deleted == [] and len(kept.upserted) == 1, kept
@@ -1129,8 +1182,8 @@ def live_events_doc() -> str:
     """docs/kinds.md's list of the events each kind handles, and of the kinds without."""
     lines = [
         "| Kind | Event source | Upserting events | Deleting events | Identifier in the event "
-        "| Not-found codes |",
-        "|---|---|---|---|---|---|",
+        "| Not-found codes | EventBridge's own events |",
+        "|---|---|---|---|---|---|---|",
     ]
     for kind, rt in RESOURCE_TYPES.items():
         live = rt.live_events
@@ -1138,7 +1191,7 @@ def live_events_doc() -> str:
             ids = ", ".join(f"`{path}`" for path in live.ids).replace("|", "\\|")
             lines.append(
                 f"| `{kind}` | `{live.source}` | {_codes(live.upserts)} | {_codes(live.deletes)} "
-                f"| {ids} | {_codes(live.not_found)} |"
+                f"| {ids} | {_codes(live.not_found)} | {_codes(tuple(live.native))} |"
             )
     lines += ["", "Kinds without live events (read at the next resync):", ""]
     lines += [

@@ -272,7 +272,7 @@ EVENTS = {"AWS::Events::Connection", "AWS::Events::ApiDestination", "AWS::Events
 
 
 def _numbered(prefix: str) -> list[str]:
-    return [f"{prefix}{n}" for n in range(1, len(live_rules.event_patterns()) + 1)]
+    return [f"{prefix}{n}" for n in range(1, len(live_rules.rule_patterns()) + 1)]
 
 
 def _live_resources(stack: Stack) -> dict[str, str]:
@@ -357,7 +357,7 @@ def _assert_webhook_wiring(stack: Stack, partition: str) -> None:
         s["Resource"].startswith(f"arn:{partition}:events:*:123456789012:")
         for s in check["PolicyDocument"]["Statement"]
     )
-    patterns = live_rules.event_patterns()
+    patterns = live_rules.rule_patterns()
     for logical, expected in zip(_numbered("LiveEventsRule"), patterns, strict=True):
         rule = stack.properties(logical)
         assert rule["EventBusName"] == "default"
@@ -397,7 +397,7 @@ def test_multi_account_live_events_when_enabled_forward_member_events_to_an_org_
         "Condition": {"StringEquals": {"aws:PrincipalOrgID": ORG}},
     }
     for logical, expected in zip(
-        _numbered("LiveEventsBusRule"), live_rules.event_patterns(), strict=True
+        _numbered("LiveEventsBusRule"), live_rules.rule_patterns(), strict=True
     ):
         rule = stack.properties(logical)
         assert rule["EventBusName"] == "<LiveEventsBus>"
@@ -427,7 +427,7 @@ def test_multi_account_live_events_when_enabled_forward_member_events_to_an_org_
     assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "210987654321"}}
     [grant] = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
     assert grant == {"Effect": "Allow", "Action": "events:PutEvents", "Resource": bus_arn}
-    for logical, expected in zip(forward_rules, live_rules.event_patterns(), strict=True):
+    for logical, expected in zip(forward_rules, live_rules.rule_patterns(), strict=True):
         rule = member.properties(logical)
         assert rule["EventBusName"] == "default"
         assert rule["EventPattern"] == expected
@@ -502,7 +502,7 @@ def test_live_events_region_template_forwards_to_the_given_bus() -> None:
     role = stack.properties("LiveEventsForwardRole")
     [grant] = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
     assert grant == {"Effect": "Allow", "Action": "events:PutEvents", "Resource": bus}
-    for logical, expected in zip(forward_rules, live_rules.event_patterns(), strict=True):
+    for logical, expected in zip(forward_rules, live_rules.rule_patterns(), strict=True):
         rule = stack.properties(logical)
         assert (rule["EventBusName"], rule["EventPattern"]) == ("default", expected)
         [target] = rule["Targets"]
@@ -532,9 +532,9 @@ def test_generated_patterns_match_cloudtrail_events_of_declared_kinds() -> None:
     and undeclared calls match none."""
     from moto.events.models import EventPattern
 
-    from tests.test_live_events import cloudtrail
+    from tests.test_live_events import cloudtrail, native, tag_change
 
-    patterns = [EventPattern.load(json.dumps(p)) for p in live_rules.event_patterns()]
+    patterns = [EventPattern.load(json.dumps(p)) for p in live_rules.rule_patterns()]
 
     def matched(event: dict[str, Any]) -> bool:
         return any(p.matches_event(event) for p in patterns)  # type: ignore[arg-type]
@@ -548,3 +548,8 @@ def test_generated_patterns_match_cloudtrail_events_of_declared_kinds() -> None:
     assert not matched(failed)
     assert not matched({**cloudtrail(names[0], source=source), "detail-type": "Other"})
     assert not matched(cloudtrail("ListQueues", source=source))
+    # EventBridge's own events of the kinds that declare them
+    assert matched(tag_change("sns", "arn:aws:sns:us-east-1:123456789012:alerts"))
+    assert not matched(tag_change("sqs", "arn:aws:sqs:us-east-1:123456789012:jobs"))
+    state = {"instance-id": "i-0123456789abcdef0", "state": "stopped"}
+    assert matched(native("EC2 Instance State-change Notification", "aws.ec2", state, []))

@@ -1,7 +1,14 @@
 """API Gateway: REST APIs (v1) and HTTP/WebSocket APIs (v2); both list answers carry tags."""
 
 from port_aws.catalog.calls import last_part, normalise_tags, without_metadata
-from port_aws.catalog.model import Item, LiveEvents, ReadOne, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
+    Item,
+    LiveEvents,
+    ReadOne,
+    ResourceType,
+    SliceContext,
+)
 
 TAGGED = "requestParameters.resourceArn"
 """Where ``TagResource`` and ``UntagResource`` name the API (``arn:…:apigateway:<region>::/restapis/<id>``)."""
@@ -36,6 +43,7 @@ REST_EVENTS = LiveEvents(
         "Arn": f"arn:{sc.partition}:apigateway:{sc.region}::/restapis/{last_part(i)}",
     },
     id_pattern=r"^(?!arn:)|::/restapis/[^/]+$",
+    native=ARN_TAG_CHANGE,
 )
 """API Gateway v1's events (its REST APIs); v2's share the source, with other names."""
 
@@ -51,6 +59,7 @@ HTTP_EVENTS = LiveEvents(
         "Arn": f"arn:{sc.partition}:apigateway:{sc.region}::/apis/{last_part(i)}",
     },
     id_pattern=r"^(?!arn:)|::/apis/[^/]+$",
+    native=ARN_TAG_CHANGE,
 )
 
 TYPES = [

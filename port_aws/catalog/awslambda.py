@@ -2,7 +2,14 @@
 batch tag read). Code is never downloaded."""
 
 from port_aws.catalog.calls import always, per_item, read_listed, tagged
-from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
+    Enrichment,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 
 
 def _kms_key_arn(item: Item, _: SliceContext) -> Item:
@@ -53,6 +60,7 @@ LIVE_EVENTS = LiveEvents(
         "Arn": sc.arn("lambda", f"function:{_function_name(i)}"),
     },
     id_pattern=r"^(?!arn:)|:function:",
+    native=ARN_TAG_CHANGE,
 )
 """Lambda's CloudTrail event names are the API's own since October 2021 (no date suffix). Read
 from the list, as the resync does (the function's configuration; GetFunction is another action

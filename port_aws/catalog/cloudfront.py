@@ -1,7 +1,14 @@
 """CloudFront: distributions, a global service read once per account; tags per distribution."""
 
 from port_aws.catalog.calls import last_part, per_item_tags, read_listed
-from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
+    Enrichment,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 
 
 async def _distribution(sc: SliceContext, identifier: str) -> Item:
@@ -37,6 +44,7 @@ LIVE_EVENTS = LiveEvents(
     not_found=(),
     gone=lambda i, sc: {"Arn": _arn(i, sc), "ARN": _arn(i, sc)},
     id_pattern=r"^(?!arn:)|:distribution/",
+    native=ARN_TAG_CHANGE,
 )
 """Read from the list, as the resync does (``GetDistribution`` answers another shape)."""
 

@@ -19,6 +19,7 @@ from port_aws.catalog.calls import (
     read_filtered,
 )
 from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
     Describe,
     Enrichment,
     Gone,
@@ -105,6 +106,7 @@ GROUP_EVENTS = LiveEvents(
         "Arn": sc.arn("codedeploy", GROUP_ARN.format(*_application_and_group(i))),
     },
     id_pattern=r"^(?!arn:)[^/]+/[^/]+$|:deploymentgroup:[^/]+/[^/]+$",
+    native=ARN_TAG_CHANGE,
 )
 
 
@@ -236,6 +238,7 @@ APPLICATION_EVENTS = LiveEvents(
         "Arn": sc.arn("codedeploy", APPLICATION_ARN.format(last_part(i, ":"))),
     },
     id_pattern=r"^(?!arn:)|:application:",
+    native=ARN_TAG_CHANGE,
 )
 """A renamed application (``UpdateApplication``): the old name is gone, the new one read."""
 

@@ -20,7 +20,15 @@ from port_aws.catalog.calls import (
     per_item_tags,
     without_metadata,
 )
-from port_aws.catalog.model import Enrichment, Gone, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
+    Enrichment,
+    Gone,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 from port_aws.items import pascal_keys
 
 
@@ -104,6 +112,7 @@ PIPELINE_EVENTS = LiveEvents(
     not_found=("PipelineNotFoundException",),
     gone=lambda i, sc: {"Arn": _pipeline_arn(sc, last_part(i, ":"))},
     id_pattern=r"^(?!arn:)|:codepipeline:[^:]+:[0-9]+:[^:/]+$",
+    native=ARN_TAG_CHANGE,
 )
 
 

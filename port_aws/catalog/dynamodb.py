@@ -4,7 +4,14 @@ batch tag read). Table items are never read."""
 from collections.abc import AsyncIterator
 
 from port_aws.catalog.calls import always, describe_each, last_part, per_item, per_item_tags
-from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
+    Enrichment,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 
 
 async def _table(sc: SliceContext, identifier: str) -> Item:
@@ -42,6 +49,7 @@ LIVE_EVENTS = LiveEvents(
         "Arn": sc.arn("dynamodb", f"table/{last_part(i)}"),
     },
     id_pattern=r"^(?!arn:)|:table/[^/]+$",
+    native=ARN_TAG_CHANGE,
 )
 
 TYPES = [

@@ -1,7 +1,16 @@
 """EC2: instances, volumes, VPCs, subnets and security groups (tags come with each list answer)."""
 
+from collections.abc import Mapping
+
 from port_aws.catalog.calls import chunks, per_item, read_filtered
-from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    EC2_STATE_CHANGE,
+    Enrichment,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 
 STATUS_IDS_PER_CALL = 100
 """DescribeInstanceStatus takes at most 100 instance ids per call."""
@@ -37,6 +46,7 @@ def _live(
     upserts: tuple[str, ...],
     deletes: tuple[str, ...],
     ids: tuple[str, ...],
+    native: Mapping[str, str] | None = None,
 ) -> LiveEvents:
     """EC2's events for one kind: its describe call filtered to the id, tag events included
     (an identifier starting ``kind_prefix`` is this kind's)."""
@@ -49,6 +59,7 @@ def _live(
         not_found=(not_found,),
         gone=lambda i, sc: {id_key: i, "Arn": sc.arn("ec2", f"{arn_type}/{i}")},
         id_pattern=f"^{kind_prefix}-",
+        native=native or {},
     )
 
 
@@ -77,6 +88,7 @@ TYPES = [
                 "ModifyInstanceAttribute",
             ),
             deletes=("TerminateInstances",),
+            native={EC2_STATE_CHANGE: '"instance-id"'},
             ids=(
                 "responseElements.instancesSet.items[].instanceId",
                 "requestParameters.instancesSet.items[].instanceId",

@@ -10,6 +10,7 @@ from port_aws.catalog.calls import (
     without_metadata,
 )
 from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
     Enrichment,
     Fetch,
     Item,
@@ -73,6 +74,7 @@ LIVE_EVENTS = LiveEvents(
     not_found=("RepositoryNotFoundException",),
     gone=_repository_gone,
     id_pattern=r"^(?!arn:)|:repository/",
+    native=ARN_TAG_CHANGE,
 )
 
 TYPES = [

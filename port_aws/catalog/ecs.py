@@ -6,7 +6,15 @@ Tags come with every describe answer (``include=["TAGS"]``).
 from collections.abc import AsyncIterator
 
 from port_aws.catalog.calls import always, describe_each, renamed, tags_of
-from port_aws.catalog.model import Describe, Gone, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
+    Describe,
+    Gone,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 
 SERVICES_PER_DESCRIBE = 10
 """DescribeServices takes at most 10 services per call."""
@@ -106,6 +114,7 @@ CLUSTER_EVENTS = LiveEvents(
     not_found=("ClusterNotFoundException",),
     gone=_cluster_gone,
     id_pattern=r"^(?!arn:)|:cluster/",
+    native=ARN_TAG_CHANGE,
 )
 
 SERVICE_EVENTS = LiveEvents(
@@ -117,6 +126,7 @@ SERVICE_EVENTS = LiveEvents(
     not_found=("ServiceNotFoundException", "ClusterNotFoundException"),
     gone=lambda arn, sc: {"ServiceArn": arn, "Arn": arn},
     id_pattern=r":service/[^/]+/[^/]+$",
+    native=ARN_TAG_CHANGE,
 )
 """Services by their ARN of the current form, which names the cluster (``service/<cluster>/
 <name>``); older ARNs are left to the resync."""
@@ -139,6 +149,7 @@ TASK_DEFINITION_EVENTS = LiveEvents(
     not_found=(),
     gone=lambda arn, sc: {"TaskDefinitionArn": arn, "Arn": arn},
     id_pattern=r":task-definition/",
+    native=ARN_TAG_CHANGE,
 )
 """An unknown revision is a generic ``ClientException``, never taken for "not found"; a
 deregistered one is described ``INACTIVE`` (which the resync does not list): gone."""

@@ -4,7 +4,7 @@ no batch describe; tags come with each description)."""
 from collections.abc import AsyncIterator
 
 from port_aws.catalog.calls import always, describe_each, last_part, tags_of
-from port_aws.catalog.model import Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import ARN_TAG_CHANGE, Item, LiveEvents, ResourceType, SliceContext
 
 
 async def _cluster_names(sc: SliceContext) -> AsyncIterator[list[str]]:
@@ -69,6 +69,7 @@ CLUSTER_EVENTS = LiveEvents(
     not_found=("ResourceNotFoundException",),
     gone=lambda i, sc: {"Arn": sc.arn("eks", f"cluster/{last_part(i)}")},
     id_pattern=r"^(?!arn:)|:cluster/",
+    native=ARN_TAG_CHANGE,
 )
 
 NODEGROUP_EVENTS = LiveEvents(
@@ -90,6 +91,7 @@ NODEGROUP_EVENTS = LiveEvents(
     not_found=("ResourceNotFoundException",),
     gone=lambda i, sc: {"NodegroupArn": i, "Arn": i} if i.startswith("arn:") else None,
     id_pattern=r"^(?!arn:)|:nodegroup/",
+    native=ARN_TAG_CHANGE,
 )
 """A node group's ARN ends with an id: a deletion is applied when the event carries the ARN
 (``DeleteNodegroup`` answers with the node group)."""

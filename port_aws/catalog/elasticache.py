@@ -1,7 +1,14 @@
 """ElastiCache: cache clusters with their nodes (tags per cluster: no batch tag read)."""
 
 from port_aws.catalog.calls import always, last_part, per_item, read_filtered
-from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
+    Enrichment,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 
 
 def _cluster_gone(identifier: str, sc: SliceContext) -> Item:
@@ -36,6 +43,7 @@ LIVE_EVENTS = LiveEvents(
     not_found=("CacheClusterNotFound",),
     gone=_cluster_gone,
     id_pattern=r"^(?!arn:)|:cluster:",
+    native=ARN_TAG_CHANGE,
 )
 
 TYPES = [

@@ -2,7 +2,14 @@
 with DescribeTags, matched back by ARN)."""
 
 from port_aws.catalog.calls import read_filtered
-from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
+    Enrichment,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 from port_aws.items import tag_list
 
 TAGS_PER_CALL = 20
@@ -53,6 +60,7 @@ def _live(
         not_found=(code,),
         gone=lambda arn, sc: {id_key: arn, "Arn": arn},
         id_pattern=f":{arn_type}/",
+        native=ARN_TAG_CHANGE,
     )
 
 

@@ -3,7 +3,14 @@
 from collections.abc import AsyncIterator
 
 from port_aws.catalog.calls import per_item_tags, read_listed, token_pages
-from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
+    Enrichment,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 
 
 async def _rules(sc: SliceContext) -> AsyncIterator[list[Item]]:
@@ -58,6 +65,7 @@ LIVE_EVENTS = LiveEvents(
     not_found=("ResourceNotFoundException",),
     gone=_rule_gone,
     id_pattern=r"^(?!arn:)|:rule/",
+    native=ARN_TAG_CHANGE,
 )
 """Read from the list (narrowed to the rule's bus and name), as the resync does."""
 

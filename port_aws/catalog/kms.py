@@ -6,7 +6,14 @@ Only key metadata is read; nothing is encrypted or decrypted.
 from collections.abc import AsyncIterator
 
 from port_aws.catalog.calls import each_listed, last_part, tagged
-from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
+    Enrichment,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 
 
 async def _key(sc: SliceContext, listed: Item) -> Item:
@@ -58,6 +65,7 @@ LIVE_EVENTS = LiveEvents(
     not_found=("NotFoundException",),
     gone=lambda i, sc: {"KeyId": last_part(i), "Arn": sc.arn("kms", f"key/{last_part(i)}")},
     id_pattern=r"^(?!alias/)(?!arn:[^:]+:kms:[^:]*:[0-9]*:alias/)",
+    native=ARN_TAG_CHANGE,
 )
 """A key's deletion is scheduled (``ScheduleKeyDeletion``: PendingDeletion, as the resync
 reads it) and happens later without an API call of the account: it leaves at the next resync.

@@ -1,7 +1,7 @@
 """CloudWatch Logs: log groups (metadata only; log events are never read), tags per group."""
 
 from port_aws.catalog.calls import field_is, read_listed, tagged
-from port_aws.catalog.model import Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import ARN_TAG_CHANGE, Item, LiveEvents, ResourceType, SliceContext
 
 
 def _group(item: Item, _: SliceContext) -> Item:
@@ -47,6 +47,7 @@ LIVE_EVENTS = LiveEvents(
     not_found=(),
     gone=lambda i, sc: {"Arn": sc.arn("logs", f"log-group:{_group_name(i)}")},
     id_pattern=r"^(?!arn:)|:log-group:",
+    native=ARN_TAG_CHANGE,
 )
 
 TYPES = [

@@ -1,7 +1,14 @@
 """MemoryDB: users (tags per user: no batch tag read)."""
 
 from port_aws.catalog.calls import always, last_part, per_item, read_filtered
-from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
+    Enrichment,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 
 
 async def _user(sc: SliceContext, identifier: str) -> Item:
@@ -23,6 +30,7 @@ LIVE_EVENTS = LiveEvents(
     not_found=("UserNotFoundFault",),
     gone=_user_gone,
     id_pattern=r"^(?!arn:)|:user/",
+    native=ARN_TAG_CHANGE,
 )
 
 TYPES = [

@@ -210,6 +210,15 @@ class Gone(Exception):
     The entity is deleted, as on a not-found code."""
 
 
+TAG_CHANGE = "Tag Change on Resource"
+"""EventBridge's event for a tag added, changed or removed on a resource (any caller)."""
+EC2_STATE_CHANGE = "EC2 Instance State-change Notification"
+"""EventBridge's event for an instance changing state (pending, running, stopping …)."""
+ARN_TAG_CHANGE: Mapping[str, str] = {TAG_CHANGE: "resources[]"}
+"""``LiveEvents.native`` of a kind whose read takes the resource's ARN (as its own
+``TagResource`` event names it)."""
+
+
 @dataclass(frozen=True)
 class LiveEvents:
     """Which CloudTrail management events touch a resource of a kind, and how to read it again.
@@ -235,6 +244,12 @@ class LiveEvents:
     """A regular expression (``re.search``) every identifier of this kind matches, for events
     that name resources of several kinds (EC2's ``CreateTags``, ECS's ``TagResource``): an
     identifier of another kind is ignored, never read as this kind's (which could delete)."""
+    native: Mapping[str, str] = field(default_factory=dict)
+    """EventBridge's own events about this kind (not CloudTrail's): detail-type -> JMESPath of
+    the identifiers in the event's ``detail``, where the event's top-level ``resources`` (ARNs)
+    are copied in, e.g. ``{"Tag Change on Resource": "resources[]"}``. They are read again like
+    CloudTrail events; their source is ``aws.<service>`` (``aws.tag`` for tag changes, whose
+    ``detail.service`` names the service)."""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 import re
 
 from port_aws.catalog.calls import always, read_listed, tags_of
-from port_aws.catalog.model import Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import ARN_TAG_CHANGE, Item, LiveEvents, ResourceType, SliceContext
 
 _tags = tags_of(native={})
 _NAMED = re.compile(r":(?:serverless-)?cluster/([^/]+)/[^/]+$")
@@ -68,6 +68,7 @@ LIVE_EVENTS = LiveEvents(
     not_found=(),
     gone=lambda arn, sc: {"ClusterArn": arn, "Arn": arn},
     id_pattern=r":(serverless-)?cluster/",
+    native=ARN_TAG_CHANGE,
 )
 
 

@@ -1,7 +1,7 @@
 """RDS: DB instances and DB clusters (tags come with each describe answer as TagList)."""
 
 from port_aws.catalog.calls import always, read_filtered, renamed, tags_of
-from port_aws.catalog.model import Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import ARN_TAG_CHANGE, Item, LiveEvents, ResourceType, SliceContext
 
 TAGGED = "requestParameters.resourceName"
 """Where ``AddTagsToResource`` and ``RemoveTagsFromResource`` name the resource (an ARN)."""
@@ -39,6 +39,7 @@ def _live(
         not_found=(code,),
         gone=gone,
         id_pattern=rf"^(?!arn:)|:{arn_type}:",
+        native=ARN_TAG_CHANGE,
     )
 
 

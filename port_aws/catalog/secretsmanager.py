@@ -3,7 +3,7 @@
 import re
 
 from port_aws.catalog.calls import read_listed
-from port_aws.catalog.model import Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import ARN_TAG_CHANGE, Item, LiveEvents, ResourceType, SliceContext
 
 _ARN_SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
 
@@ -52,6 +52,7 @@ LIVE_EVENTS = LiveEvents(
     read=_secret,
     not_found=(),
     gone=lambda i, sc: {"Arn": i} if i.startswith("arn:") else None,
+    native=ARN_TAG_CHANGE,
 )
 
 TYPES = [

@@ -8,7 +8,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from port_aws.catalog.calls import always, each_listed, token_pages, without_metadata
-from port_aws.catalog.model import Gone, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
+    Gone,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 from port_aws.items import tag_list
 
 
@@ -89,6 +96,7 @@ IDENTITY_EVENTS = LiveEvents(
         "Arn": sc.arn("ses", f"identity/{i.split(':identity/', 1)[-1]}"),
     },
     id_pattern=r"^(?!arn:)|:identity/",
+    native=ARN_TAG_CHANGE,
 )
 """SES v2's events and v1's (same source): both APIs manage the same identities."""
 
@@ -118,6 +126,7 @@ CONFIGURATION_SET_EVENTS = LiveEvents(
         "Arn": sc.arn("ses", f"configuration-set/{i.split(':configuration-set/', 1)[-1]}"),
     },
     id_pattern=r"^(?!arn:)|:configuration-set/",
+    native=ARN_TAG_CHANGE,
 )
 
 

@@ -4,7 +4,7 @@ topic: SNS has no batch form). Messages and subscriptions' endpoints are not rea
 from collections.abc import AsyncIterator
 
 from port_aws.catalog.calls import always, describe_each, tagged
-from port_aws.catalog.model import Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import ARN_TAG_CHANGE, Item, LiveEvents, ResourceType, SliceContext
 
 _COUNTS = ("SubscriptionsConfirmed", "SubscriptionsDeleted", "SubscriptionsPending")
 
@@ -40,6 +40,7 @@ LIVE_EVENTS = LiveEvents(
     read=_topic,
     not_found=("NotFound", "NotFoundException"),
     gone=lambda arn, sc: {"TopicArn": arn, "Arn": arn},
+    native=ARN_TAG_CHANGE,
 )
 
 TYPES = [

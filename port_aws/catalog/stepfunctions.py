@@ -1,7 +1,14 @@
 """Step Functions: state machines, tags per machine; the full description is optional."""
 
 from port_aws.catalog.calls import each_item, tagged, without_metadata
-from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
+    Enrichment,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 from port_aws.items import pascal_keys
 
 
@@ -34,6 +41,7 @@ LIVE_EVENTS = LiveEvents(
     not_found=("StateMachineDoesNotExist",),
     gone=lambda arn, sc: {"Arn": arn},
     id_pattern=r":stateMachine:[^:]+$",
+    native=ARN_TAG_CHANGE,
 )
 
 TYPES = [
