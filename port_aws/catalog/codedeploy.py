@@ -15,13 +15,12 @@ from port_aws.catalog.calls import (
     chunks,
     each_listed,
     last_part,
-    per_item_tags,
     read_filtered,
+    tagged,
 )
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Describe,
-    Enrichment,
     Gone,
     Item,
     LiveEvents,
@@ -206,12 +205,7 @@ async def _targets(sc: SliceContext) -> AsyncIterator[list[Item]]:
                     yield page
 
 
-_TAGS = Enrichment(
-    per_item_tags(
-        "codedeploy", "list_tags_for_resource", key="Arn", param="ResourceArn", answer="Tags"
-    ),
-    ("codedeploy:ListTagsForResource",),
-)
+_TAGS = tagged("Arn")
 
 APPLICATIONS = Describe("batch_get_applications", "applicationNames", "applicationsInfo")
 

@@ -3,7 +3,7 @@ batch tag read). Table items are never read."""
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import always, describe_each, last_part, per_item, per_item_tags
+from port_aws.catalog.calls import always, describe_each, last_part, per_item, tagged
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Enrichment,
@@ -59,10 +59,7 @@ TYPES = [
         lister=_tables,
         id="TableArn",
         arn="{TableArn}",
-        tags=Enrichment(
-            per_item_tags("dynamodb", "list_tags_of_resource", key="TableArn", param="ResourceArn"),
-            ("dynamodb:ListTagsOfResource",),
-        ),
+        tags=tagged("TableArn"),
         enrichments={
             "DescribeContinuousBackups": Enrichment(
                 per_item(
