@@ -140,47 +140,50 @@ def _action_execution(execution: str, action_id: str, started: float, region: st
     }
 
 
+def pipeline_definition(name: str, role: str, action_role: str | None = None) -> dict[str, Any]:
+    """A V2 pipeline: stage Source (action Fetch, from S3), stage Build (action Compile, with
+    CodeBuild, assuming ``action_role`` when given)."""
+    source = {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}
+    build = {"category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"}
+    compile_action: dict[str, Any] = {
+        "name": "Compile",
+        "actionTypeId": build,
+        "configuration": {"ProjectName": "app"},
+        "inputArtifacts": [{"name": "src"}],
+    }
+    if action_role:
+        compile_action["roleArn"] = action_role
+    return {
+        "name": name,
+        "roleArn": role,
+        "pipelineType": "V2",
+        "executionMode": "QUEUED",
+        "artifactStore": {"type": "S3", "location": "artifacts"},
+        "stages": [
+            {
+                "name": "Source",
+                "actions": [
+                    {
+                        "name": "Fetch",
+                        "actionTypeId": source,
+                        "configuration": {"S3Bucket": "sources", "S3ObjectKey": "app.zip"},
+                        "outputArtifacts": [{"name": "src"}],
+                    }
+                ],
+            },
+            {"name": "Build", "actions": [compile_action]},
+        ],
+    }
+
+
 def codepipeline_deliver(
     client: Client, region: str, role: str, action_role: str
 ) -> tuple[str, list[Answer]]:
     """Pipeline ``deliver`` (stages Source and Build), one execution; returns its id and the
     canned ListActionExecutions answer (a recent and a 40-day-old record)."""
     codepipeline = client("codepipeline")
-    source = {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}
-    build = {"category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"}
     codepipeline.create_pipeline(
-        pipeline={
-            "name": "deliver",
-            "roleArn": role,
-            "pipelineType": "V2",
-            "executionMode": "QUEUED",
-            "artifactStore": {"type": "S3", "location": "artifacts"},
-            "stages": [
-                {
-                    "name": "Source",
-                    "actions": [
-                        {
-                            "name": "Fetch",
-                            "actionTypeId": source,
-                            "configuration": {"S3Bucket": "sources", "S3ObjectKey": "app.zip"},
-                            "outputArtifacts": [{"name": "src"}],
-                        }
-                    ],
-                },
-                {
-                    "name": "Build",
-                    "actions": [
-                        {
-                            "name": "Compile",
-                            "actionTypeId": build,
-                            "configuration": {"ProjectName": "app"},
-                            "inputArtifacts": [{"name": "src"}],
-                            "roleArn": action_role,
-                        }
-                    ],
-                },
-            ],
-        },
+        pipeline=pipeline_definition("deliver", role, action_role),
         tags=[{"key": "team", "value": "delivery"}],
     )
     execution = str(codepipeline.start_pipeline_execution(name="deliver")["pipelineExecutionId"])

@@ -109,6 +109,43 @@ def _native_event(payload: Mapping[str, Any], account: str, region: str) -> Clou
     return CloudTrailEvent(account, region, f"{service}.amazonaws.com", kind, normalized, True)
 
 
+def cloudtrail_payload(
+    account: str, region: str, source: str, name: str, request: Any = None, response: Any = None
+) -> dict[str, Any]:
+    """An "AWS API Call via CloudTrail" event in the layout an EventBridge API destination
+    posts (the demo's live event and the tests build theirs with it)."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return {
+        "version": "0",
+        "id": "6f9a8d3e-1b2c-4d5e-8f90-123456789abc",
+        "detail-type": CLOUDTRAIL_DETAIL_TYPE,
+        "source": f"aws.{source.split('.')[0]}",
+        "account": account,
+        "time": now,
+        "region": region,
+        "resources": [],
+        "detail": {
+            "eventVersion": "1.09",
+            "userIdentity": {"type": "AssumedRole", "accountId": account},
+            "eventTime": now,
+            "eventSource": source,
+            "eventName": name,
+            "awsRegion": region,
+            "sourceIPAddress": "203.0.113.7",
+            "userAgent": "aws-cli/2",
+            "requestParameters": request,
+            "responseElements": response,
+            "requestID": "req-1",
+            "eventID": "evt-1",
+            "readOnly": False,
+            "eventType": "AwsApiCall",
+            "managementEvent": True,
+            "recipientAccountId": account,
+            "eventCategory": "Management",
+        },
+    }
+
+
 def parse_event(payload: Any) -> CloudTrailEvent:
     """The fields of an "AWS API Call via CloudTrail" event (or of a native event this
     integration acts on), or BadEvent naming what is wrong."""

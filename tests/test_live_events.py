@@ -16,10 +16,12 @@ from port_ocean.integration_testing import IntegrationTestHarness, InterceptTran
 from port_aws.catalog import ENGINE_ACTIONS, RESOURCE_TYPES, iam_action
 from port_aws.catalog.model import EC2_STATE_CHANGE, TAG_CHANGE, KindOptions, ResourceType
 from port_aws.emulator import Emulator
+from port_aws.emulator_seeds import pipeline_definition
 from port_aws.engine import stream_kind
 from port_aws.live import (
     BadEvent,
     apply_event,
+    cloudtrail_payload,
     forget_run,
     key_matches,
     kinds_for,
@@ -45,35 +47,7 @@ def cloudtrail(
     source: str = "sqs.amazonaws.com",
 ) -> dict[str, Any]:
     """An "AWS API Call via CloudTrail" event as EventBridge delivers it."""
-    return {
-        "version": "0",
-        "id": "6f9a8d3e-1b2c-4d5e-8f90-123456789abc",
-        "detail-type": "AWS API Call via CloudTrail",
-        "source": f"aws.{source.split('.')[0]}",
-        "account": account,
-        "time": "2026-11-29T01:00:00Z",
-        "region": REGION,
-        "resources": [],
-        "detail": {
-            "eventVersion": "1.09",
-            "userIdentity": {"type": "AssumedRole", "accountId": account},
-            "eventTime": "2026-11-29T01:00:00Z",
-            "eventSource": source,
-            "eventName": name,
-            "awsRegion": REGION,
-            "sourceIPAddress": "203.0.113.7",
-            "userAgent": "aws-cli/2",
-            "requestParameters": request,
-            "responseElements": response,
-            "requestID": "req-1",
-            "eventID": "evt-1",
-            "readOnly": False,
-            "eventType": "AwsApiCall",
-            "managementEvent": True,
-            "recipientAccountId": account,
-            "eventCategory": "Management",
-        },
-    }
+    return cloudtrail_payload(account, REGION, source, name, request, response)
 
 
 async def _apply(payload: dict[str, Any]) -> Any:
@@ -874,38 +848,7 @@ def _codedeploy_application(aws: Emulator) -> Seeded:
 @seeds("AWS::CodePipeline::Pipeline")
 def _pipeline(aws: Emulator) -> Seeded:
     codepipeline = aws.client("codepipeline", REGION)
-    source = {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}
-    build = {"category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"}
-    pipeline = {
-        "name": "live-deliver",
-        "roleArn": service_role(aws),
-        "artifactStore": {"type": "S3", "location": "artifacts"},
-        "stages": [
-            {
-                "name": "Source",
-                "actions": [
-                    {
-                        "name": "Fetch",
-                        "actionTypeId": source,
-                        "configuration": {"S3Bucket": "sources", "S3ObjectKey": "app.zip"},
-                        "outputArtifacts": [{"name": "src"}],
-                    }
-                ],
-            },
-            {
-                "name": "Build",
-                "actions": [
-                    {
-                        "name": "Compile",
-                        "actionTypeId": build,
-                        "configuration": {"ProjectName": "app"},
-                        "inputArtifacts": [{"name": "src"}],
-                    }
-                ],
-            },
-        ],
-    }
-    codepipeline.create_pipeline(pipeline=pipeline)
+    codepipeline.create_pipeline(pipeline=pipeline_definition("live-deliver", service_role(aws)))
     return Seeded(
         "AWS::CodePipeline::Pipeline",
         _event("codepipeline", "CreatePipeline", {"pipeline": {"name": "live-deliver"}}),

@@ -23,7 +23,7 @@ from port_ocean.integration_testing import IntegrationTestHarness
 from port_aws.demo_resources import REGIONS, cloudcontrol_seed, generic_mapping, seed_resources
 from port_aws.emulated_org import ClientFactory, create_organization, emulator_clients
 from port_aws.emulator import Emulator
-from port_aws.live import API_KEY_HEADER, WEBHOOK_PATH
+from port_aws.live import API_KEY_HEADER, WEBHOOK_PATH, cloudtrail_payload
 from port_aws.pipeline import DEFAULT_MAPPING, load_mapping, render_summary, run_pipeline
 
 ROLE_NAME = "port-integration"
@@ -141,34 +141,6 @@ def _run(args: argparse.Namespace, started: float) -> int:
         emulator.stop()
 
 
-def cloudtrail_event(
-    account: str, region: str, source: str, name: str, request: Any, response: Any
-) -> dict[str, Any]:
-    """An "AWS API Call via CloudTrail" event as an EventBridge API destination posts it."""
-    return {
-        "version": "0",
-        "id": "c0ffee00-0000-4000-8000-000000000001",
-        "detail-type": "AWS API Call via CloudTrail",
-        "source": f"aws.{source.split('.')[0]}",
-        "account": account,
-        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "region": region,
-        "resources": [],
-        "detail": {
-            "eventVersion": "1.09",
-            "userIdentity": {"type": "AssumedRole", "accountId": account},
-            "eventSource": source,
-            "eventName": name,
-            "awsRegion": region,
-            "requestParameters": request,
-            "responseElements": response,
-            "eventType": "AwsApiCall",
-            "managementEvent": True,
-            "recipientAccountId": account,
-        },
-    }
-
-
 async def show_live_event(
     harness: IntegrationTestHarness, clients: ClientFactory, account: str, region: str, key: str
 ) -> bool:
@@ -184,7 +156,7 @@ async def show_live_event(
     upserted: list[dict[str, Any]] = []
     harness.port_mock.upserted_entities = upserted  # live upserts only, apart from the resync's
     url = clients("sqs", region, account).create_queue(QueueName=LIVE_QUEUE)["QueueUrl"]
-    event = cloudtrail_event(
+    event = cloudtrail_payload(
         account,
         region,
         "sqs.amazonaws.com",
