@@ -216,12 +216,9 @@ async def _until(check: Any, seconds: float = 10.0) -> None:
         await asyncio.sleep(0.05)
 
 
-async def test_events_posted_to_the_webhook_route(aws: Emulator) -> None:
-    """Through Ocean's own route and webhook workers: wrong or missing key changes nothing; a
-    create upserts the entity; a delete of a queue that is gone deletes it."""
-    sqs = aws.client("sqs", REGION)
-    url = sqs.create_queue(QueueName="orders")["QueueUrl"]
-    arn = f"arn:aws:sqs:{REGION}:{DEFAULT_ACCOUNT}:orders"
+async def webhook_app(key: str, **extra: Any) -> tuple[IntegrationTestHarness, Any]:
+    """The integration in Ocean's harness with an SQS mapping and ``liveEventsApiKey`` = key,
+    its webhook route mounted and its webhook workers started (shut it down after)."""
     harness = IntegrationTestHarness(
         integration_path=str(ROOT),
         port_mapping_config=mapping_for("AWS::SQS::Queue"),
@@ -230,11 +227,11 @@ async def test_events_posted_to_the_webhook_route(aws: Emulator) -> None:
             "integration": {
                 "identifier": "aws-test",
                 "type": "aws-hosted-by-port",
-                "config": {**STATIC, "live_events_api_key": "k"},
+                "config": {**STATIC, "live_events_api_key": key},
             },
             "base_url": "http://localhost:8000",
         },
-        port_search_entities_response=[{"identifier": arn, "blueprint": "sqsQueue"}],
+        **extra,
     )
     forget_run()
     await harness.start()
@@ -242,6 +239,18 @@ async def test_events_posted_to_the_webhook_route(aws: Emulator) -> None:
     assert app is not None
     await app.webhook_manager.start_processing_event_messages()
     app.fast_api_app.include_router(app.integration_router, prefix="/integration")
+    return harness, app
+
+
+async def test_events_posted_to_the_webhook_route(aws: Emulator) -> None:
+    """Through Ocean's own route and webhook workers: wrong or missing key changes nothing; a
+    create upserts the entity; a delete of a queue that is gone deletes it."""
+    sqs = aws.client("sqs", REGION)
+    url = sqs.create_queue(QueueName="orders")["QueueUrl"]
+    arn = f"arn:aws:sqs:{REGION}:{DEFAULT_ACCOUNT}:orders"
+    harness, app = await webhook_app(
+        "k", port_search_entities_response=[{"identifier": arn, "blueprint": "sqsQueue"}]
+    )
     mock = harness.port_mock
     create = cloudtrail("CreateQueue", {"queueName": "orders"}, {"queueUrl": url})
     try:

@@ -5,36 +5,17 @@ events"): the request is queued before the processor authenticates it, so the an
 import asyncio
 
 import httpx
-from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
 from port_aws.live import API_KEY_HEADER, WEBHOOK_PATH, forget_run
-from tests.rig import ROOT, STATIC, Emulator, mapping_for
-from tests.test_live_events import cloudtrail
+from tests.rig import Emulator
+from tests.test_live_events import cloudtrail, webhook_app
 
 
 async def test_wrong_or_missing_key_is_answered_200_and_changes_nothing(
     aws: Emulator, logs: list[str]
 ) -> None:
     url = aws.client("sqs", "us-east-1").create_queue(QueueName="unheard")["QueueUrl"]
-    harness = IntegrationTestHarness(
-        integration_path=str(ROOT),
-        port_mapping_config=mapping_for("AWS::SQS::Queue"),
-        third_party_transport=InterceptTransport(strict=False),
-        config_overrides={
-            "integration": {
-                "identifier": "aws-test",
-                "type": "aws-hosted-by-port",
-                "config": {**STATIC, "live_events_api_key": "the-right-key-0123"},
-            },
-            "base_url": "http://localhost:8000",
-        },
-    )
-    forget_run()
-    await harness.start()
-    app = harness._ocean
-    assert app is not None
-    await app.webhook_manager.start_processing_event_messages()
-    app.fast_api_app.include_router(app.integration_router, prefix="/integration")
+    harness, app = await webhook_app("the-right-key-0123")
     event = cloudtrail("CreateQueue", {"queueName": "unheard"}, {"queueUrl": url})
     try:
         transport = httpx.ASGITransport(app=app.fast_api_app)
