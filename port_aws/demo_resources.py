@@ -11,7 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 from port_aws.emulated_org import ClientFactory, EmulatedOrg
-from port_aws.emulator_seeds import Answer, cloudfront_site, codedeploy_web, codepipeline_deliver
+from port_aws.emulator_seeds import (
+    Answer,
+    cloudfront_site,
+    codedeploy_web,
+    codepipeline_deliver,
+    errors_alarm,
+)
 
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
 DEMO_IMAGE = "ami-12c6146b"
@@ -380,19 +386,6 @@ def _seed_catalog_rest(
         template["Description"] = "shared network resources (v2)"
         stacks.update_stack(StackName="network", TemplateBody=json.dumps(template), Tags=tags)
 
-    def cloudwatch() -> None:
-        c("cloudwatch").put_metric_alarm(
-            AlarmName="errors",
-            MetricName="Errors",
-            Namespace="AWS/Lambda",
-            Statistic="Sum",
-            Period=60,
-            EvaluationPeriods=1,
-            Threshold=1,
-            ComparisonOperator="GreaterThanOrEqualToThreshold",
-            Tags=tags,
-        )
-
     def events() -> None:
         rules = c("events")
         rules.put_rule(
@@ -466,7 +459,7 @@ def _seed_catalog_rest(
         ),
         "ACM": lambda: c("acm").request_certificate(DomainName="demo.example.com", Tags=tags),
         "CloudFormation": cloudformation,
-        "CloudWatch": cloudwatch,
+        "CloudWatch": lambda: errors_alarm(c, "errors", tags),
         "EFS": lambda: c("efs").create_file_system(
             CreationToken="shared", Tags=[{"Key": "Name", "Value": "shared"}]
         ),

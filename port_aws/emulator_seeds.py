@@ -227,3 +227,18 @@ def cloudfront_site(
         }
     )
     return dict(created["Distribution"])
+
+
+def errors_alarm(client: Client, name: str, tags: list[dict[str, str]] | None = None) -> None:
+    """A metric alarm on Lambda's summed ``Errors`` (one or more in a minute)."""
+    client("cloudwatch").put_metric_alarm(
+        AlarmName=name,
+        MetricName="Errors",
+        Namespace="AWS/Lambda",
+        Statistic="Sum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        Tags=tags or [],
+    )

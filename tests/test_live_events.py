@@ -16,7 +16,7 @@ from port_ocean.integration_testing import IntegrationTestHarness, InterceptTran
 from port_aws.catalog import ENGINE_ACTIONS, RESOURCE_TYPES, iam_action
 from port_aws.catalog.model import EC2_STATE_CHANGE, TAG_CHANGE, KindOptions, ResourceType
 from port_aws.emulator import Emulator
-from port_aws.emulator_seeds import pipeline_definition
+from port_aws.emulator_seeds import errors_alarm, pipeline_definition
 from port_aws.engine import stream_kind
 from port_aws.live import (
     BadEvent,
@@ -541,16 +541,7 @@ def _file_system(aws: Emulator) -> Seeded:
 @seeds("AWS::CloudWatch::Alarm")
 def _alarm(aws: Emulator) -> Seeded:
     cloudwatch = aws.client("cloudwatch", REGION)
-    cloudwatch.put_metric_alarm(
-        AlarmName="live-errors",
-        MetricName="Errors",
-        Namespace="AWS/Lambda",
-        Statistic="Sum",
-        Period=60,
-        EvaluationPeriods=1,
-        Threshold=1,
-        ComparisonOperator="GreaterThanOrEqualToThreshold",
-    )
+    errors_alarm(lambda service: aws.client(service, REGION), "live-errors")
     return Seeded(
         "AWS::CloudWatch::Alarm",
         _event("monitoring", "PutMetricAlarm", {"alarmName": "live-errors", "period": 60}),
