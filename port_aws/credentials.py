@@ -13,13 +13,17 @@ Sources, tried in the order of ``credentialProviderPriority``:
 """
 
 import os
+import platform
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import aioboto3
+import aiobotocore
 import aiobotocore.session
+import botocore
 from aiobotocore.client import AioClientCreator
 from aiobotocore.config import AioConfig
 from aiobotocore.credentials import (
@@ -32,7 +36,8 @@ from aiobotocore.credentials import (
 from aiobotocore.session import AioSession
 from botocore.credentials import CredentialProvider
 from botocore.loaders import create_loader
-from botocore.utils import FileWebIdentityTokenLoader
+from botocore.utils import FileWebIdentityTokenLoader, parse_timestamp
+from dateutil.tz import tzutc
 
 from port_aws.arn import PARTITIONS, RoleArn
 from port_aws.errors import ConfigError
@@ -41,16 +46,47 @@ from port_aws.tls import SharedTLSSession
 
 SESSION_NAME = "port-aws-integration"
 EventHook = Callable[..., Any]
+USER_AGENT = (
+    f"{SESSION_NAME}/0.1.0 aiobotocore/{aiobotocore.__version__} "
+    f"botocore/{botocore.__version__} Python/{platform.python_version()}"
+)
+"""The User-Agent of every call (what CloudTrail records as ``userAgent``). Giving it whole
+spares botocore rebuilding its default string, component by component, twice per request."""
+
 EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
 """What AWS answers when a call is signed with credentials it considers expired."""
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+_UTC = tzutc()
+_ISO_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]00:?00)")
+
+
+def parse_aws_timestamp(value: Any) -> datetime:
+    """botocore's timestamp parser, quick for the form AWS answers with almost always.
+
+    ``2024-05-01T12:30:00.000Z`` (UTC, ISO 8601) is read by ``datetime.fromisoformat`` into the
+    value botocore's own parser (``dateutil``, ~0.3 ms a timestamp) gives: the same instant with
+    ``tzutc()``. Anything else (epoch numbers, other offsets, RFC 822 dates) goes to botocore's."""
+    if isinstance(value, str) and _ISO_UTC.fullmatch(value):
+        return datetime.fromisoformat(value).replace(tzinfo=_UTC)
+    return parse_timestamp(value)  # type: ignore[no-any-return]
+
+
 class _Renewable(AioDeferredRefreshableCredentials):  # type: ignore[misc]
     """A role's refreshable credentials that can be renewed early: when AWS calls them expired
-    before their stated expiry (revoked session, clock skew), the next call assumes the role anew."""
+    before their stated expiry (revoked session, clock skew), the next call assumes the role anew.
+
+    Every call asks whether the credentials need refreshing; botocore's default clock builds a
+    local time zone each time it is read, a UTC clock gives the same comparison for less."""
 
     def __init__(self, fetcher: Any, method: str, cache: dict[str, Any]) -> None:
-        super().__init__(refresh_using=fetcher.fetch_credentials, method=method)
+        super().__init__(
+            refresh_using=fetcher.fetch_credentials, method=method, time_fetcher=_utc_now
+        )
         self._fetcher_cache = cache
 
     def renew(self) -> None:
@@ -95,7 +131,7 @@ def client_config(settings: Settings) -> AioConfig:
         max_pool_connections=max(10, limits.max_concurrency_per_service),
         connect_timeout=10,
         read_timeout=60,
-        user_agent_extra="port-aws-integration",
+        user_agent=USER_AGENT,
         http_session_cls=SharedTLSSession,
     )
 
@@ -107,7 +143,7 @@ def sts_config(settings: Settings) -> AioConfig:
         retries={"mode": "standard", "total_max_attempts": 3},
         connect_timeout=5,
         read_timeout=10,
-        user_agent_extra="port-aws-integration",
+        user_agent=USER_AGENT,
         http_session_cls=SharedTLSSession,
     )
 
@@ -161,6 +197,9 @@ def _session(
     session.register_component("credential_provider", AioCredentialResolver([_Given(credentials)]))
     session.set_config_variable("region", PARTITIONS[settings.partition])
     session.set_default_client_config(config or client_config(settings))
+    session.get_component("response_parser_factory").set_parser_defaults(
+        timestamp_parser=parse_aws_timestamp
+    )
     for event_name, hook in hooks.items():
         session.register(event_name, hook)
     return session
