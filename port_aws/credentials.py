@@ -36,8 +36,7 @@ from aiobotocore.credentials import (
 from aiobotocore.session import AioSession
 from botocore.credentials import CredentialProvider
 from botocore.loaders import create_loader
-from botocore.utils import FileWebIdentityTokenLoader, parse_timestamp
-from dateutil.tz import tzutc
+from botocore.utils import FileWebIdentityTokenLoader, parse_timestamp, tzutc
 
 from port_aws.arn import PARTITIONS, RoleArn
 from port_aws.errors import ConfigError
