@@ -61,6 +61,7 @@ def _protocols() -> dict[str, str]:
 
 
 PROTOCOLS = _protocols()
+_ECR_REPOSITORY = re.compile(r"arn:aws[\w-]*:ecr:([\w-]+):(\d{12}):repository/.+")
 
 
 class FaultLayer:
@@ -195,6 +196,44 @@ class FaultLayer:
                 return f"{int(answer.get('status', 200))} OK", [("Content-Type", kind)], data
         return None
 
+    def _get_resources(self, environ: dict[str, Any], body: bytes, start_response: Any) -> Any:
+        """moto's Resource Groups Tagging API does not know ECR repositories; AWS's does. The
+        requested repositories' tags are added to moto's last page from moto's own ECR backend,
+        in the API's format (a repository with no tag is not listed, as in AWS)."""
+        import io
+
+        from moto.backends import get_backend
+
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        head: list[Any] = []
+        parts = self.app(environ, lambda status, headers, *_: head.extend([status, headers]))
+        answer = b"".join(parts)
+        request = json.loads(body or b"{}")
+        wanted = [a for a in request.get("ResourceARNList", []) if _ECR_REPOSITORY.match(a)]
+        if not head or not str(head[0]).startswith("200") or not wanted:
+            start_response(*head)
+            return [answer]
+        data = json.loads(answer or b"{}")
+        if not data.get("PaginationToken"):
+            for arn in wanted:
+                match = _ECR_REPOSITORY.match(arn)
+                assert match is not None
+                region, account = match.groups()
+                try:
+                    backend = get_backend("ecr")[account][region]
+                    tags = backend.list_tags_for_resource(arn).get("tags") or []
+                except Exception:
+                    continue  # no such repository: not listed
+                if tags:
+                    data.setdefault("ResourceTagMappingList", []).append(
+                        {"ResourceARN": arn, "Tags": tags}
+                    )
+        payload = json.dumps(data).encode()
+        headers = [(k, v) for k, v in head[1] if k.lower() != "content-length"]
+        start_response(head[0], [*headers, ("Content-Length", str(len(payload)))])
+        return [payload]
+
     def _control(self, environ: dict[str, Any], body: bytes) -> bytes:
         path = environ["PATH_INFO"]
         with self.lock:
@@ -254,6 +293,8 @@ class FaultLayer:
         if canned is not None:
             start_response(*canned[:2])
             return [canned[2]]
+        if facts["service"] == "tagging" and facts["action"] == "GetResources":
+            return self._get_resources(environ, body, start_response)
         stand_in = facts["service"] == "account" and facts["action"] == "POST /listRegions"
         if stand_in and self.regions is not None:
             start_response("200 OK", [("Content-Type", "application/json")])

@@ -1,12 +1,12 @@
-"""ECR: repositories (tags per repository: ECR has no batch tag read)."""
+"""ECR: repositories (tags through the Resource Groups Tagging API, 100 repositories a call)."""
 
 from botocore.exceptions import ClientError
 
 from port_aws.catalog.calls import (
     always,
     each_item,
-    per_item_tags,
     read_filtered,
+    tagged,
     without_metadata,
 )
 from port_aws.catalog.model import (
@@ -86,16 +86,7 @@ TYPES = [
         items="repositories",
         id="RepositoryArn",
         arn="{RepositoryArn}",
-        tags=Enrichment(
-            per_item_tags(
-                "ecr",
-                "list_tags_for_resource",
-                key="RepositoryArn",
-                param="resourceArn",
-                answer="tags",
-            ),
-            ("ecr:ListTagsForResource",),
-        ),
+        tags=tagged("RepositoryArn"),
         permissions=("ecr:DescribeRepositories",),
         live_events=LIVE_EVENTS,
         enrichments={

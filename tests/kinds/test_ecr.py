@@ -1,4 +1,5 @@
-"""ECR repositories, seeded through the ECR API and resynced (tags read per repository)."""
+"""ECR repositories, seeded through the ECR API and resynced (tags through the Resource Groups
+Tagging API, 100 repositories a call)."""
 
 import json
 
@@ -28,6 +29,8 @@ async def test_repositories_with_tags(aws: Emulator) -> None:
     assert backend["properties"]["repositoryUri"].endswith("/app/backend")
     assert backend["relations"]["account"] == DEFAULT_ACCOUNT
     assert repos[backend_arn.replace("backend", "frontend")]["properties"]["tags"] == []
+    assert aws.count("ecr", "ListTagsForResource") == 0
+    assert aws.count("tagging", "GetResources") == 1
 
 
 async def test_aws_v3_options_lifecycle_and_repository_policies(aws: Emulator) -> None:
