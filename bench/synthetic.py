@@ -491,6 +491,19 @@ def ecr_tags(org: Org, call: Call, account: str) -> dict[str, Any]:
     return {"tags": _tags_kv(org, account, i)}
 
 
+def tagging_resources(org: Org, call: Call, account: str) -> dict[str, Any]:
+    """Resource Groups Tagging API ``GetResources`` for the ARNs asked (at most 100 a call):
+    every resource of the organization carries its team tag, as from its own service's call."""
+    mappings = []
+    for arn in call.params.get("ResourceARNList") or []:
+        try:
+            i = _index(str(arn))
+        except NotFound:
+            i = 0  # ids that are not numbered (KMS key ids): any tag will do
+        mappings.append({"ResourceARN": arn, "Tags": _tags_kv(org, account, i)})
+    return {"ResourceTagMappingList": mappings, "PaginationToken": ""}
+
+
 def logs_groups(org: Org, call: Call, account: str) -> dict[str, Any]:
     window, token = page_of(call, "limit", "nextToken", 50, 50, org.per_slice)
     groups = []
@@ -606,6 +619,7 @@ HANDLERS: dict[tuple[str, str], Handler] = {
     ("kms", "ListKeys"): kms_list_keys,
     ("kms", "DescribeKey"): kms_describe_key,
     ("kms", "ListResourceTags"): kms_tags,
+    ("tagging", "GetResources"): tagging_resources,
 }
 
 REGIONAL_KINDS: dict[str, tuple[str, str]] = {
