@@ -61,7 +61,37 @@ def _protocols() -> dict[str, str]:
 
 
 PROTOCOLS = _protocols()
-_ECR_REPOSITORY = re.compile(r"arn:aws[\w-]*:ecr:([\w-]+):(\d{12}):repository/.+")
+_TAGS_MOTO_LACKS = re.compile(
+    r"arn:aws[\w-]*:(ecr|kinesis|es|codepipeline|events|memorydb):([\w-]+):(\d{12}):(.+)"
+)
+
+
+def _moto_tags(arn: str) -> list[dict[str, str]] | None:
+    """The tags moto's own service keeps for ``arn`` (None when it has no such resource)."""
+    from moto.backends import get_backend
+
+    match = _TAGS_MOTO_LACKS.match(arn)
+    if match is None:
+        return None
+    service, region, account, resource = match.groups()
+    try:
+        if service == "ecr" and resource.startswith("repository/"):
+            return list(get_backend("ecr")[account][region].list_tags_for_resource(arn)["tags"])
+        if service == "kinesis" and resource.startswith("stream/"):
+            backend = get_backend("kinesis")[account][region]
+            return list(backend.list_tags_for_stream(arn, arn.rsplit("/", 1)[-1])["Tags"])
+        if service == "es" and resource.startswith("domain/"):
+            return list(get_backend("opensearch")[account][region].list_tags(arn))
+        if service == "codepipeline" and "/" not in resource:
+            pairs = get_backend("codepipeline")[account][region].list_tags_for_resource(arn)
+            return [{"Key": t["key"], "Value": t["value"]} for t in pairs]
+        if service == "events" and resource.startswith("rule/"):
+            return list(get_backend("events")[account][region].list_tags_for_resource(arn)["Tags"])
+        if service == "memorydb" and resource.startswith("user/"):
+            return list(get_backend("memorydb")[account][region].list_tags(arn))
+    except Exception:
+        return None  # no such resource: not listed
+    return None
 
 
 class FaultLayer:
@@ -197,12 +227,11 @@ class FaultLayer:
         return None
 
     def _get_resources(self, environ: dict[str, Any], body: bytes, start_response: Any) -> Any:
-        """moto's Resource Groups Tagging API does not know ECR repositories; AWS's does. The
-        requested repositories' tags are added to moto's last page from moto's own ECR backend,
-        in the API's format (a repository with no tag is not listed, as in AWS)."""
+        """moto's Resource Groups Tagging API does not know some resources AWS's does (ECR
+        repositories, Kinesis streams, OpenSearch domains, CodePipeline pipelines, EventBridge
+        rules, MemoryDB users). Their tags are added to moto's last page from moto's own state
+        of each service, in the API's format (a resource with no tag is not listed, as in AWS)."""
         import io
-
-        from moto.backends import get_backend
 
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
@@ -210,25 +239,18 @@ class FaultLayer:
         parts = self.app(environ, lambda status, headers, *_: head.extend([status, headers]))
         answer = b"".join(parts)
         request = json.loads(body or b"{}")
-        wanted = [a for a in request.get("ResourceARNList", []) if _ECR_REPOSITORY.match(a)]
+        wanted = [a for a in request.get("ResourceARNList", []) if _TAGS_MOTO_LACKS.match(a)]
         if not head or not str(head[0]).startswith("200") or not wanted:
             start_response(*head)
             return [answer]
         data = json.loads(answer or b"{}")
+        listed = data.setdefault("ResourceTagMappingList", [])
+        known = {m.get("ResourceARN") for m in listed}
         if not data.get("PaginationToken"):
             for arn in wanted:
-                match = _ECR_REPOSITORY.match(arn)
-                assert match is not None
-                region, account = match.groups()
-                try:
-                    backend = get_backend("ecr")[account][region]
-                    tags = backend.list_tags_for_resource(arn).get("tags") or []
-                except Exception:
-                    continue  # no such repository: not listed
+                tags = None if arn in known else _moto_tags(arn)
                 if tags:
-                    data.setdefault("ResourceTagMappingList", []).append(
-                        {"ResourceARN": arn, "Tags": tags}
-                    )
+                    listed.append({"ResourceARN": arn, "Tags": tags})
         payload = json.dumps(data).encode()
         headers = [(k, v) for k, v in head[1] if k.lower() != "content-length"]
         start_response(head[0], [*headers, ("Content-Length", str(len(payload)))])

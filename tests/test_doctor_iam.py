@@ -211,7 +211,7 @@ def test_doctor_passes_when_every_role_has_the_generated_policy(
 
 REMOVED = {
     "AWS::ECS::Cluster": "ecs:ListClusters",
-    "AWS::ECR::Repository": "ecr:ListTagsForResource",
+    "AWS::IAM::User": "iam:ListUserTags",
     "AWS::IAM::Role": "iam:ListRoleTags",
     "AWS::DynamoDB::Table": "dynamodb:ListTables",
 }
@@ -226,7 +226,7 @@ def _doctor_all_kinds(
     document: dict[str, Any],
 ) -> tuple[int, list[str]]:
     """doctor over every kind of the shipped mapping, in a fresh emulator whose role holds
-    ``document`` (and one ECR repository, so per-item tag reads run)."""
+    ``document`` (and one ECR repository; roles and a user, whose tags are read one by one)."""
     _auth_after(aws, "inf")
     aws.reset()
     aws.list_regions(["us-east-1"])

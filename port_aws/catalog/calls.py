@@ -185,12 +185,20 @@ TAGGING_ARNS_PER_CALL = 100
 """Resource Groups Tagging API: GetResources takes at most 100 ARNs per call."""
 
 
-def tagged(key: str, native: Any = None) -> Enrichment:
+def tagged(key: str, native: Any = None, *, prop: str = "Tags", lower: bool = False) -> Enrichment:
     """Tags of a page of items in one call per 100 items (Resource Groups Tagging API), matched
     by ``Arn``, returned under the kind's ``key``. Items the API does not return have no tags.
 
-    As ``[{"Key", "Value"}]``, or ``native={}`` for a ``{key: value}`` map (Lambda and SQS
-    answer tags that way, and Port's aws-v3 items kept it)."""
+    As ``[{"Key", "Value"}]`` in ``prop``; ``native={}`` gives a ``{key: value}`` map (Lambda and
+    SQS answer tags that way) and ``lower`` gives ``[{"key", "value"}]`` (CodePipeline's own
+    shape): Port's aws-v3 items kept each service's shape."""
+
+    def shape(tags: list[dict[str, str]]) -> Any:
+        if native is not None:
+            return {t["Key"]: t["Value"] for t in tags}
+        if lower:
+            return [{"key": t["Key"], "value": t["Value"]} for t in tags]
+        return tag_list(tags)
 
     async def fetch(sc: SliceContext, items: list[Item]) -> dict[str, Item | None]:
         found: dict[str, Any] = {}
@@ -201,11 +209,8 @@ def tagged(key: str, native: Any = None) -> Enrichment:
             ):
                 for mapping in page.get("ResourceTagMappingList", []):
                     found[mapping["ResourceARN"]] = mapping.get("Tags") or []
-        shape = (
-            (lambda tags: {t["Key"]: t["Value"] for t in tags}) if native is not None else tag_list
-        )
         return {
-            str(item[key]): {"Tags": shape(found.get(str(item.get("Arn")), []))} for item in items
+            str(item[key]): {prop: shape(found.get(str(item.get("Arn")), []))} for item in items
         }
 
     return Enrichment(fetch, ("tag:GetResources",))

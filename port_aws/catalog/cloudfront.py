@@ -1,9 +1,8 @@
 """CloudFront: distributions, a global service read once per account; tags per distribution."""
 
-from port_aws.catalog.calls import last_part, per_item_tags, read_listed
+from port_aws.catalog.calls import last_part, read_listed, tagged
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
-    Enrichment,
     Item,
     LiveEvents,
     ResourceType,
@@ -57,16 +56,7 @@ TYPES = [
         id="Arn",
         arn="{ARN}",
         global_service=True,
-        tags=Enrichment(
-            per_item_tags(
-                "cloudfront",
-                "list_tags_for_resource",
-                key="Arn",
-                param="Resource",
-                answer="Tags.Items",
-            ),
-            ("cloudfront:ListTagsForResource",),
-        ),
+        tags=tagged("Arn"),
         permissions=("cloudfront:ListDistributions",),
         live_events=LIVE_EVENTS,
     ),

@@ -17,7 +17,7 @@ from port_aws.catalog.calls import (
     each_listed,
     is_recent,
     last_part,
-    per_item_tags,
+    tagged,
     without_metadata,
 )
 from port_aws.catalog.model import (
@@ -260,17 +260,7 @@ TYPES = [
         service="codepipeline",
         id="Arn",
         lister=_pipelines,
-        tags=Enrichment(
-            per_item_tags(
-                "codepipeline",
-                "list_tags_for_resource",
-                key="Arn",
-                param="resourceArn",
-                answer="tags",
-                native=[],
-            ),
-            ("codepipeline:ListTagsForResource",),
-        ),
+        tags=tagged("Arn", lower=True),
         permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
         live_events=PIPELINE_EVENTS,
         action_aliases=always(

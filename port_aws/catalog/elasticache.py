@@ -1,9 +1,8 @@
 """ElastiCache: cache clusters with their nodes (tags per cluster: no batch tag read)."""
 
-from port_aws.catalog.calls import always, last_part, per_item, read_filtered
+from port_aws.catalog.calls import always, last_part, read_filtered, tagged
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
-    Enrichment,
     Item,
     LiveEvents,
     ResourceType,
@@ -55,17 +54,7 @@ TYPES = [
         items="CacheClusters",
         id="ARN",
         arn="{ARN}",
-        tags=Enrichment(
-            per_item(
-                "elasticache",
-                "list_tags_for_resource",
-                key="ARN",
-                param="ResourceName",
-                answer="TagList || `[]`",
-                prop="TagList",
-            ),
-            ("elasticache:ListTagsForResource",),
-        ),
+        tags=tagged("ARN", prop="TagList"),
         permissions=("elasticache:DescribeCacheClusters",),
         live_events=LIVE_EVENTS,
         action_aliases=always("DescribeCacheClustersAction", "ListTagsForResourceAction"),

@@ -2,10 +2,9 @@
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import per_item_tags, read_listed, token_pages
+from port_aws.catalog.calls import read_listed, tagged, token_pages
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
-    Enrichment,
     Item,
     LiveEvents,
     ResourceType,
@@ -75,12 +74,7 @@ TYPES = [
         service="events",
         id="Arn",
         lister=_rules,
-        tags=Enrichment(
-            per_item_tags(
-                "events", "list_tags_for_resource", key="Arn", param="ResourceARN", answer="Tags"
-            ),
-            ("events:ListTagsForResource",),
-        ),
+        tags=tagged("Arn"),
         permissions=("events:ListEventBuses", "events:ListRules"),
         live_events=LIVE_EVENTS,
     ),

@@ -3,7 +3,7 @@
 Only stream metadata is read; no records.
 """
 
-from port_aws.catalog.calls import each_item, last_part, per_item_tags, read_listed
+from port_aws.catalog.calls import each_item, last_part, read_listed, tagged
 from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
 
 
@@ -52,12 +52,7 @@ TYPES = [
         items="StreamSummaries",
         id="Arn",
         arn="{StreamARN}",
-        tags=Enrichment(
-            per_item_tags(
-                "kinesis", "list_tags_for_stream", key="Arn", param="StreamARN", answer="Tags"
-            ),
-            ("kinesis:ListTagsForStream",),
-        ),
+        tags=tagged("Arn"),
         enrichments={
             "DescribeStreamSummary": Enrichment(
                 each_item("Arn", _summary),

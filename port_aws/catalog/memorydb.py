@@ -1,9 +1,8 @@
 """MemoryDB: users (tags per user: no batch tag read)."""
 
-from port_aws.catalog.calls import always, last_part, per_item, read_filtered
+from port_aws.catalog.calls import always, last_part, read_filtered, tagged
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
-    Enrichment,
     Item,
     LiveEvents,
     ResourceType,
@@ -42,17 +41,7 @@ TYPES = [
         items="Users",
         id="ARN",
         arn="{ARN}",
-        tags=Enrichment(
-            per_item(
-                "memorydb",
-                "list_tags",
-                key="ARN",
-                param="ResourceArn",
-                answer="TagList || `[]`",
-                prop="TagList",
-            ),
-            ("memorydb:ListTags",),
-        ),
+        tags=tagged("ARN", prop="TagList"),
         permissions=("memorydb:DescribeUsers",),
         live_events=LIVE_EVENTS,
         action_aliases=always("DescribeMemoryDbUsersAction", "ListTagsForMemoryDbUserAction"),

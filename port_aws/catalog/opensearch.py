@@ -2,8 +2,8 @@
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import chunks, last_part, per_item_tags
-from port_aws.catalog.model import Enrichment, Gone, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.calls import chunks, last_part, tagged
+from port_aws.catalog.model import Gone, Item, LiveEvents, ResourceType, SliceContext
 
 
 async def _described(sc: SliceContext, names: list[str]) -> list[Item]:
@@ -55,10 +55,7 @@ TYPES = [
         service="opensearch",
         id="Arn",
         lister=_domains,
-        tags=Enrichment(
-            per_item_tags("opensearch", "list_tags", key="Arn", param="ARN", answer="TagList"),
-            ("es:ListTags",),
-        ),
+        tags=tagged("Arn"),
         permissions=("es:ListDomainNames", "es:DescribeDomains"),
         live_events=LIVE_EVENTS,
     ),
