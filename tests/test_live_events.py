@@ -613,7 +613,7 @@ def _secret(aws: Emulator) -> Seeded:
     return Seeded(
         "AWS::SecretsManager::Secret",
         _event(
-            "secretsmanager", "CreateSecret", {"name": "live/db"}, {"arn": arn, "name": "live/db"}
+            "secretsmanager", "CreateSecret", {"name": "live/db"}, {"aRN": arn, "name": "live/db"}
         ),
         _event("secretsmanager", "DeleteSecret", {"secretId": arn}),
         lambda: secrets.delete_secret(SecretId=arn, ForceDeleteWithoutRecovery=True),
@@ -738,11 +738,11 @@ def _function(aws: Emulator) -> Seeded:
         "AWS::Lambda::Function",
         _event(
             "lambda",
-            "CreateFunction",
+            "CreateFunction20150331",
             {"functionName": "live-worker"},
             {"functionArn": arn},
         ),
-        _event("lambda", "DeleteFunction", {"functionName": "live-worker"}),
+        _event("lambda", "DeleteFunction20150331", {"functionName": "live-worker"}),
         lambda: functions.delete_function(FunctionName="live-worker"),
     )
 
@@ -1314,12 +1314,31 @@ def _codes(names: tuple[str, ...]) -> str:
     return ", ".join(f"`{name}`" for name in names) or "–"
 
 
+SAMPLES = ROOT / "tests" / "data" / "cloudtrail_samples.json"
+"""CloudTrail events in the layout AWS records them (each with its source), trimmed."""
+
+
+def recorded_samples() -> list[dict[str, Any]]:
+    return list(json.loads(SAMPLES.read_text())["samples"])
+
+
+def verified_events() -> dict[str, list[str]]:
+    """Kind -> the event names whose identifier paths a recorded sample verifies."""
+    found: dict[str, list[str]] = {}
+    for sample in recorded_samples():
+        names = found.setdefault(sample["kind"], [])
+        if sample["eventName"] not in names:
+            names.append(sample["eventName"])
+    return found
+
+
 def live_events_doc() -> str:
     """docs/kinds.md's list of the events each kind handles, and of the kinds without."""
+    verified = verified_events()
     lines = [
         "| Kind | Event source | Upserting events | Deleting events | Identifier in the event "
-        "| Not-found codes | EventBridge's own events |",
-        "|---|---|---|---|---|---|---|",
+        "| Not-found codes | EventBridge's own events | Verified against a recorded event |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for kind, rt in RESOURCE_TYPES.items():
         live = rt.live_events
@@ -1327,15 +1346,49 @@ def live_events_doc() -> str:
             ids = ", ".join(f"`{path}`" for path in live.ids).replace("|", "\\|")
             lines.append(
                 f"| `{kind}` | `{live.source}` | {_codes(live.upserts)} | {_codes(live.deletes)} "
-                f"| {ids} | {_codes(live.not_found)} | {_codes(tuple(live.native))} |"
+                f"| {ids} | {_codes(live.not_found)} | {_codes(tuple(live.native))} "
+                f"| {_codes(tuple(verified.get(kind, ())))} |"
             )
-    lines += ["", "Kinds without live events (read at the next resync):", ""]
+    lines += [
+        "",
+        "The last column names the events whose identifier paths were checked against an event "
+        "as AWS records it (AWS's documented log entries, recorded events in public detection "
+        "rule and log pipeline test data; tests/data/cloudtrail_samples.json cites each). The "
+        "other paths follow the API's member names, as CloudTrail writes them (first letter in "
+        "lower case: `ARN` is written `aRN`).",
+        "",
+        "Kinds without live events (read at the next resync):",
+        "",
+    ]
     lines += [
         f"- `{kind}`: {rt.no_live_events}."
         for kind, rt in RESOURCE_TYPES.items()
         if rt.live_events is None
     ]
     return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    "sample", recorded_samples(), ids=lambda s: f"{s['kind']}:{s['eventName']}"
+)
+def test_recorded_events_name_their_resources(sample: dict[str, Any]) -> None:
+    """An event in the layout AWS records it is matched to its kind, and the declared paths
+    find the resource it names."""
+    assert sample["source"], "each sample cites where its layout was observed"
+    payload = cloudtrail_payload(
+        DEFAULT_ACCOUNT,
+        REGION,
+        sample["eventSource"],
+        sample["eventName"],
+        sample["requestParameters"],
+        sample["responseElements"],
+    )
+    if "resources" in sample:
+        payload["detail"]["resources"] = sample["resources"]
+    event = parse_event(payload)
+    rt = RESOURCE_TYPES[sample["kind"]]
+    assert rt in kinds_for(event), f"{sample['eventName']} is not declared for {rt.kind}"
+    assert resource_ids(rt, event) == sample["ids"]
 
 
 def test_every_kind_has_live_events_or_says_why() -> None:
