@@ -1644,6 +1644,34 @@ async def test_account_alias_event_upserts_the_account(shared: Emulator, run: Re
             None,
             [],
         ),
+        # a path parameter holding an ARN is recorded URL-encoded (MSK's DeleteCluster, EKS's
+        # AssociateAccessPolicy): it is decoded, then told apart by kind
+        (
+            "AWS::MSK::Cluster",
+            "kafka",
+            "UpdateMonitoring",
+            {
+                "clusterArn": f"arn%3Aaws%3Akafka%3A{REGION}%3A{DEFAULT_ACCOUNT}%3Acluster%2Fs%2Fid-1"
+            },
+            None,
+            [f"arn:aws:kafka:{REGION}:{DEFAULT_ACCOUNT}:cluster/s/id-1"],
+        ),
+        (
+            "AWS::EKS::Cluster",
+            "eks",
+            "TagResource",
+            {"resourceArn": f"arn%3Aaws%3Aeks%3A{REGION}%3A{DEFAULT_ACCOUNT}%3Acluster%2Fplatform"},
+            None,
+            [f"arn:aws:eks:{REGION}:{DEFAULT_ACCOUNT}:cluster/platform"],
+        ),
+        (
+            "AWS::EKS::Nodegroup",
+            "eks",
+            "TagResource",
+            {"resourceArn": f"arn%3Aaws%3Aeks%3A{REGION}%3A{DEFAULT_ACCOUNT}%3Acluster%2Fplatform"},
+            None,
+            [],
+        ),
         (
             "AWS::KMS::Key",
             "kms",
