@@ -1385,6 +1385,7 @@ def test_recorded_events_name_their_resources(sample: dict[str, Any]) -> None:
     )
     if "resources" in sample:
         payload["detail"]["resources"] = sample["resources"]
+    payload["source"] = sample.get("busSource", payload["source"])
     event = parse_event(payload)
     rt = RESOURCE_TYPES[sample["kind"]]
     assert rt in kinds_for(event), f"{sample['eventName']} is not declared for {rt.kind}"
