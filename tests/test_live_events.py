@@ -1598,6 +1598,14 @@ async def test_account_alias_event_upserts_the_account(shared: Emulator, run: Re
             ["platform/general"],
         ),
         (
+            "AWS::EKS::Nodegroup",
+            "eks",
+            "UpdateNodegroupConfig",
+            {"clusterName": "platform", "nodegroupName": "general"},
+            None,
+            ["platform/general"],
+        ),
+        (
             "AWS::Events::Rule",
             "events",
             "DeleteRule",
