@@ -13,6 +13,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import jmespath
 from botocore.exceptions import BotoCoreError, ClientError
@@ -206,7 +207,9 @@ def kinds_for(event: CloudTrailEvent) -> list[ResourceType]:
 
 def resource_ids(rt: ResourceType, event: CloudTrailEvent, of_kind: bool = True) -> list[str]:
     """The identifiers the event names, from the first of the kind's ``ids`` that finds any;
-    with ``of_kind``, only those matching the kind's ``id_pattern``."""
+    with ``of_kind``, only those matching the kind's ``id_pattern``. An ARN taken from the
+    request's path is recorded URL-encoded (MSK's ``DeleteCluster``, EKS's
+    ``AssociateAccessPolicy``: ``arn%3Aaws%3A…``); it is decoded."""
     live = rt.live_events
     assert live is not None
     paths = (live.native[event.name],) if event.native else live.ids
@@ -216,12 +219,16 @@ def resource_ids(rt: ResourceType, event: CloudTrailEvent, of_kind: bool = True)
         except jmespath.exceptions.JMESPathError:
             continue  # a value of another type than the expression expects: not this path
         values = found if isinstance(found, list) else [found]
-        ids = [v for v in dict.fromkeys(values) if isinstance(v, str) and v]
+        ids = list(dict.fromkeys(_decoded(v) for v in values if isinstance(v, str) and v))
         if ids:
             if of_kind and live.id_pattern:
                 ids = [i for i in ids if re.search(live.id_pattern, i)]
             return ids
     return []
+
+
+def _decoded(identifier: str) -> str:
+    return unquote(identifier) if identifier[:6].lower() == "arn%3a" else identifier
 
 
 def key_matches(settings_key: str | None, headers: Mapping[str, str]) -> bool:

@@ -36,9 +36,28 @@ async def _function(sc: SliceContext, identifier: str) -> Item:
     return await read(sc, _function_name(identifier))
 
 
+_API_VERSIONS = {
+    "CreateFunction": "20150331",
+    "UpdateFunctionConfiguration": "20150331v2",
+    "UpdateFunctionCode": "20150331v2",
+    "PutFunctionConcurrency": "20171031",
+    "DeleteFunctionConcurrency": "20171031",
+    "TagResource": "20170331v2",
+    "UntagResource": "20170331v2",
+    "DeleteFunction": "20150331",
+}
+"""CloudTrail names Lambda's calls with the API version they were made with appended
+(``CreateFunction20150331``, ``UpdateFunctionConfiguration20150331v2``, as recorded in
+tests/data/cloudtrail_samples.json); the plain names are kept for events that carry them."""
+
+
+def _names(*operations: str) -> tuple[str, ...]:
+    return (*operations, *(f"{name}{_API_VERSIONS[name]}" for name in operations))
+
+
 LIVE_EVENTS = LiveEvents(
     source="lambda.amazonaws.com",
-    upserts=(
+    upserts=_names(
         "CreateFunction",
         "UpdateFunctionConfiguration",
         "UpdateFunctionCode",
@@ -47,7 +66,7 @@ LIVE_EVENTS = LiveEvents(
         "TagResource",
         "UntagResource",
     ),
-    deletes=("DeleteFunction",),
+    deletes=_names("DeleteFunction"),
     ids=(
         "responseElements.functionArn",
         "requestParameters.functionName",
@@ -62,9 +81,8 @@ LIVE_EVENTS = LiveEvents(
     id_pattern=r"^(?!arn:)|:function:",
     native=ARN_TAG_CHANGE,
 )
-"""Lambda's CloudTrail event names are the API's own since October 2021 (no date suffix). Read
-from the list, as the resync does (the function's configuration; GetFunction is another action
-and shape)."""
+"""Read from the list, as the resync does (the function's configuration; GetFunction is another
+action and shape)."""
 
 TYPES = [
     ResourceType(

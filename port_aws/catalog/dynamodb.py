@@ -41,7 +41,12 @@ LIVE_EVENTS = LiveEvents(
         "UntagResource",
     ),
     deletes=("DeleteTable",),
-    ids=("requestParameters.tableName", "requestParameters.resourceArn"),
+    # UpdateTable's recorded request may carry only the changes; its answer names the table
+    ids=(
+        "requestParameters.tableName",
+        "responseElements.tableDescription.tableName",
+        "requestParameters.resourceArn",
+    ),
     read=_table,
     not_found=("ResourceNotFoundException",),
     gone=lambda i, sc: {

@@ -85,7 +85,10 @@ NODEGROUP_EVENTS = LiveEvents(
     ids=(
         "responseElements.nodegroup.nodegroupArn",
         TAGGED,
-        "join('/', [requestParameters.name, requestParameters.nodegroupName])",
+        # the cluster's name is a path parameter, recorded as ``name`` (as in CreateAccessEntry's
+        # recorded request); ``clusterName`` is the API's member name
+        "join('/', [requestParameters.name || requestParameters.clusterName, "
+        "requestParameters.nodegroupName])",
     ),
     read=_nodegroup,
     not_found=("ResourceNotFoundException",),

@@ -40,7 +40,9 @@ LIVE_EVENTS = LiveEvents(
         "RemoveTags",
     ),
     deletes=("DeleteDomain", "DeleteElasticsearchDomain"),
-    ids=("requestParameters.domainName", "requestParameters.aRN", "requestParameters.arn"),
+    # AddTags and RemoveTags name the domain by its ARN, a request member CloudTrail writes as
+    # ``aRN`` (as it writes the answer's, recorded in CreateDomain's ``domainStatus.aRN``)
+    ids=("requestParameters.domainName", "requestParameters.aRN"),
     read=_domain,
     not_found=("ResourceNotFoundException",),
     gone=lambda i, sc: {"Arn": sc.arn("es", f"domain/{last_part(i)}")},

@@ -43,12 +43,9 @@ LIVE_EVENTS = LiveEvents(
         "UntagResource",
     ),
     deletes=("DeleteSecret",),
-    ids=(
-        "responseElements.arn",
-        "responseElements.aRN",
-        "requestParameters.secretId",
-        "requestParameters.name",
-    ),
+    # CloudTrail writes the answer's ``ARN`` member as ``aRN`` (DeleteSecret's recorded answer);
+    # CreateSecret's answer may be null, so its request's name follows.
+    ids=("responseElements.aRN", "requestParameters.secretId", "requestParameters.name"),
     read=_secret,
     not_found=(),
     gone=lambda i, sc: {"Arn": i} if i.startswith("arn:") else None,
