@@ -279,6 +279,7 @@ def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
         "by_family": stats["by_family"],
         "throttled": stats["throttled"],
         "client_calls": sum(k.calls for k in kind_stats),
+        "calls_by_kind": [(k.kind, k.items, k.calls, round(k.duration, 1)) for k in kind_stats],
         "clients_opened": run.clients.opened if run else 0,
         "clients_reused": run.clients.reused if run else 0,
         "client_retries": sum(k.retries for k in kind_stats),
@@ -324,6 +325,12 @@ def report(r: dict[str, Any]) -> None:
         f"client (botocore hooks, kinds only): {r['client_calls']} calls, "
         f"{r['client_retries']} retries, {r['client_throttled']} throttled"
     )
+    for kind, items, calls, secs in r.get("calls_by_kind", []):
+        per_item = calls / items if items else float(calls)
+        print(
+            f"  {kind:<28} {items:>7} items {calls:>7} calls "
+            f"{per_item:5.2f} per item  {secs:6.1f} s"
+        )
     print(
         f"clients: {r['clients_opened']} opened, {r['clients_reused']} slices served by a "
         "client already open (kept per account, region and service for the resync)"
