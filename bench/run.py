@@ -356,9 +356,13 @@ def report(r: dict[str, Any]) -> None:
     print(f"ratio_to_bound={ratio:.2f} peak_rss_mb={r['peak_rss_mb']:.0f}")
 
 
-def mapping_speedup(items: int = 2_000) -> tuple[float, float, float]:
-    """(Ocean's seconds, the batch processor's seconds, their ratio) mapping the same batch of
-    EC2 instances with the shipped mapping, in one Ocean context."""
+def mapping_speedup(items: int = 2_000, rounds: int = 3) -> tuple[float, float, float]:
+    """(Ocean's seconds, the batch processor's seconds, their ratio) mapping the same EC2
+    instances with the shipped mapping, in one Ocean context, as a resync hands them over: in
+    the engine's batches (``BATCH_SIZE``), each processor one instance for the whole run (as
+    Ocean keeps one), after one warm-up batch each (a resync's first batch compiles what the
+    others reuse). Each side's figure is its best of ``rounds`` runs, the rounds alternating
+    between the two, so a moment of load on the shared machine does not decide the ratio."""
     import copy
 
     from port_ocean.context.ocean import ocean
@@ -366,17 +370,19 @@ def mapping_speedup(items: int = 2_000) -> tuple[float, float, float]:
     from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
     from integration import AWSResourceConfig
+    from port_aws.engine import BATCH_SIZE
     from port_aws.processor import BatchJQEntityProcessor
 
     mapping = yaml.safe_load((ROOT / ".port/resources/port-app-config.yml").read_text())
     resource = next(r for r in mapping["resources"] if r["kind"] == "AWS::EC2::Instance")
     example = json.loads((ROOT / "examples/ec2-instance/raw.json").read_text())
-    batch = []
+    instances = []
     for i in range(items):
         item = copy.deepcopy(example)
         item["Properties"]["InstanceId"] = f"i-{i:017x}"
         item["Properties"]["Arn"] = f"arn:aws:ec2:us-east-1:123456789012:instance/i-{i:017x}"
-        batch.append(item)
+        instances.append(item)
+    batches = [instances[i : i + BATCH_SIZE] for i in range(0, items, BATCH_SIZE)]
 
     async def measure() -> tuple[float, float]:
         harness = IntegrationTestHarness(
@@ -390,13 +396,20 @@ def mapping_speedup(items: int = 2_000) -> tuple[float, float, float]:
         await harness.start()
         try:
             config = AWSResourceConfig.parse_obj(resource)
-            timings = []
-            for processor in (JQEntityProcessor(ocean), BatchJQEntityProcessor(ocean)):
-                started = time.perf_counter()
-                result = await processor._parse_items(config, batch)
-                timings.append(time.perf_counter() - started)
-                assert len(result.entity_selector_diff.passed) == items
-            return timings[0], timings[1]
+            processors = (JQEntityProcessor(ocean), BatchJQEntityProcessor(ocean))
+            for processor in processors:
+                await processor._parse_items(config, batches[0])
+            best = [math.inf, math.inf]
+            for _ in range(rounds):
+                for side, processor in enumerate(processors):
+                    started = time.perf_counter()
+                    passed = 0
+                    for batch in batches:
+                        result = await processor._parse_items(config, batch)
+                        passed += len(result.entity_selector_diff.passed)
+                    best[side] = min(best[side], time.perf_counter() - started)
+                    assert passed == items
+            return best[0], best[1]
         finally:
             await harness.shutdown()
 
