@@ -12,7 +12,9 @@ original.
 """
 
 import copy
+import datetime
 import json
+import math
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -20,6 +22,7 @@ import pytest
 import yaml
 from port_ocean.context.ocean import ocean
 from port_ocean.core.handlers.entity_processor.jq_entity_processor import JQEntityProcessor
+from port_ocean.core.models import Entity
 from port_ocean.core.ocean_types import CalculationResult
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
@@ -63,10 +66,15 @@ def _failing(resource: dict[str, Any]) -> list[dict[str, Any]]:
     return variants
 
 
+def _entity(entity: Entity) -> tuple[dict[str, Any], str, list[str]]:
+    """The entity, its JSON (which tells 1 from 1.0) and the fields set on it."""
+    return entity.dict(), entity.json(), sorted(entity.__fields_set__)
+
+
 def _summary(result: CalculationResult) -> dict[str, Any]:
     return {
-        "passed": [e.dict() for e in result.entity_selector_diff.passed],
-        "failed": [e.dict() for e in result.entity_selector_diff.failed],
+        "passed": [_entity(e) for e in result.entity_selector_diff.passed],
+        "failed": [_entity(e) for e in result.entity_selector_diff.failed],
         "errors": [f"{type(e).__name__}: {e}" for e in result.errors],
         "misconfigured": result.misconfigured_entity_keys,
     }
@@ -153,3 +161,157 @@ async def test_the_batch_processor_maps_exactly_as_oceans(
     assert set(fallbacks) <= {".Type", 'error("no")', "empty"}, set(fallbacks)
     if not AWS_V3.is_dir():
         pytest.skip(f"{AWS_V3} is absent: aws-v3's mappings were not compared")
+
+
+ODD_ITEMS: list[dict[str, Any]] = [
+    {
+        "Type": "AWS::S3::Bucket",
+        "Properties": {
+            "Name": "plain",
+            "Enabled": True,
+            "Count": 3,
+            "Ratio": 0.5,
+            "Whole": 1.0,
+            "Big": 2**60,
+            "Lone": "a\udc80b",
+            "Accented": "café",
+            "Nested": {"List": [1, 1.0, "x", None], "Flag": True, "Deep": {"end": "e"}},
+            "Tags": [{"Key": "Name", "Value": "named"}],
+        },
+        "__ExtraContext": {"AccountId": "123456789012", "Region": "eu-west-1"},
+    },
+    {
+        "Type": "AWS::S3::Bucket",
+        "Properties": {"Name": "off", "Enabled": False, "Nested": "not an object", "Count": None},
+        "__ExtraContext": {"AccountId": "123456789012"},
+    },
+    {"Type": "AWS::S3::Bucket", "Properties": {"Name": "yes", "Enabled": "yes", "Nested": [1]}},
+    {"Type": "AWS::S3::Bucket", "Properties": None},
+    {"Type": "AWS::S3::Bucket"},
+]
+"""Values a path read in Python must hand over as JQ would (integral floats, big integers, a
+lone surrogate, non-ASCII), paths through null, strings and lists, and selectors that are
+true, false, not a boolean, or fail."""
+
+ODD_MAPPINGS: list[dict[str, Any]] = [
+    {
+        "identifier": ".Properties.Name",
+        "title": ".Properties.Lone",
+        "blueprint": "'bucket'",
+        "team": ".Properties.Count",
+        "icon": ".Properties.Accented",
+        "properties": {
+            "whole": ".Properties.Whole",
+            "big": ".Properties.Big",
+            "ratio": ".Properties.Ratio",
+            "nested": ".Properties.Nested",
+            "list": ".Properties.Nested.List",
+            "flag": ".Properties.Nested.Flag",
+            "missing": ".Properties.Nothing.Deeper",
+            "constant": "true",
+            "nothing": "null",
+            "literal": '"a literal"',
+            "spaced": "  .Properties.Name  ",
+            "keys": ".Properties | keys",
+            "tagged": '(.Properties.Tags // []) | map(select(.Key == "Name")) | .[0].Value',
+            "failing": ".Properties.Name + 1",
+        },
+        "relations": {"account": ".__ExtraContext.AccountId", "region": ".__ExtraContext.Region"},
+    },
+    {"identifier": ".Properties.Name", "title": ".Type", "blueprint": '"bucket"', "team": '"t"'},
+    {"identifier": '"fixed"', "blueprint": '"bucket"', "properties": {"name": ".Properties.Name"}},
+]
+"""A mapping of every kind of field; one without nested fields (Ocean then skips its second
+pass, so a selector that is not a boolean is reported once); one of constants."""
+
+ODD_SELECTORS = (
+    "true",
+    "false",
+    "null",
+    '"yes"',
+    ".Properties.Enabled",
+    ".Properties.Nested.Flag",
+    ".Properties.Enabled == true",
+    ".Properties.Enabled | not",
+    "empty",
+)
+
+
+def _logged(lines: list[str]) -> Any:
+    """What the entity processors log (Port's client logs its token fetch once, for whichever
+    processor asks first)."""
+    from loguru import logger
+
+    return logger.add(
+        lambda m: lines.append(str(m).strip()),
+        level="DEBUG",
+        format="{level} {message}",
+        filter=lambda r: (r["name"] or "").startswith(
+            ("port_ocean.core.handlers.entity", "port_aws.")
+        ),
+    )
+
+
+async def _compare(
+    processors: tuple[JQEntityProcessor, JQEntityProcessor],
+    config: AWSResourceConfig,
+    items: list[dict[str, Any]],
+    parse_all: bool,
+) -> None:
+    from loguru import logger
+
+    results = []
+    for side in processors:
+        lines: list[str] = []
+        sink = _logged(lines)
+        try:
+            result = await side._parse_items(config, copy.deepcopy(items), parse_all)
+        finally:
+            logger.remove(sink)
+        results.append((_summary(result), sorted(lines)))
+    assert results[0] == results[1], config.selector.query
+
+
+@pytest.mark.parametrize("parse_all", [False, True])
+async def test_every_shortcut_gives_oceans_results_and_logs(
+    processors: tuple[JQEntityProcessor, JQEntityProcessor],
+    parse_all: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each item once through the planned pass (constants, paths read in Python, the batch
+    program, Entity.construct), compared with Ocean's flow: same results and same log lines."""
+    s3 = next(r for r in default_mapping()["resources"] if r["kind"] == "AWS::S3::Bucket")
+    planned: list[str] = []
+    finish = BatchJQEntityProcessor._finish
+
+    async def counted(self: BatchJQEntityProcessor, *args: Any) -> Any:
+        planned.append(args[0].selector.query)
+        return await finish(self, *args)
+
+    monkeypatch.setattr(BatchJQEntityProcessor, "_finish", counted)
+    for mappings in ODD_MAPPINGS:
+        for query in ODD_SELECTORS:
+            resource = {
+                **s3,
+                "selector": {"query": query},
+                "port": {"entity": {"mappings": mappings}},
+            }
+            await _compare(processors, AWSResourceConfig.parse_obj(resource), ODD_ITEMS, parse_all)
+    assert len(planned) == len(ODD_MAPPINGS) * len(ODD_SELECTORS)
+
+
+async def test_a_batch_that_is_not_plain_json_goes_oceans_way(
+    processors: tuple[JQEntityProcessor, JQEntityProcessor], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A datetime (Ocean converts it for JQ), NaN (JQ cannot read it): Ocean's own flow."""
+    planned: list[str] = []
+    monkeypatch.setattr(BatchJQEntityProcessor, "_finish", lambda *a: planned.append("x"))
+    s3 = next(r for r in default_mapping()["resources"] if r["kind"] == "AWS::S3::Bucket")
+    resource = {**s3, "port": {"entity": {"mappings": ODD_MAPPINGS[0]}}}
+    for odd in (datetime.datetime(2026, 1, 2, tzinfo=datetime.UTC), math.nan):
+        items = copy.deepcopy(ODD_ITEMS)
+        items[0]["Properties"]["Whole"] = odd
+        for query in (".Properties.Enabled", "true"):
+            config = AWSResourceConfig.parse_obj({**resource, "selector": {"query": query}})
+            await _compare(processors, config, items, False)
+    assert planned == []
