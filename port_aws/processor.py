@@ -16,13 +16,14 @@ Semantics are Ocean's, item by item (``JQEntityProcessorSync._get_mapped_entity`
 takes the first value its pattern yields, or None when it yields nothing or fails (a failure is
 logged exactly as Ocean logs it, by running Ocean's own search for that one field); a None
 field is a misconfiguration. A value read in Python is used only when JQ would give back the
-same value (strings JQ keeps as they are, booleans, null, integers within 2**53, finite
-non-integral floats, lists and objects of those); anything else is Ocean's own search for that
-field. An item whose selector does not yield a boolean goes through Ocean's own per-item code.
-A mapping the plan cannot take (lists such as search-query relations, a pattern that does not
-compile alone or in the combined program) and a batch that is not plain JSON (``json.dumps``
-fails) go through Ocean's own ``_parse_items``, with :meth:`parse_items_sync` running the
-compileable patterns of the batch as one program.
+same value (any string but one with a lone surrogate, booleans, null, integers within 2**53,
+finite non-integral floats, lists and objects of those), as a fresh copy like JQ's; anything
+else is Ocean's own search for that field. An item whose selector does not yield a boolean
+goes through Ocean's own per-item code (and its second pass, when the mapping has nested
+fields). A mapping the plan cannot take (lists such as search-query relations, a pattern that
+does not compile alone or in the combined program) and a batch that is not plain JSON
+(``json.dumps`` fails, NaN included) go through Ocean's own ``_parse_items``, with
+:meth:`parse_items_sync` running the compileable patterns of the batch as one program.
 """
 
 import json
@@ -193,28 +194,33 @@ def map_batch(
 # --- The planned path: Ocean's whole ``_parse_items`` in one pass over the batch ---
 
 
-def _same_through_jq(value: Any) -> bool:
-    """Whether JQ gives this value back unchanged (so reading it in Python is what Ocean gets)."""
-    if value is None or value is True or value is False:
-        return True
+def _as_jq_gives(value: Any) -> Any:
+    """The value as JQ gives it back to Ocean, a fresh copy like JQ's (so no entity shares a
+    list or dict with the raw item or another field), or ``_UNREADABLE`` when JQ might give back
+    something else: a lone surrogate (U+FFFD), an integer beyond 2**53 or an integral float
+    (doubles, given back as ints), NaN or infinity, a key that is not a string, any other type."""
     kind = type(value)
+    if value is None or kind is bool:
+        return value
     if kind is str:
-        if value.isascii():
-            return True
-        try:
-            value.encode()  # a lone surrogate comes back from JQ as U+FFFD
-        except UnicodeEncodeError:
-            return False
-        return True
+        if not value.isascii():
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                return _UNREADABLE
+        return value
     if kind is int:
-        return bool(-_EXACT <= value <= _EXACT)
-    if kind is float:  # JQ gives an integral double back as an int
-        return math.isfinite(value) and not value.is_integer()
+        return value if -_EXACT <= value <= _EXACT else _UNREADABLE
+    if kind is float:
+        return value if math.isfinite(value) and not value.is_integer() else _UNREADABLE
     if kind is list:
-        return all(_same_through_jq(element) for element in value)
+        elements = [_as_jq_gives(element) for element in value]
+        return _UNREADABLE if any(e is _UNREADABLE for e in elements) else elements
     if kind is dict:
-        return all(type(k) is str and _same_through_jq(v) for k, v in value.items())
-    return False
+        members = {k: _as_jq_gives(v) for k, v in value.items()}
+        unreadable = any(type(k) is not str or v is _UNREADABLE for k, v in members.items())
+        return _UNREADABLE if unreadable else members
+    return _UNREADABLE
 
 
 def _walk(keys: tuple[str, ...]) -> Callable[[Any], Any]:
@@ -451,9 +457,9 @@ class BatchJQEntityProcessor(JQEntityProcessor):
                 value = field.value
             elif field.read is not None:
                 value = field.read(data)
-                if type(value) is str and value.isascii():
-                    pass
-                elif value is _UNREADABLE or not _same_through_jq(value):
+                if type(value) is not str or not value.isascii():
+                    value = _as_jq_gives(value)  # _UNREADABLE stays _UNREADABLE
+                if value is _UNREADABLE:
                     value = JQEntityProcessorSync._search(data, field.pattern, field=field.name)
             else:
                 answer = row[offset + field.column]

@@ -315,3 +315,23 @@ async def test_a_batch_that_is_not_plain_json_goes_oceans_way(
             config = AWSResourceConfig.parse_obj({**resource, "selector": {"query": query}})
             await _compare(processors, config, items, False)
     assert planned == []
+
+
+async def test_no_entity_shares_a_list_or_dict_with_its_item_or_another_field(
+    processors: tuple[JQEntityProcessor, JQEntityProcessor],
+) -> None:
+    """As with values that come out of JQ: changing an entity changes neither its raw item nor
+    another field."""
+    ours, _ = processors
+    s3 = next(r for r in default_mapping()["resources"] if r["kind"] == "AWS::S3::Bucket")
+    resource = {
+        **s3,
+        "selector": {"query": "true"},
+        "port": {"entity": {"mappings": ODD_MAPPINGS[0]}},
+    }
+    items = copy.deepcopy(ODD_ITEMS)
+    result = await ours._parse_items(AWSResourceConfig.parse_obj(resource), items)
+    properties = result.entity_selector_diff.passed[0].properties
+    assert properties["nested"] == items[0]["Properties"]["Nested"]
+    assert properties["nested"] is not items[0]["Properties"]["Nested"]
+    assert properties["list"] is not properties["nested"]["List"]
