@@ -85,7 +85,7 @@ _EXACT = 2**53
 _CACHED = 256
 """Plans and programs kept (one per mapping and selector); beyond that the cache starts over."""
 
-_PROGRAMS: dict[tuple[str, tuple[str, ...]], Any] = {}
+_PROGRAMS: dict[tuple[str | None, tuple[str, ...], bool], Any] = {}
 
 
 def _leaves(mapping: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[Leaf]:
@@ -107,7 +107,7 @@ def _first(pattern: str) -> str:
 def _compiled(selector: str | None, patterns: tuple[str, ...]) -> Any:
     """One program over the batch: for each item, the selector's check (when given) and each
     pattern's first value."""
-    key = (selector or "", patterns)
+    key = (selector, patterns, ocean.config.allow_environment_variables_jq_access)
     if key not in _PROGRAMS:
         parts = [_first(pattern) for pattern in patterns]
         if selector is not None:
