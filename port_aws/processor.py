@@ -49,9 +49,10 @@ Results = tuple[list[tuple[list[MappedEntity], list[Exception]]], list[Exception
 Leaf = tuple[tuple[str, ...], str]
 
 _FAILED = "__port_aws_failed__"
-"""What a field evaluates to when its pattern raised (Ocean logs it and uses None)."""
+"""What the program answers for a field whose pattern raised (Ocean logs it and uses None)."""
 _UNREADABLE = object()
-"""What a path read in Python gives when JQ would raise (indexing what is not an object)."""
+"""What a path read in Python gives when JQ would raise (indexing what is not an object) or
+might give back another value; Ocean's own search for that field decides."""
 _NOT_BOOLEAN = "__port_aws_not_boolean__"
 """What the program answers for a selector whose first value is not a boolean."""
 
