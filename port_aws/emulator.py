@@ -8,7 +8,9 @@ thread runs in the same process can deadlock. The child serves moto's own WSGI a
   matching calls or a fixed number of them, add latency, or close the connection unanswered
   (``reset``); a rule matches on service, action,
   region, account (from the access key), a text of the URL and a text the body contains;
-- stand in for ``account:ListRegions``, which moto lacks (404), with real pagination;
+- stand in for ``account:ListRegions``, which moto lacks (404), with real pagination, and for
+  EventBridge's ``TestEventPattern`` (moto's handler answers nothing), evaluated with moto's own
+  pattern matcher;
 - count requests by service, action and account, so tests can assert call counts;
 - answer calls moto lacks with canned bodies in the service's wire format (``answers``).
 
@@ -46,6 +48,8 @@ from werkzeug.serving import make_server
 from port_aws.cloudcontrol_standin import CloudControlStandIn
 from port_aws.emulated_org import MANAGEMENT_ACCOUNT, emulator_clients
 
+_EVENT_FIELDS = ("id", "account", "source", "time", "region", "resources", "detail-type")
+"""Fields TestEventPattern requires of the event."""
 _CREDENTIAL = re.compile(r"Credential=([^/]+)/\d+/([^/]+)/([^/]+)/")
 
 
@@ -205,6 +209,35 @@ class FaultLayer:
             answer["NextToken"] = str(start + size)
         return json.dumps(answer).encode()
 
+    @staticmethod
+    def _test_event_pattern(body: bytes) -> tuple[str, list[tuple[str, str]], bytes]:
+        """EventBridge ``TestEventPattern`` (JSON 1.1): ``{"Result": bool}``, or the service's
+        errors for an invalid pattern or an event without a mandatory field."""
+        from moto.events.models import EventPattern
+
+        request = json.loads(body or b"{}")
+        try:
+            pattern = EventPattern.load(request.get("EventPattern"))
+        except Exception as error:  # moto's InvalidEventPatternException
+            message = json.loads(getattr(error, "description", "{}") or "{}").get("message", "")
+            return FaultLayer._error(
+                "events",
+                400,
+                "InvalidEventPatternException",
+                message or "Event pattern is not valid",
+            )
+        try:
+            event = json.loads(request.get("Event") or "")
+        except ValueError:
+            event = None
+        missing = [k for k in _EVENT_FIELDS if not isinstance(event, dict) or k not in event]
+        if missing:
+            return FaultLayer._error(
+                "events", 400, "ValidationException", f"Parameter Event is not valid: {missing[0]}"
+            )
+        result = json.dumps({"Result": pattern.matches_event(event)}).encode()
+        return "200 OK", [("Content-Type", "application/x-amz-json-1.1")], result
+
     def _canned(
         self, facts: dict[str, str], body: bytes
     ) -> tuple[str, list[tuple[str, str]], bytes] | None:
@@ -317,6 +350,10 @@ class FaultLayer:
             return [canned[2]]
         if facts["service"] == "tagging" and facts["action"] == "GetResources":
             return self._get_resources(environ, body, start_response)
+        if facts["service"] == "events" and facts["action"] == "TestEventPattern":
+            head, headers, payload = self._test_event_pattern(body)
+            start_response(head, headers)
+            return [payload]
         stand_in = facts["service"] == "account" and facts["action"] == "POST /listRegions"
         if stand_in and self.regions is not None:
             start_response("200 OK", [("Content-Type", "application/json")])

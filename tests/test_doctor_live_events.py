@@ -1,6 +1,7 @@
 """``doctor`` checks the EventBridge rule of live events when liveEventsApiKey is set."""
 
 import json
+import re
 
 import pytest
 
@@ -49,15 +50,20 @@ def _install(
         )
 
 
-def _live_line(lines: list[str]) -> tuple[int, str]:
-    [(index, line)] = [(i, line) for i, line in enumerate(lines) if " live events " in line]
+def _live_line(lines: list[str], mark: str = "") -> tuple[int, str]:
+    """The one line of the check named "live events" (the rules to the webhook)."""
+    [(index, line)] = [
+        (i, line)
+        for i, line in enumerate(lines)
+        if re.match(r"^. live events\s\s", line) and line.startswith(mark)
+    ]
     return index, line
 
 
 def test_installed_rule_passes(
     aws: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    aws.list_regions(["us-east-1", REGION])
+    aws.list_regions([REGION])
     _install(aws)
     status, lines = _doctor(monkeypatch, capsys, KEY)
     assert status == 0, lines
@@ -150,5 +156,7 @@ def test_a_region_that_cannot_be_read_does_not_hide_the_rule_found_elsewhere(
     )
     status, lines = _doctor(monkeypatch, capsys, KEY)
     assert status == 0, lines
-    _, line = _live_line(lines)
-    assert line.startswith("✔") and "(eu-west-1)" in line
+    _, line = _live_line(lines, "✔")
+    assert "(eu-west-1)" in line
+    _, warning = _live_line(lines, "–")
+    assert "events:ListRules denied" in warning and "us-east-1" in warning

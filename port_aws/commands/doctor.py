@@ -41,7 +41,6 @@ from port_aws.catalog.model import KindOptions, ResourceType, SliceContext
 from port_aws.credentials import CredentialSource, resolve_source
 from port_aws.engine import accounts_for, classify, read_first_page, slice_problem
 from port_aws.errors import ConfigError
-from port_aws.live_rules import CLOUDTRAIL_DETAIL_TYPE, WEBHOOK_SUFFIX, declared_events
 from port_aws.pipeline import MappingFileError, load_mapping
 from port_aws.preflight import assume_fix
 from port_aws.regions import Regions, enabled_regions, service_regions
@@ -294,186 +293,10 @@ async def diagnose(
     checks += await _kind_checks(settings, declared, discovery, regions)
     checks += await _generic_checks(settings, generic, discovery, regions)
     if settings.live_events_api_key:
-        role = settings.account_role_arn
-        own = role.account_id if role is not None else None
-        home = next((a for a in accounts if a.id == own), accounts[0] if accounts else None)
-        if home is not None:
-            found = regions.get(home.id)
-            checks.append(await live_event_check(settings, home, found.names if found else []))
+        from port_aws.commands.doctor_live import live_event_checks
+
+        checks += await live_event_checks(settings, discovery, regions, kinds)
     return checks
-
-
-# -- live events -----------------------------------------------------------------------------
-
-LIVE_FIX = (
-    "create or update the stack with EnableLiveEvents=true, LiveEventsWebhookUrl=https://<the "
-    f"integration's host>{WEBHOOK_SUFFIX} and LiveEventsApiKey set to liveEventsApiKey"
-)
-RULE_PAGES = 10
-"""ListRules pages read per region (100 rules each) before the search gives up."""
-
-
-@dataclass
-class _LiveRule:
-    name: str
-    region: str
-    enabled: bool
-    events: set[tuple[str, str]]
-    endpoints: list[str] = dataclasses.field(default_factory=list)
-
-
-def _cloudtrail_events(pattern_text: str | None) -> set[tuple[str, str]] | None:
-    """(event source, event name) pairs an "AWS API Call via CloudTrail" pattern matches, or
-    None for any other rule."""
-    import json
-
-    try:
-        pattern = json.loads(pattern_text or "")
-    except ValueError:
-        return None
-    if not isinstance(pattern, dict) or CLOUDTRAIL_DETAIL_TYPE not in (
-        pattern.get("detail-type") or []
-    ):
-        return None
-    detail = pattern.get("detail")
-    if not isinstance(detail, dict):
-        detail = {}
-    sources = [s for s in detail.get("eventSource") or [] if isinstance(s, str)]
-    names = [n for n in detail.get("eventName") or [] if isinstance(n, str)]
-    return {(s, n) for s in sources for n in names}
-
-
-async def _live_rules_in(account: Account, region: str, timeout: float) -> list[_LiveRule]:
-    """The default bus's CloudTrail rules in one region, with their API destinations' endpoints.
-    Raises the AWS error of a refused call."""
-    found: list[_LiveRule] = []
-    async with account.session.client("events", region_name=region) as events:
-        token: str | None = None
-        seen: set[str] = set()
-        for _ in range(RULE_PAGES):
-            page = await asyncio.wait_for(
-                events.list_rules(Limit=100, **({"NextToken": token} if token else {})), timeout
-            )
-            for rule in page.get("Rules", []):
-                matched = _cloudtrail_events(rule.get("EventPattern"))
-                if matched is not None:
-                    found.append(
-                        _LiveRule(rule["Name"], region, rule.get("State") == "ENABLED", matched)
-                    )
-            token = page.get("NextToken")
-            if not token or token in seen:
-                break
-            seen.add(token)
-        for rule in found:
-            targets = await asyncio.wait_for(events.list_targets_by_rule(Rule=rule.name), timeout)
-            for target in targets.get("Targets", []):
-                arn = str(target.get("Arn", ""))
-                if ":api-destination/" not in arn:
-                    continue
-                name = arn.split(":api-destination/", 1)[1].split("/")[0]
-                described = await asyncio.wait_for(
-                    events.describe_api_destination(Name=name), timeout
-                )
-                rule.endpoints.append(str(described.get("InvocationEndpoint", "")))
-    return found
-
-
-async def live_event_check(settings: Settings, account: Account, regions: list[str]) -> Check:
-    """liveEventsApiKey is set: the integration's account has, in some enabled region, an
-    enabled rule on the default bus matching every declared event and sending it to an API
-    destination at Ocean's webhook path. A refused read is a warning (not run), with the fix."""
-    where = account.role_arn or account.id
-    home = PARTITIONS[settings.partition]
-    wanted = [home, *(r for r in regions if r != home)]
-    timeout = settings.limits.call_timeout
-
-    async def one(region: str) -> tuple[str, list[_LiveRule] | BaseException]:
-        try:
-            return region, await _live_rules_in(account, region, timeout)
-        except ERRORS as error:
-            return region, error
-
-    results = await bounded_gather(
-        settings.limits.max_concurrency, [functools.partial(one, r) for r in wanted]
-    )
-    rules: list[_LiveRule] = []
-    unread: list[Check] = []
-    for region, result in results:
-        if not isinstance(result, BaseException):
-            rules += result
-            continue
-        code = error_code(result)
-        if classify(code, True) == "unavailable":
-            continue
-        action = f"events:{error_operation(result)}"
-        if classify(code, True) == "denied" or _status(result) == 403:
-            unread.append(
-                Check(
-                    "live events",
-                    None,
-                    f"not checked: {action} denied for {where} in {region}",
-                    f"grant {action} (the templates grant it with EnableLiveEvents=true), or "
-                    "check the rule in the EventBridge console",
-                )
-            )
-        else:
-            unread.append(
-                Check(
-                    "live events",
-                    False,
-                    f"{action} failed for {where} in {region}: {code}: {error_message(result)}",
-                )
-            )
-    if unread and not rules:
-        # the rule may be in a region that could not be read: say that, not "no rule"
-        return next((c for c in unread if c.ok is False), unread[0])
-    return _judge_live_rules(rules, where)
-
-
-def _judge_live_rules(rules: list[_LiveRule], where: str) -> Check:
-    if not rules:
-        return Check(
-            "live events",
-            False,
-            f"liveEventsApiKey is set but {where} has no EventBridge rule for CloudTrail events "
-            "in any enabled region",
-            LIVE_FIX,
-        )
-    to_webhook = [r for r in rules if any(e.endswith(WEBHOOK_SUFFIX) for e in r.endpoints)]
-    if not to_webhook:
-        named = ", ".join(f"{r.name} ({r.region})" for r in rules)
-        return Check(
-            "live events",
-            False,
-            f"no CloudTrail rule sends to an API destination ending in {WEBHOOK_SUFFIX}: {named}",
-            LIVE_FIX,
-        )
-    enabled = [r for r in to_webhook if r.enabled]
-    if not enabled:
-        rule = to_webhook[0]
-        return Check(
-            "live events",
-            False,
-            f"rule {rule.name} in {rule.region} is DISABLED",
-            f"aws events enable-rule --name {rule.name} --region {rule.region}",
-        )
-    declared = {(s, n) for s, names in declared_events().items() for n in names}
-    missing = declared - set().union(*(r.events for r in enabled))
-    names = ", ".join(sorted({f"{r.name} ({r.region})" for r in enabled}))
-    if missing:
-        sample = ", ".join(f"{s.split('.')[0]}:{n}" for s, n in sorted(missing)[:5])
-        return Check(
-            "live events",
-            False,
-            f"{names} miss {len(missing)} events of the integration's kinds (e.g. {sample})",
-            "update the stack from the current templates (`make policy` regenerates their rules)",
-        )
-    return Check(
-        "live events",
-        True,
-        f"{names}: enabled, to {WEBHOOK_SUFFIX}, every declared event "
-        "(a CloudTrail trail must record management events)",
-    )
 
 
 async def _generic_checks(
@@ -591,7 +414,7 @@ async def _read(
             return None
         where = f"{account.role_arn or account.id} in {region}"
         action = problem.action or f"a {rt.service} call"
-        if verdict == "denied" or _status(error) == 403:
+        if verdict == "denied" or status_of(error) == 403:
             return Check(
                 "",
                 False,
@@ -607,7 +430,7 @@ def error_operation(error: BaseException) -> str:
     return str(error.operation_name) if isinstance(error, ClientError) else type(error).__name__
 
 
-def _status(error: BaseException) -> int | None:
+def status_of(error: BaseException) -> int | None:
     """HTTP status of an AWS error: a 403 whose body is unreadable is still a denial."""
     if isinstance(error, ClientError):
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
