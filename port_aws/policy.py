@@ -158,6 +158,41 @@ def _statement_lines(policy: dict[str, Any]) -> list[str]:
     return lines
 
 
+LIVE_CHECK_STATEMENTS: tuple[tuple[str, str, str], ...] = (
+    ("ReadLiveEventTargets", "events:ListTargetsByRule", "rule/*"),
+    ("ReadLiveEventDestination", "events:DescribeApiDestination", "api-destination/*"),
+    ("TestLiveEventPatterns", "events:TestEventPattern", ""),
+)
+"""What ``doctor`` reads of live events beyond the read-only policy (which has events:ListRules
+and events:ListEventBuses): (Sid, action, resource in the account, "" for an action that takes
+no resource). Configuration only, never an event."""
+MEMBER_LIVE_CHECK_ACTIONS = ("events:ListTargetsByRule",)
+"""The part of LIVE_CHECK_STATEMENTS a member account's role needs: its forwarding rules'
+targets (no API destination, and the patterns are tried from the integration's account)."""
+
+
+def live_check_actions(member: bool = False) -> list[str]:
+    return [
+        action
+        for _, action, _ in LIVE_CHECK_STATEMENTS
+        if not member or action in MEMBER_LIVE_CHECK_ACTIONS
+    ]
+
+
+def _live_check_lines(member: bool = False) -> list[str]:
+    lines: list[str] = []
+    for sid, action, resource in LIVE_CHECK_STATEMENTS:
+        if action not in live_check_actions(member):
+            continue
+        where = (
+            f'!Sub "arn:${{AWS::Partition}}:events:*:${{AWS::AccountId}}:{resource}"'
+            if resource
+            else '"*"'
+        )
+        lines += [f"- Sid: {sid}", "  Effect: Allow", f"  Action: {action}", f"  Resource: {where}"]
+    return lines
+
+
 def _embedded_member_lines() -> list[str]:
     """The member template as the StackSet's TemplateBody, without its comment lines."""
     body = [
@@ -172,6 +207,8 @@ BLOCKS: dict[str, Callable[[], list[str]]] = {
     "read-only-policy": lambda: _statement_lines(read_only_document()),
     "organizations-policy": lambda: _statement_lines(organizations_document()),
     "member-template": _embedded_member_lines,
+    "live-event-check-policy": _live_check_lines,
+    "live-event-member-check-policy": lambda: _live_check_lines(member=True),
     "live-event-rules": destination_rule_lines,
     "live-event-bus-rules": bus_rule_lines,
     "live-event-forward-rules": forward_rule_lines,

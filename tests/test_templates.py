@@ -349,14 +349,14 @@ def _assert_webhook_wiring(stack: Stack, partition: str) -> None:
     }
     check = stack.properties("LiveEventsCheckPolicy")
     assert check["Roles"] == ["<IntegrationRole>"]
-    assert {s["Action"] for s in check["PolicyDocument"]["Statement"]} == {
+    granted = {s["Action"]: s["Resource"] for s in check["PolicyDocument"]["Statement"]}
+    assert set(granted) == {
         "events:ListTargetsByRule",
         "events:DescribeApiDestination",
+        "events:TestEventPattern",
     }
-    assert all(
-        s["Resource"].startswith(f"arn:{partition}:events:*:123456789012:")
-        for s in check["PolicyDocument"]["Statement"]
-    )
+    assert granted.pop("events:TestEventPattern") == "*"  # it takes no resource
+    assert all(r.startswith(f"arn:{partition}:events:*:123456789012:") for r in granted.values())
     patterns = live_rules.rule_patterns()
     for logical, expected in zip(_numbered("LiveEventsRule"), patterns, strict=True):
         rule = stack.properties(logical)
@@ -419,8 +419,19 @@ def test_multi_account_live_events_when_enabled_forward_member_events_to_an_org_
     forward_rules = _numbered("LiveEventsForwardRule")
     assert _live_resources(member) == {
         "LiveEventsForwardRole": "AWS::IAM::Role",
+        "LiveEventsCheckPolicy": "AWS::IAM::ManagedPolicy",
         **dict.fromkeys(forward_rules, "AWS::Events::Rule"),
     }
+    check = member.properties("LiveEventsCheckPolicy")
+    assert check["Roles"] == ["<IntegrationRole>"]
+    assert check["PolicyDocument"]["Statement"] == [
+        {
+            "Sid": "ReadLiveEventTargets",
+            "Effect": "Allow",
+            "Action": "events:ListTargetsByRule",
+            "Resource": "arn:aws:events:*:210987654321:rule/*",
+        }
+    ]
     role = member.properties("LiveEventsForwardRole")
     [trust] = role["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"Service": "events.amazonaws.com"}
