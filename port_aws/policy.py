@@ -10,7 +10,8 @@ statement per service, written into the CloudFormation templates between marker 
 
 ``make policy`` (``python -m port_aws.policy``) rewrites every block; ``--check`` only reports
 the templates that differ, which a test runs so the templates never drift from the catalog.
-The multi-account template also embeds the member template as its StackSet's TemplateBody.
+The multi-account template also embeds the member template as its StackSet's TemplateBody, and
+the live-events template of further regions as its second StackSet's.
 The EventBridge rules of live events (port_aws/live_rules.py) are generated blocks too.
 """
 
@@ -193,11 +194,11 @@ def _live_check_lines(member: bool = False) -> list[str]:
     return lines
 
 
-def _embedded_member_lines() -> list[str]:
-    """The member template as the StackSet's TemplateBody, without its comment lines."""
+def _embedded_lines(path: Path) -> list[str]:
+    """A template as a StackSet's TemplateBody, without its comment lines."""
     body = [
         line.rstrip()
-        for line in MEMBER.read_text().splitlines()
+        for line in path.read_text().splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     ]
     return ["TemplateBody: |", *(f"  {line}" for line in body)]
@@ -206,7 +207,8 @@ def _embedded_member_lines() -> list[str]:
 BLOCKS: dict[str, Callable[[], list[str]]] = {
     "read-only-policy": lambda: _statement_lines(read_only_document()),
     "organizations-policy": lambda: _statement_lines(organizations_document()),
-    "member-template": _embedded_member_lines,
+    "member-template": lambda: _embedded_lines(MEMBER),
+    "live-events-region-template": lambda: _embedded_lines(REGION),
     "live-event-check-policy": _live_check_lines,
     "live-event-member-check-policy": lambda: _live_check_lines(member=True),
     "live-event-rules": destination_rule_lines,
@@ -249,7 +251,7 @@ def template_paths() -> list[Path]:
 def generated_paths() -> list[Path]:
     """Every template with generated blocks: the installation templates and the live-events
     template of further regions."""
-    return [*template_paths(), REGION]
+    return [SINGLE, MEMBER, REGION, MULTI]
 
 
 def stale_templates() -> list[Path]:
@@ -257,13 +259,12 @@ def stale_templates() -> list[Path]:
     stale = []
     for path in generated_paths():
         text = path.read_text()
-        if path == MULTI:
-            # the member template may itself be stale; compare against its regenerated form
-            member_text = MEMBER.read_text()
-            regenerated_member = regenerate(member_text)
-            if regenerated_member != member_text:
-                stale.append(path)
-                continue
+        if path == MULTI and any(
+            regenerate(embedded.read_text()) != embedded.read_text() for embedded in (MEMBER, REGION)
+        ):
+            # an embedded template is itself stale: so is its copy in the multi-account one
+            stale.append(path)
+            continue
         if regenerate(text) != text:
             stale.append(path)
     return stale

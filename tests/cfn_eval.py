@@ -3,7 +3,7 @@
 Templates are parsed with cfn-lint's own YAML loader (so ``!Ref``, ``!Sub``... become the
 ``{"Ref": ...}``/``{"Fn::Sub": ...}`` forms CloudFormation sees). ``Stack(template, params)``
 then resolves parameters (defaults included), evaluates every condition (``Fn::Equals``,
-``Fn::Not``, ``Fn::And``, ``Fn::Or``, ``Condition``) and resolves property values
+``Fn::Not``, ``Fn::And``, ``Fn::Or``, ``Condition``; ``Fn::Contains`` in Rules) and resolves property values
 (``Ref``, ``Fn::If``, ``Fn::Sub``, ``Fn::Join``, ``Fn::Select``, ``Fn::Split``, ``Fn::GetAtt``),
 dropping ``AWS::NoValue``. A resource's ``Ref``/``GetAtt`` resolve to a placeholder
 ``<Logical>`` / ``<Logical.Attribute>``, since no real stack exists.
@@ -86,6 +86,9 @@ class Stack:
             return all(self.truth(a) for a in args)
         if function == "Fn::Or":
             return any(self.truth(a) for a in args)
+        if function == "Fn::Contains":  # Rules only: a list parameter holds a string
+            values, value = (self.resolve(a) for a in args)
+            return value in values
         raise AssertionError(f"unknown condition function {function}")
 
     def rule_failures(self) -> list[str]:

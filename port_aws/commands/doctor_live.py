@@ -108,6 +108,12 @@ def cloudtrail_events(pattern_text: str | None) -> set[Pair] | None:
     return {(s, n) for s in sources for n in names}
 
 
+def _normalized(pattern_text: str) -> str:
+    """One text per pattern whatever its spacing and key order (the text is valid JSON: it
+    named CloudTrail events)."""
+    return json.dumps(json.loads(pattern_text), sort_keys=True)
+
+
 def declared_pairs() -> set[Pair]:
     return {(s, n) for s, names in declared_events().items() for n in names}
 
@@ -245,8 +251,11 @@ async def test_patterns(
     exactly the events the rule misses."""
     declared = declared_pairs()
     distinct: dict[str, dict[str, list[str]]] = {}
+    """Normalized pattern -> event source -> names, in the order they are tried."""
+    text_of: dict[str, str] = {}
     for rule in rules:
-        by_source = distinct.setdefault(rule.pattern, {})
+        text_of.setdefault(_normalized(rule.pattern), rule.pattern)
+        by_source = distinct.setdefault(_normalized(rule.pattern), {})
         for source, name in sorted(rule.claimed & declared):
             names = by_source.setdefault(source, [])
             if name not in names:
@@ -260,20 +269,20 @@ async def test_patterns(
     tried = 0
     async with account.session.client("events", region_name=region) as events:
 
-        async def one(text: str, pair: Pair) -> None:
+        async def one(key: str, pair: Pair) -> None:
             nonlocal failure
             if failure is not None:
                 return
-            event = cloudtrail_payload(account.id, region, *pair)
+            event = json.dumps(cloudtrail_payload(account.id, region, *pair))
             try:
                 answer = await asyncio.wait_for(
-                    events.test_event_pattern(EventPattern=text, Event=json.dumps(event)), timeout
+                    events.test_event_pattern(EventPattern=text_of[key], Event=event), timeout
                 )
             except ERRORS as error:
                 failure = error
                 return
             if not answer.get("Result"):
-                unmatched.setdefault(text, set()).add(pair)
+                unmatched.setdefault(key, set()).add(pair)
 
         async def run(jobs: list[tuple[str, Pair]]) -> None:
             nonlocal tried
@@ -297,7 +306,7 @@ async def test_patterns(
         found = _refused(failure, _where(account), region, "live events test")
         return found or Check("live events test", None, f"not available in {region}")
     for rule in rules:
-        rule.unmatched = unmatched.get(rule.pattern, set()) & rule.claimed
+        rule.unmatched = unmatched.get(_normalized(rule.pattern), set()) & rule.claimed
     if any(rule.unmatched for rule in rules):
         return None  # each stale rule gets its own line (see _stale_checks)
     return Check(
@@ -488,43 +497,72 @@ def deploy_command(region: str, bus_arn: str) -> str:
     )
 
 
+@dataclass
+class Wiring:
+    """Where forwarded events must go, as found in the integration's account."""
+
+    home: str
+    """The integration's account id."""
+    stack_region: str
+    """The region whose rules send to the webhook (the stack's region)."""
+    target: str
+    """The bus other regions and accounts should forward to."""
+    reaching: list[str]
+    """Every bus whose rules reach the webhook."""
+    organization: bool
+    """Member accounts forward to the organization bus (the multi-account template)."""
+
+    def install_fix(self, account: Account, region: str) -> str:
+        """How to install the forwarding rules of one account and region."""
+        deploy = deploy_command(region, self.target)
+        if account.id == self.home:
+            return deploy
+        by_hand = f"with credentials of account {account.id}: {deploy}"
+        if not self.organization:
+            return by_hand
+        if region == self.stack_region:
+            return (
+                "update the multi-account stack with EnableLiveEvents=true (its StackSet installs "
+                f"the member accounts' forwarding rules in {region}), or {by_hand}"
+            )
+        return (
+            f"add {region} to the multi-account stack's LiveEventsRegions (its StackSet deploys "
+            f"{REGION_TEMPLATE} in every member account), or {by_hand}"
+        )
+
+
 def _forwarding_problem(
-    account: Account,
-    region: str,
-    rules: list[LiveRule],
-    reaching: list[str],
-    target: str,
-    home: str,
+    account: Account, region: str, rules: list[LiveRule], wiring: Wiring
 ) -> Check | None:
     """None when the region forwards every declared event to a bus that reaches the webhook."""
     where = _where(account)
-    as_account = "" if account.id == home else f"with credentials of account {account.id}: "
-    deploy = as_account + deploy_command(region, target)
+    fix = wiring.install_fix(account, region)
     if not rules:
         return Check(
             "live events region",
             False,
             f"{where} in {region}: no rule forwards CloudTrail events, so changes there wait "
             "for the next resync",
-            deploy,
+            fix,
         )
-    forwarding = [r for r in rules if set(r.buses) & set(reaching)]
+    forwarding = [r for r in rules if set(r.buses) & set(wiring.reaching)]
     if not forwarding:
         named = ", ".join(sorted({b for r in rules for b in r.buses})) or "no event bus"
         return Check(
             "live events region",
             False,
-            f"{where} in {region}: its CloudTrail rules forward to {named}, not to {target}",
-            deploy,
+            f"{where} in {region}: its CloudTrail rules forward to {named}, not to {wiring.target}",
+            fix,
         )
     enabled = [r for r in forwarding if r.enabled]
     if not enabled:
         rule = forwarding[0]
+        as_account = "" if account.id == wiring.home else f"in account {account.id}: "
         return Check(
             "live events region",
             False,
             f"{where} in {region}: rule {rule.name} is DISABLED",
-            as_account + f"aws events enable-rule --name {rule.name} --region {region}",
+            f"{as_account}aws events enable-rule --name {rule.name} --region {region}",
         )
     missing = declared_pairs() - set().union(*(r.events for r in enabled))
     if missing:
@@ -533,7 +571,7 @@ def _forwarding_problem(
             False,
             f"{where} in {region}: its forwarding rules miss {len(missing)} declared events "
             f"(e.g. {_sample(missing)})",
-            f"{UPDATE_FIX}; for a region of {REGION_TEMPLATE}: {deploy}",
+            f"{UPDATE_FIX}: {fix}",
         )
     return None
 
@@ -634,6 +672,9 @@ async def live_event_checks(
         checks += bus_unread or bus_checks
         reaching += org_buses
         target = org_buses[0] if org_buses else ""
+    wiring = Wiring(
+        home.id, webhook_regions[0] if webhook_regions else "", target, reaching, members
+    )
     if not target:
         if members or any(len(w) > 1 for w in wanted.values()):
             checks.append(
@@ -655,7 +696,7 @@ async def live_event_checks(
             rules = found.get((account.id, region))
             if rules is None:
                 continue  # not read: its warning is among `unread`
-            problem = _forwarding_problem(account, region, rules, reaching, target, home.id)
+            problem = _forwarding_problem(account, region, rules, wiring)
             if problem is None:
                 covered += 1
             else:
