@@ -84,7 +84,7 @@ def test_no_check_without_the_key(
     ("install", "expected", "fix"),
     [
         (None, "no EventBridge rule for CloudTrail events", "EnableLiveEvents=true"),
-        ({"state": "DISABLED"}, "is DISABLED", "aws events enable-rule --name port-live-events-1"),
+        ({"state": "DISABLED"}, "are DISABLED", "aws events enable-rule --name port-live-events-1"),
         (
             {"endpoint": "https://port.example.com/hooks"},
             "no CloudTrail rule sends to an API destination ending in /integration/webhook",

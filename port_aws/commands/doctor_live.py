@@ -168,6 +168,7 @@ async def _rules_on(
                     claimed,
                 )
             )
+    endpoints: dict[str, str] = {}
     for live in found:
         targets = await asyncio.wait_for(
             events.list_targets_by_rule(Rule=live.name, **params), timeout
@@ -178,10 +179,12 @@ async def _rules_on(
                 live.buses.append(arn)
             elif ":api-destination/" in arn:
                 name = arn.split(":api-destination/", 1)[1].split("/")[0]
-                described = await asyncio.wait_for(
-                    events.describe_api_destination(Name=name), timeout
-                )
-                live.endpoints.append(str(described.get("InvocationEndpoint", "")))
+                if name not in endpoints:
+                    described = await asyncio.wait_for(
+                        events.describe_api_destination(Name=name), timeout
+                    )
+                    endpoints[name] = str(described.get("InvocationEndpoint", ""))
+                live.endpoints.append(endpoints[name])
     return found
 
 
@@ -334,6 +337,32 @@ def _stale_checks(rules: Sequence[LiveRule]) -> list[Check]:
 # -- verdicts --------------------------------------------------------------------------------
 
 
+def _disabled(candidates: list[LiveRule], where: str, what: str, prefix: str = "") -> Check | None:
+    """A check naming the disabled rules, when enabling them would give every declared event;
+    the fix enables each."""
+    disabled = [r for r in candidates if not r.enabled]
+    enabled = [r for r in candidates if r.enabled]
+    covered = set().union(*(r.events for r in enabled))
+    if not disabled or declared_pairs() <= covered:
+        return None
+    if enabled and not (declared_pairs() - covered) & set().union(*(r.events for r in disabled)):
+        return None  # enabling them would not help: the rules are stale (reported below)
+    names = ", ".join(r.label() for r in disabled)
+    verb = "is" if len(disabled) == 1 else "are"
+    commands = " && ".join(
+        f"aws events enable-rule --name {r.name}"
+        + ("" if r.bus == "default" else f" --event-bus-name {r.bus}")
+        + f" --region {r.region}"
+        for r in disabled
+    )
+    return Check(
+        what,
+        False,
+        f"{where}rule{'s' if len(disabled) > 1 else ''} {names} {verb} DISABLED",
+        prefix + commands,
+    )
+
+
 def judge_webhook_rules(rules: list[LiveRule], where: str) -> Check:
     """The rules that send to the webhook, in the integration's account."""
     if not rules:
@@ -355,15 +384,10 @@ def judge_webhook_rules(rules: list[LiveRule], where: str) -> Check:
             f"no CloudTrail rule sends to an API destination ending in {WEBHOOK_SUFFIX}: {named}",
             LIVE_FIX,
         )
+    off = _disabled(to_webhook, "", "live events")
+    if off is not None:
+        return off
     enabled = [r for r in to_webhook if r.enabled]
-    if not enabled:
-        rule = to_webhook[0]
-        return Check(
-            "live events",
-            False,
-            f"rule {rule.name} in {rule.region} is DISABLED",
-            f"aws events enable-rule --name {rule.name} --region {rule.region}",
-        )
     missing = declared_pairs() - set().union(*(r.events for r in enabled))
     names = ", ".join(sorted({r.label() for r in enabled}))
     if missing:
@@ -453,20 +477,12 @@ def _bus_checks(
                     org_fix,
                 )
             )
-        if not rules:
-            rule = next(r for r in bus.rules if r.to_webhook)
-            problems.append(
-                Check(
-                    "live events bus",
-                    False,
-                    f"{bus.arn}: rule {rule.name} is DISABLED",
-                    f"aws events enable-rule --name {rule.name} --event-bus-name {bus.name} "
-                    f"--region {rule.region}",
-                )
-            )
-        else:
+        off = _disabled([r for r in bus.rules if r.to_webhook], f"{bus.arn}: ", "live events bus")
+        if off is not None:
+            problems.append(off)
+        if rules:
             missing = declared_pairs() - set().union(*(r.events for r in rules))
-            if missing:
+            if missing and off is None:
                 problems.append(
                     Check(
                         "live events bus",
@@ -476,7 +492,8 @@ def _bus_checks(
                         UPDATE_FIX,
                     )
                 )
-            reaching.append(bus.arn)
+            if off is None:
+                reaching.append(bus.arn)
         checks += problems or [
             Check(
                 "live events bus",
@@ -554,16 +571,11 @@ def _forwarding_problem(
             f"{where} in {region}: its CloudTrail rules forward to {named}, not to {wiring.target}",
             fix,
         )
+    as_account = "" if account.id == wiring.home else f"in account {account.id}: "
+    off = _disabled(forwarding, f"{where} in {region}: ", "live events region", as_account)
+    if off is not None:
+        return off
     enabled = [r for r in forwarding if r.enabled]
-    if not enabled:
-        rule = forwarding[0]
-        as_account = "" if account.id == wiring.home else f"in account {account.id}: "
-        return Check(
-            "live events region",
-            False,
-            f"{where} in {region}: rule {rule.name} is DISABLED",
-            f"{as_account}aws events enable-rule --name {rule.name} --region {region}",
-        )
     missing = declared_pairs() - set().union(*(r.events for r in enabled))
     if missing:
         return Check(
