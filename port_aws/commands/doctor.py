@@ -5,7 +5,8 @@ environment variables, then ``.env``). Checks, in order, each stopping the walk 
 one could not run: credential source, integration role, AWS Organizations (management account
 or delegated administrator, OU ids), member roles, regions, for each kind its first list
 call in one region per account (a real call with a small page size), and, when
-``liveEventsApiKey`` is set, the EventBridge rule that sends live events. Calls run concurrently
+``liveEventsApiKey`` is set, the EventBridge rules of live events in every account and region
+(port_aws/commands/doctor_live.py). Calls run concurrently
 under the configured account bound. Exit status 0 only when every check passes.
 """
 
