@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from port_aws.live_rules import event_patterns
+from port_aws.live_rules import event_patterns, rule_patterns
 from tests.rig import STATIC, Emulator
 from tests.test_doctor import _doctor
 
@@ -35,7 +35,7 @@ def _install(
         HttpMethod="POST",
         InvocationRateLimitPerSecond=20,
     )
-    for number, pattern in enumerate(patterns or event_patterns(), start=1):
+    for number, pattern in enumerate(patterns or rule_patterns(), start=1):
         name = f"port-live-events-{number}"
         events.put_rule(Name=name, EventPattern=json.dumps(pattern), State=state)
         events.put_targets(

@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 
 from port_aws import policy
 from port_aws.__main__ import main
+from port_aws.commands.doctor_live import rule_events
 from port_aws.live import cloudtrail_payload
 from port_aws.live_rules import event_patterns, rule_patterns
 from tests.cfn_eval import Stack, load, loads
@@ -243,10 +244,11 @@ def test_test_events_are_one_per_event_source_and_distinct_pattern(
     status, lines = _doctor(monkeypatch, capsys, SINGLE)
 
     assert status == 0, lines
-    sources = {s for p in event_patterns() for s in p["detail"]["eventSource"]}
-    assert aws.count("events", "TestEventPattern") == len(sources)
+    per_pattern = [rule_events(json.dumps(p)) or set() for p in rule_patterns()]
+    sources = sum(len({s for s, _ in events}) for events in per_pattern)
+    assert aws.count("events", "TestEventPattern") == sources
     [(_, line)] = _lines(lines, "live events test", "✔")
-    assert f"each of the {len(sources)} event sources" in line
+    assert f"({sources} events, {len(per_pattern)} patterns)" in line
 
 
 # -- an organization -------------------------------------------------------------------------
@@ -310,7 +312,7 @@ def test_an_organization_installation_passes_with_only_the_granted_reads(
         (
             "disabled-member-rule",
             "live events region",
-            "port-live-events-5 (eu-west-1) are DISABLED",
+            "port-live-events-7 (eu-west-1) are DISABLED",
             "aws events enable-rule --name port-live-events-1 --region eu-west-1",
         ),
         (
@@ -491,3 +493,22 @@ def test_a_stale_region_template_makes_the_multi_account_template_stale(
     region.write_text(text.replace(name, "", 1))
     monkeypatch.setattr(policy, "REGION", region)
     assert policy.MULTI in policy.stale_templates()
+
+
+def test_eventbridges_own_events_count_among_the_declared_ones(
+    aws: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without the "Tag Change on Resource" rule, tags changed by any caller would wait for
+    the next resync."""
+    aws.list_regions([HOME])
+    tag_rule = next(p for p in rule_patterns() if p["source"] == ["aws.tag"])
+    _rules(aws, _destination(aws), patterns=[p for p in rule_patterns() if p != tag_rule])
+
+    status, lines = _doctor(monkeypatch, capsys, SINGLE)
+
+    assert status == 1, lines
+    [(index, line)] = _lines(lines, "live events", "✗")
+    services = tag_rule["detail"]["service"]
+    assert f"miss {len(services)} events" in line
+    assert f"{services[0]}:Tag Change on Resource" in line
+    assert "update the stack from the current templates" in lines[index + 1]

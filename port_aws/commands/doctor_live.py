@@ -11,9 +11,9 @@ What the templates install, as EventBridge shows it:
   the same events to one of those buses (the member template through the StackSet, or
   ``cloudformation/live-events-region.yaml``).
 
-Each rule's pattern is then tried with EventBridge's ``TestEventPattern`` on a CloudTrail event
-(``live.cloudtrail_payload``) of every declared event it names: a pair it does not match is a
-stale rule. Patterns are tried once each, whatever number of accounts and regions hold them.
+Each rule's pattern is then tried with EventBridge's ``TestEventPattern`` on events of the
+declared events it names (CloudTrail's layout, ``live.cloudtrail_payload``, or EventBridge's own
+events'): an event it names but does not match makes it a stale rule. Patterns are tried once each, whatever number of accounts and regions hold them.
 A refused read is a warning naming the missing permission, never a failure.
 """
 
@@ -26,7 +26,8 @@ from typing import Any
 
 from port_aws.accounts import Account, Discovery, bounded_gather, error_code, error_message
 from port_aws.arn import PARTITIONS
-from port_aws.catalog.model import KindOptions, ResourceType
+from port_aws.catalog import RESOURCE_TYPES
+from port_aws.catalog.model import EC2_STATE_CHANGE, TAG_CHANGE, KindOptions, ResourceType
 from port_aws.commands.doctor import ERRORS, Check, error_operation, status_of
 from port_aws.engine import classify
 from port_aws.live import cloudtrail_payload
@@ -47,7 +48,8 @@ pattern when the rules are right: about 35)."""
 REGION_TEMPLATE = "cloudformation/live-events-region.yaml"
 
 Pair = tuple[str, str]
-"""(CloudTrail eventSource, eventName)."""
+"""(event source host, name): CloudTrail's eventSource and eventName, or a service host and
+the detail-type of one of EventBridge's own events (see ``rule_events``)."""
 
 
 @dataclass
@@ -60,7 +62,7 @@ class LiveRule:
     enabled: bool
     pattern: str
     claimed: set[Pair]
-    """The CloudTrail events the pattern names (what it should match)."""
+    """The events the pattern names (what it should match)."""
     endpoints: list[str] = field(default_factory=list)
     """Endpoints of the API destinations it sends to."""
     buses: list[str] = field(default_factory=list)
@@ -89,33 +91,68 @@ class Bus:
     rules: list[LiveRule]
 
 
-def cloudtrail_events(pattern_text: str | None) -> set[Pair] | None:
-    """(event source, event name) pairs an "AWS API Call via CloudTrail" pattern names, or None
-    for any other rule."""
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def rule_events(pattern_text: str | None) -> set[Pair] | None:
+    """The events a live-event pattern names, as (event source host, name) pairs: CloudTrail's
+    (``sqs.amazonaws.com``, ``CreateQueue``) and EventBridge's own events of a service
+    (``sns.amazonaws.com``, ``Tag Change on Resource``). None for any other rule."""
     try:
         pattern = json.loads(pattern_text or "")
     except ValueError:
         return None
-    if not isinstance(pattern, dict) or CLOUDTRAIL_DETAIL_TYPE not in (
-        pattern.get("detail-type") or []
-    ):
+    if not isinstance(pattern, dict):
         return None
+    types = _strings(pattern.get("detail-type"))
     detail = pattern.get("detail")
     if not isinstance(detail, dict):
         detail = {}
-    sources = [s for s in detail.get("eventSource") or [] if isinstance(s, str)]
-    names = [n for n in detail.get("eventName") or [] if isinstance(n, str)]
-    return {(s, n) for s in sources for n in names}
+    found: set[Pair] | None = None
+    if CLOUDTRAIL_DETAIL_TYPE in types:
+        sources, names = _strings(detail.get("eventSource")), _strings(detail.get("eventName"))
+        found = {(s, n) for s in sources for n in names}
+    if TAG_CHANGE in types and "aws.tag" in _strings(pattern.get("source")):
+        services = _strings(detail.get("service"))
+        found = (found or set()) | {(f"{s}.amazonaws.com", TAG_CHANGE) for s in services}
+    if EC2_STATE_CHANGE in types:
+        sources = [s.removeprefix("aws.") for s in _strings(pattern.get("source"))]
+        found = (found or set()) | {(f"{s}.amazonaws.com", EC2_STATE_CHANGE) for s in sources}
+    return found
+
+
+def test_event(account: str, region: str, pair: Pair) -> dict[str, Any]:
+    """An event of ``pair`` in the layout EventBridge gives it (what a rule sees)."""
+    source, name = pair
+    if name not in (TAG_CHANGE, EC2_STATE_CHANGE):
+        return cloudtrail_payload(account, region, source, name)
+    service = source.split(".")[0]
+    event = cloudtrail_payload(account, region, source, name)
+    event["detail-type"] = name
+    if name == TAG_CHANGE:
+        event["source"] = "aws.tag"
+        event["detail"] = {"changed-tag-keys": ["team"], "service": service, "tags": {}}
+    else:
+        event["detail"] = {"instance-id": "i-0123456789abcdef0", "state": "running"}
+    return event
 
 
 def _normalized(pattern_text: str) -> str:
     """One text per pattern whatever its spacing and key order (the text is valid JSON: it
-    named CloudTrail events)."""
+    named live events)."""
     return json.dumps(json.loads(pattern_text), sort_keys=True)
 
 
 def declared_pairs() -> set[Pair]:
-    return {(s, n) for s, names in declared_events().items() for n in names}
+    """Every event the kinds declare: CloudTrail calls and EventBridge's own events."""
+    native = {
+        (rt.live_events.source, detail_type)
+        for rt in RESOURCE_TYPES.values()
+        if rt.live_events is not None
+        for detail_type in rt.live_events.native
+    }
+    return {(s, n) for s, names in declared_events().items() for n in names} | native
 
 
 def _where(account: Account) -> str:
@@ -150,12 +187,12 @@ async def _pages(call: Any, key: str, timeout: float, **params: Any) -> list[dic
 async def _rules_on(
     events: Any, account: Account, region: str, bus: str, timeout: float
 ) -> list[LiveRule]:
-    """The CloudTrail rules of one bus with their targets. Raises the AWS error of a refused
+    """The live-event rules of one bus with their targets. Raises the AWS error of a refused
     call."""
     params = {} if bus == "default" else {"EventBusName": bus}
     found: list[LiveRule] = []
     for rule in await _pages(events.list_rules, "Rules", timeout, **params):
-        claimed = cloudtrail_events(rule.get("EventPattern"))
+        claimed = rule_events(rule.get("EventPattern"))
         if claimed is not None:
             found.append(
                 LiveRule(
@@ -201,7 +238,7 @@ async def _scan(
 async def _buses(
     account: Account, region: str, timeout: float
 ) -> tuple[str, list[Bus] | BaseException]:
-    """The custom buses of one region that carry CloudTrail rules, with their policies."""
+    """The custom buses of one region that carry live-event rules, with their policies."""
     try:
         async with account.session.client("events", region_name=region) as events:
             found: list[Bus] = []
@@ -245,8 +282,7 @@ def _refused(error: BaseException, where: str, region: str, what: str) -> Check 
 async def test_patterns(
     settings: Settings, account: Account, region: str, rules: Sequence[LiveRule]
 ) -> Check | None:
-    """TestEventPattern of every distinct pattern with CloudTrail events of the declared events
-    it names; sets ``unmatched`` on each rule. None when there is nothing to test.
+    """TestEventPattern of every distinct pattern with events of the declared events it names; sets ``unmatched`` on each rule. None when there is nothing to test.
 
     A pattern matches all the names of one event source or none of them unless a name is left
     out of its list (which the pattern itself shows), so one event per (pattern, source) is
@@ -276,7 +312,7 @@ async def test_patterns(
             nonlocal failure
             if failure is not None:
                 return
-            event = json.dumps(cloudtrail_payload(account.id, region, *pair))
+            event = json.dumps(test_event(account.id, region, pair))
             try:
                 answer = await asyncio.wait_for(
                     events.test_event_pattern(EventPattern=text_of[key], Event=event), timeout
@@ -315,8 +351,8 @@ async def test_patterns(
     return Check(
         "live events test",
         True,
-        f"TestEventPattern matched a CloudTrail event of each of the {len(first)} event "
-        f"sources the {len(distinct)} distinct rule patterns name",
+        f"TestEventPattern matched an event of each event source of each distinct rule pattern "
+        f"({len(first)} events, {len(distinct)} patterns)",
     )
 
 
