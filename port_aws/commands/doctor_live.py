@@ -12,9 +12,10 @@ What the templates install, as EventBridge shows it:
   ``cloudformation/live-events-region.yaml``).
 
 Each rule's pattern is then tried with EventBridge's ``TestEventPattern`` on events of the
-declared events it names (CloudTrail's layout, ``live.cloudtrail_payload``, or EventBridge's own
-events'): an event it names but does not match makes it a stale rule. Patterns are tried once each, whatever number of accounts and regions hold them.
-A refused read is a warning naming the missing permission, never a failure.
+declared events it names (in CloudTrail's layout, ``live.cloudtrail_payload``, or that of
+EventBridge's own events): an event it names but does not match makes it a stale rule.
+Patterns are tried once each, whatever number of accounts and regions hold them. A refused
+read is a warning naming the missing permission, never a failure.
 """
 
 import asyncio
@@ -122,7 +123,7 @@ def rule_events(pattern_text: str | None) -> set[Pair] | None:
     return found
 
 
-def test_event(account: str, region: str, pair: Pair) -> dict[str, Any]:
+def sample_event(account: str, region: str, pair: Pair) -> dict[str, Any]:
     """An event of ``pair`` in the layout EventBridge gives it (what a rule sees)."""
     source, name = pair
     if name not in (TAG_CHANGE, EC2_STATE_CHANGE):
@@ -279,10 +280,11 @@ def _refused(error: BaseException, where: str, region: str, what: str) -> Check 
 # -- the test events -------------------------------------------------------------------------
 
 
-async def test_patterns(
+async def try_patterns(
     settings: Settings, account: Account, region: str, rules: Sequence[LiveRule]
 ) -> Check | None:
-    """TestEventPattern of every distinct pattern with events of the declared events it names; sets ``unmatched`` on each rule. None when there is nothing to test.
+    """TestEventPattern of every distinct pattern with events of the declared events it names;
+    sets ``unmatched`` on each rule. None when there is nothing to test.
 
     A pattern matches all the names of one event source or none of them unless a name is left
     out of its list (which the pattern itself shows), so one event per (pattern, source) is
@@ -312,7 +314,7 @@ async def test_patterns(
             nonlocal failure
             if failure is not None:
                 return
-            event = json.dumps(test_event(account.id, region, pair))
+            event = json.dumps(sample_event(account.id, region, pair))
             try:
                 answer = await asyncio.wait_for(
                     events.test_event_pattern(EventPattern=text_of[key], Event=event), timeout
@@ -695,7 +697,7 @@ async def live_event_checks(
     ]
     tested = [r for r in every_rule if r.enabled]
     test_region = webhook_regions[0] if webhook_regions else PARTITIONS[settings.partition]
-    test = await test_patterns(settings, home, test_region, tested) if tested else None
+    test = await try_patterns(settings, home, test_region, tested) if tested else None
 
     checks: list[Check] = []
     if unread and not home_rules:
