@@ -395,9 +395,12 @@ def test_a_member_region_beyond_the_stacks_is_fixed_through_live_events_regions(
 def test_a_member_whose_targets_cannot_be_read_is_a_warning(
     aws: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    aws.list_regions([HOME])
+    """One line for the account, naming each region where the read was refused."""
+    aws.list_regions([OTHER, HOME])
     _, member = _install_organization(aws)
-    _rules(aws, BUS_ARN, account=member)
+    _rules(aws, BUS_ARN, region=OTHER)
+    for region in (OTHER, HOME):
+        _rules(aws, BUS_ARN, account=member, region=region)
     aws.faults(
         [
             {
@@ -413,7 +416,10 @@ def test_a_member_whose_targets_cannot_be_read_is_a_warning(
 
     assert status == 0, lines
     [(index, line)] = _lines(lines, "live events", "–")
-    assert f"events:ListTargetsByRule denied for arn:aws:iam::{member}:role/port-reader" in line
+    assert line.endswith(
+        f"events:ListTargetsByRule denied for arn:aws:iam::{member}:role/port-reader "
+        f"in {OTHER}, {HOME}"
+    )
     assert "grant events:ListTargetsByRule" in lines[index + 1]
 
 

@@ -19,6 +19,7 @@ read is a warning naming the missing permission, never a failure.
 """
 
 import asyncio
+import dataclasses
 import functools
 import json
 from collections.abc import Sequence
@@ -275,6 +276,28 @@ def _refused(error: BaseException, where: str, region: str, what: str) -> Check 
     return Check(
         what, False, f"{action} failed for {where} in {region}: {code}: {error_message(error)}"
     )
+
+
+def _grouped(refusals: list[tuple[str, str, BaseException]], what: str) -> list[Check]:
+    """One line per refused read; the regions where one account was denied the same action
+    share one line."""
+    checks: list[Check] = []
+    denied: dict[tuple[str, str], tuple[int, list[str]]] = {}
+    for where, region, error in refusals:
+        check = _refused(error, where, region, what)
+        if check is None:
+            continue
+        key = (where, error_operation(error))
+        if check.ok is None and key in denied:
+            index, names = denied[key]
+            names.append(region)
+            detail = f"not checked: events:{key[1]} denied for {where} in {', '.join(names)}"
+            checks[index] = dataclasses.replace(checks[index], detail=detail)
+            continue
+        if check.ok is None:
+            denied[key] = (len(checks), [region])
+        checks.append(check)
+    return checks
 
 
 # -- the test events -------------------------------------------------------------------------
@@ -665,14 +688,13 @@ async def live_event_checks(
         [functools.partial(_scan, a, r, timeout) for a in accounts for r in wanted[a.id]],
     )
     found: dict[tuple[str, str], list[LiveRule]] = {}
-    unread: list[Check] = []
+    refusals: list[tuple[str, str, BaseException]] = []
     for account, region, result in scans:
         if isinstance(result, BaseException):
-            problem = _refused(result, _where(account), region, "live events")
-            if problem is not None:
-                unread.append(problem)
-            continue
-        found[(account.id, region)] = result
+            refusals.append((_where(account), region, result))
+        else:
+            found[(account.id, region)] = result
+    unread = _grouped(refusals, "live events")
     home_rules = [r for (a, _), rules in found.items() if a == home.id for r in rules]
     direct = [r for r in home_rules if r.to_webhook and r.enabled]
     members = len(accounts) > 1 and discovery.organization is not None
