@@ -518,3 +518,49 @@ def test_eventbridges_own_events_count_among_the_declared_ones(
     assert f"miss {len(services)} events" in line
     assert f"{services[0]}:Tag Change on Resource" in line
     assert "update the stack from the current templates" in lines[index + 1]
+
+
+MULTI_LINK = [
+    "quick-create",
+    "--template-url",
+    "https://s3.amazonaws.com/port-templates/aws/multi-account.yaml",
+    "--param",
+    "OIDCIssuerURL=https://oidc.getport.io/org_1",
+    "--param",
+    "OrganizationalUnitIds=r-ab12",
+    "--region",
+    "eu-west-1",
+]
+LIVE_LINK = [
+    "--param",
+    "EnableLiveEvents=true",
+    "--param",
+    "LiveEventsWebhookUrl=https://port-aws.getport.io/integration/webhook",
+    "--param",
+    "OrganizationId=o-abcdefghij",
+]
+
+
+@pytest.mark.parametrize(
+    ("extra", "error"),
+    [
+        ([], ""),
+        ([*LIVE_LINK, "--param", "LiveEventsRegions=us-east-1,ap-southeast-2"], ""),
+        (
+            [*LIVE_LINK, "--param", "LiveEventsRegions=us-east-1,eu-west-1"],
+            "rule LiveEventsRegionsBesidesTheStack: LiveEventsRegions lists further regions only",
+        ),
+        (
+            ["--param", "LiveEventsRegions=us-east-1"],
+            "rule LiveEventsRegionsBesidesTheStack: LiveEventsRegions needs EnableLiveEvents=true",
+        ),
+    ],
+    ids=["off", "further-regions", "the-stacks-region", "without-live-events"],
+)
+def test_quick_create_checks_live_events_regions_as_a_list(
+    capsys: pytest.CaptureFixture[str], extra: list[str], error: str
+) -> None:
+    status = main([*MULTI_LINK, *extra])
+    captured = capsys.readouterr()
+    assert status == (2 if error else 0), captured.err
+    assert error in captured.err

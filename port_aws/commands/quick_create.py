@@ -139,7 +139,7 @@ def _check_value(key: str, value: str, spec: dict[str, Any]) -> None:
         raise ConfigError("--param", f"{key} must not be empty")
 
 
-def _evaluate(expression: Any, values: dict[str, str]) -> Any:
+def _evaluate(expression: Any, values: dict[str, Any]) -> Any:
     """The value of a rule expression: ``Ref`` to a parameter, ``Fn::Equals``/``Not``/``And``/
     ``Or``/``Contains``; anything else is a literal."""
     if not isinstance(expression, dict) or len(expression) != 1:
@@ -211,11 +211,18 @@ def check_against_template(
             )
         else:
             values[key] = str(spec["Default"])
+    # a CommaDelimitedList parameter is a list in rules ("" is [""], as in CloudFormation)
+    seen: dict[str, Any] = {
+        key: value.split(",")
+        if declared.get(key, {}).get("Type") == "CommaDelimitedList"
+        else value
+        for key, value in values.items()
+    }
     for name, rule in (template.get("Rules") or {}).items():
-        if "RuleCondition" in rule and not _evaluate(rule["RuleCondition"], values):
+        if "RuleCondition" in rule and not _evaluate(rule["RuleCondition"], seen):
             continue
         for assertion in rule.get("Assertions", []):
-            if not _evaluate(assertion["Assert"], values):
+            if not _evaluate(assertion["Assert"], seen):
                 description = " ".join(str(assertion.get("AssertDescription", name)).split())
                 raise ConfigError("--param", f"rule {name}: {description}")
 
