@@ -260,7 +260,8 @@ def stale_templates() -> list[Path]:
     for path in generated_paths():
         text = path.read_text()
         if path == MULTI and any(
-            regenerate(embedded.read_text()) != embedded.read_text() for embedded in (MEMBER, REGION)
+            regenerate(embedded.read_text()) != embedded.read_text()
+            for embedded in (MEMBER, REGION)
         ):
             # an embedded template is itself stale: so is its copy in the multi-account one
             stale.append(path)
