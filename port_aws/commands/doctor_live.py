@@ -259,13 +259,18 @@ async def _buses(
         return region, error
 
 
-def _refused(error: BaseException, where: str, region: str, what: str) -> Check | None:
-    """A read that failed: None when the region is not available, a warning when denied."""
+def _refused(
+    error: BaseException, where: str, region: str, what: str, confirmed: bool = True
+) -> Check | None:
+    """A read that failed: None when the region is not available to the account (as the resync
+    judges it: ``confirmed`` is whether AWS listed the account's regions), a warning when
+    denied."""
     code = error_code(error)
-    if classify(code, True) == "unavailable":
+    verdict = classify(code, confirmed)
+    if verdict == "unavailable":
         return None
     action = f"events:{error_operation(error)}"
-    if classify(code, True) == "denied" or status_of(error) == 403:
+    if verdict == "denied" or status_of(error) == 403:
         return Check(
             what,
             None,
@@ -278,13 +283,13 @@ def _refused(error: BaseException, where: str, region: str, what: str) -> Check 
     )
 
 
-def _grouped(refusals: list[tuple[str, str, BaseException]], what: str) -> list[Check]:
+def _grouped(refusals: list[tuple[str, str, BaseException, bool]], what: str) -> list[Check]:
     """One line per refused read; the regions where one account was denied the same action
     share one line."""
     checks: list[Check] = []
     denied: dict[tuple[str, str], tuple[int, list[str]]] = {}
-    for where, region, error in refusals:
-        check = _refused(error, where, region, what)
+    for where, region, error, confirmed in refusals:
+        check = _refused(error, where, region, what, confirmed)
         if check is None:
             continue
         key = (where, error_operation(error))
@@ -688,10 +693,11 @@ async def live_event_checks(
         [functools.partial(_scan, a, r, timeout) for a in accounts for r in wanted[a.id]],
     )
     found: dict[tuple[str, str], list[LiveRule]] = {}
-    refusals: list[tuple[str, str, BaseException]] = []
+    refusals: list[tuple[str, str, BaseException, bool]] = []
     for account, region, result in scans:
         if isinstance(result, BaseException):
-            refusals.append((_where(account), region, result))
+            listed = regions.get(account.id)
+            refusals.append((_where(account), region, result, listed.confirmed if listed else True))
         else:
             found[(account.id, region)] = result
     unread = _grouped(refusals, "live events")
