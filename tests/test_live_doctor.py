@@ -564,3 +564,20 @@ def test_quick_create_checks_live_events_regions_as_a_list(
     captured = capsys.readouterr()
     assert status == (2 if error else 0), captured.err
     assert error in captured.err
+
+
+def test_test_events_are_bounded_and_the_line_says_what_was_left(
+    aws: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from port_aws.commands import doctor_live
+
+    monkeypatch.setattr(doctor_live, "MAX_TEST_EVENTS", 3)
+    aws.list_regions([HOME])
+    _rules(aws, _destination(aws))
+
+    status, lines = _doctor(monkeypatch, capsys, SINGLE)
+
+    assert status == 0, lines
+    assert aws.count("events", "TestEventPattern") == 3
+    [(_, line)] = _lines(lines, "live events test", "✔")
+    assert "(3 events, 7 patterns; " in line and "more not tried (at most 3 a run)" in line
