@@ -32,6 +32,8 @@ import yaml
 
 from bench.control_plane import Options
 from bench.load import measure
+from bench.memory import Dropped, Probe, idle_baseline_mb
+from bench.memory import report as memory_report
 from bench.plane import ROOT, PlaneProcess
 from bench.profile import Sampler
 from bench.synthetic import REGIONAL_KINDS, Org
@@ -146,6 +148,8 @@ async def _resync(url: str, role: str, mapping: dict[str, Any]) -> tuple[float, 
     await harness.start()
     tally = Tally()
     harness.port_mock.upserted_entities = tally
+    harness.port_mock.transport._call_log = Dropped()
+    harness.third_party_transport._call_log = Dropped()
     try:
         started = time.monotonic()
         result = await harness.trigger_resync()
@@ -218,8 +222,9 @@ def plane_throughput(options: Options, account: str) -> tuple[float, float]:
     return (after["requests"] - before["requests"]) / cpu, achieved
 
 
-def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
-    """One benchmark point in this process: plane up, one resync, figures."""
+def run_point(scale: Scale, throughput: bool = True, traced: bool = False) -> dict[str, Any]:
+    """One benchmark point in this process: plane up, one resync, figures. ``traced``: with
+    ``tracemalloc`` (slow), memory by owner (``bench/memory.py``)."""
     kinds, skipped = served_kinds()
     kinds = kinds[: scale.kinds]
     per_slice = scale.per_slice(len(kinds))
@@ -249,7 +254,7 @@ def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
     try:
         base = plane.stats()
         role = f"arn:aws:iam::{org.management}:role/{ROLE_NAME}"
-        with Sampler() as sampler:
+        with Sampler() as sampler, Probe(traced, scale.resources).installed() as probe:
             wall, tally, errors = asyncio.run(_resync(plane.url, role, mapping_for(kinds)))
         stats = plane.stats()
     finally:
@@ -294,6 +299,8 @@ def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
         "plane_cpu_seconds": stats["cpu_seconds"] - base["cpu_seconds"],
         "cpu_seconds": sampler.cpu_seconds,
         "cpu_breakdown": sampler.breakdown(),
+        "memory": probe.figures.as_dict(),
+        "idle_rss_mb": idle_baseline_mb(ROOT),
     }
 
 
@@ -336,6 +343,8 @@ def report(r: dict[str, Any]) -> None:
         f"peak RSS: parent (VmHWM) {r['peak_rss_mb']:.0f} MB; largest child (Ocean's JQ "
         f"workers, forked from the parent) {r['children_peak_rss_mb']:.0f} MB"
     )
+    for line in memory_report(r["memory"], r["peak_rss_mb"], r["idle_rss_mb"]):
+        print(line)
     print(
         f"CPU of the resync: {r['cpu_seconds']:.1f} s ({100 * r['cpu_seconds'] / max(r['wall'], 1e-9):.0f}% "
         "of the wall time); sampled breakdown:"
@@ -463,6 +472,11 @@ def main() -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="measure memory by owner with tracemalloc (slow: small organizations, one point)",
+    )
+    parser.add_argument(
         "--latency-run-off",
         dest="latency_run",
         action="store_false",
@@ -474,11 +488,13 @@ def main() -> None:
         points = tuple((int(a), int(r)) for a, r in (p.split(":") for p in args.points.split(",")))
         sweep(scale, points)
         return
-    figures = run_point(scale, throughput=not args.json)
+    figures = run_point(scale, throughput=not (args.json or args.memory), traced=args.memory)
     if args.json:
         print(json.dumps(figures, default=str))
         return
     report(figures)
+    if args.memory:
+        return
     oceans, ours, speedup = mapping_speedup()
     print(
         f"mapping 2000 EC2 instances (shipped mapping): Ocean's JQ processor {oceans:.2f} s, "
