@@ -66,7 +66,7 @@ OTHER = "other"
 TRACE_FRAMES = 12
 """Frames tracemalloc keeps per allocation: enough to reach a known owner from inside the
 standard library (json, asyncio, ssl) in most cases; more slows the resync down further."""
-SNAPSHOTS = 8
+SNAPSHOTS = 6
 """Snapshots taken during a traced resync (each walks every live allocation: seconds)."""
 MB = 1024 * 1024
 
@@ -85,12 +85,20 @@ class Dropped(list[Any]):
         self.dropped += 1
 
 
+def _first_match(groups: tuple[tuple[str, tuple[str, ...]], ...], filename: str) -> str | None:
+    return next((name for name, markers in groups if any(m in filename for m in markers)), None)
+
+
+_FILE_OWNERS: dict[str, str | None] = {}
+
+
 def owner_of(filenames: list[str]) -> str:
     """The owner of the innermost frame (last in ``filenames``) that has one."""
     for filename in reversed(filenames):
-        for owner, markers in OWNERS:
-            if any(marker in filename for marker in markers):
-                return owner
+        if filename not in _FILE_OWNERS:
+            _FILE_OWNERS[filename] = _first_match(OWNERS, filename)
+        if (owner := _FILE_OWNERS[filename]) is not None:
+            return owner
     return OTHER
 
 
@@ -193,12 +201,16 @@ INTEGRATION_PARTS = (
 )
 
 
+_FILE_PARTS: dict[str, str | None] = {}
+
+
 def _part(filenames: list[str]) -> str:
     """Which part of the integration the innermost known frame belongs to."""
     for filename in reversed(filenames):
-        for part, markers in INTEGRATION_PARTS:
-            if any(marker in filename for marker in markers):
-                return part
+        if filename not in _FILE_PARTS:
+            _FILE_PARTS[filename] = _first_match(INTEGRATION_PARTS, filename)
+        if (part := _FILE_PARTS[filename]) is not None:
+            return part
     return "other"
 
 

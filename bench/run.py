@@ -441,14 +441,24 @@ def sweep(scale: Scale, points: tuple[tuple[int, int], ...] = SWEEP) -> None:
             flush=True,
         )
     first = rows[0]
-    print("\naccounts  items    wall_s  x_wall  items/s  rss_mb  x_rss  ratio_to_bound")
+    print(
+        "\naccounts  items    wall_s  x_wall  items/s  rss_mb  x_rss  ratio_to_bound  "
+        "ocean_retained_mb  rest_above_idle_mb"
+    )
     for r in rows:
+        memory = r["memory"]
+        retained = memory["retained_bytes"] / 2**20
+        rest = memory["rss_at_delete_phase_mb"] - retained - r["idle_rss_mb"]
         print(
             f"{r['accounts']:>8} {r['upserted']:>6} {r['wall']:>8.1f} "
             f"{r['wall'] / first['wall']:>7.2f} {r['upserted'] / r['wall']:>8.0f} "
             f"{r['peak_rss_mb']:>7.0f} {r['peak_rss_mb'] / first['peak_rss_mb']:>6.2f} "
-            f"{r['wall'] / max(r['bound'], 1e-9):>14.2f}"
+            f"{r['wall'] / max(r['bound'], 1e-9):>14.2f} {retained:>18.1f} {rest:>19.1f}"
         )
+    print(
+        "ocean_retained_mb: the entities Ocean keeps until its delete phase; rest_above_idle_mb: "
+        "RSS then, less those and less an idle process with everything imported"
+    )
     last = rows[-1]
     print(
         f"ratio_to_bound={last['wall'] / max(last['bound'], 1e-9):.2f} "
