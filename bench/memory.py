@@ -19,9 +19,13 @@ The integration's own memory at its largest snapshot is what must not grow with 
 resources; ``idle_baseline_mb`` is the RSS of a fresh process with everything imported.
 """
 
+import ctypes
 import gc
+import os
+import re
 import subprocess
 import sys
+import tempfile
 import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -152,6 +156,56 @@ def rss_mb() -> float:
     return 0.0
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena",
+            "ordblks",
+            "smblks",
+            "hblks",
+            "hblkhd",
+            "usmblks",
+            "fsmblks",
+            "uordblks",
+            "fordblks",
+            "keepcost",
+        )
+    ]
+
+
+def heap() -> dict[str, int]:
+    """Bytes the allocators hold and use: pymalloc's arenas (small objects) and the blocks in
+    use in them, glibc malloc's heap (larger blocks, C libraries) in use and free. What is
+    held but not in use is freed memory the process keeps (fragmentation)."""
+    figures: dict[str, int] = {}
+    with tempfile.TemporaryFile() as out:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(out.fileno(), 2)
+        try:
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+    arenas = re.search(r"(\d+) arenas \* (\d+) bytes/arena", text)
+    used = re.search(r"# bytes in allocated blocks\s*=\s*([\d,]+)", text)
+    if arenas and used:
+        figures["pymalloc_arenas"] = int(arenas[1]) * int(arenas[2])
+        figures["pymalloc_in_use"] = int(used[1].replace(",", ""))
+    try:
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+    except (AttributeError, OSError):
+        return figures
+    mallinfo2.restype = _MallInfo2
+    info = mallinfo2()
+    figures["malloc_in_use"] = info.uordblks + info.hblkhd
+    figures["malloc_free"] = info.fordblks
+    return figures
+
+
 @dataclass
 class Figures:
     """What one resync held: Ocean's retained entities (sized) and, traced, every owner's."""
@@ -167,6 +221,8 @@ class Figures:
     """Each owner's largest traced bytes over the snapshots."""
     snapshots: int = 0
     traced_peak: int = 0
+    heap: dict[str, int] = field(default_factory=dict)
+    """The allocators at the delete phase (see ``heap``)."""
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -243,6 +299,7 @@ class Probe:
             creation_results, None if f.traced else SAMPLE
         )
         f.rss_at_delete_phase_mb = rss_mb()
+        f.heap = heap()
         if f.traced:
             f.at_delete_phase = self._snapshot()
             f.traced_peak = tracemalloc.get_traced_memory()[1]
@@ -334,6 +391,14 @@ def report(figures: dict[str, Any], peak_rss_mb: float, baseline_mb: float) -> l
         f"{retained / entities:.0f} B each, {figures['retained_objects'] / entities:.1f} objects "
         f"each); peak {peak_rss_mb:.0f} MB",
     ]
+    h = figures.get("heap") or {}
+    if "pymalloc_arenas" in h and "malloc_in_use" in h:
+        lines.append(
+            f"memory at the delete phase, by allocator: pymalloc (small objects) "
+            f"{h['pymalloc_in_use'] / MB:.0f} MB in use of {h['pymalloc_arenas'] / MB:.0f} MB "
+            f"held; malloc (larger blocks, C libraries) {h['malloc_in_use'] / MB:.0f} MB in use, "
+            f"{h['malloc_free'] / MB:.0f} MB free but held"
+        )
     if figures["traced"]:
         owners = sorted(set(figures["largest"]) | set(figures["at_delete_phase"]))
         lines.append(

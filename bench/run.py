@@ -4,13 +4,14 @@
 control plane (a child process), writes a web-identity token file, and resyncs the organization
 the way production does: web identity into the management role, Organizations discovery, a
 member role per account. It prints wall time, calls by API family, retries, throttled calls,
-clients opened and reused, peak RSS, items/s, a sampled CPU breakdown (``bench/profile.py``),
+clients opened and reused, peak RSS, memory at Ocean's delete phase (``bench/memory.py``),
+items/s, a sampled CPU breakdown (``bench/profile.py``),
 the lower bound of the rate model and ``mapping_speedup`` (the batch entity processor against
 Ocean's), then runs a latency-bound organization (12 accounts x 3 regions, 100 ms per call) in
 a fresh process and compares its wall time with its critical path; last it prints
 ``items_per_s=<x> peak_rss_mb=<y> latency_ratio=<z> mapping_speedup=<w>``. ``--sweep`` runs a
 series of growing organizations, each in a fresh process, and prints how wall time and peak RSS
-grow.
+grow. ``--memory`` runs one point with ``tracemalloc`` and prints memory by owner.
 """
 
 import argparse
