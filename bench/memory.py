@@ -380,6 +380,14 @@ def idle_baseline_mb(root: Path) -> float:
     return float(lines[-1]) if done.returncode == 0 and lines else 0.0
 
 
+def in_use_less_retained(figures: dict[str, Any]) -> int:
+    """Bytes both allocators have in use at the delete phase, less Ocean's retained entities:
+    everything else the process holds live (imports, the integration, Ocean's own state)."""
+    h = figures.get("heap") or {}
+    in_use = h.get("pymalloc_in_use", 0) + h.get("malloc_in_use", 0)
+    return int(in_use - figures["retained_bytes"])
+
+
 def report(figures: dict[str, Any], peak_rss_mb: float, baseline_mb: float) -> list[str]:
     """Lines for the benchmark's output."""
     entities = max(1, figures["entities"])
@@ -397,7 +405,8 @@ def report(figures: dict[str, Any], peak_rss_mb: float, baseline_mb: float) -> l
             f"memory at the delete phase, by allocator: pymalloc (small objects) "
             f"{h['pymalloc_in_use'] / MB:.0f} MB in use of {h['pymalloc_arenas'] / MB:.0f} MB "
             f"held; malloc (larger blocks, C libraries) {h['malloc_in_use'] / MB:.0f} MB in use, "
-            f"{h['malloc_free'] / MB:.0f} MB free but held"
+            f"{h['malloc_free'] / MB:.0f} MB free but held; in use less Ocean's retained "
+            f"entities {in_use_less_retained(figures) / MB:.0f} MB"
         )
     if figures["traced"]:
         owners = sorted(set(figures["largest"]) | set(figures["at_delete_phase"]))

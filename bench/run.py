@@ -33,7 +33,7 @@ import yaml
 
 from bench.control_plane import Options
 from bench.load import measure
-from bench.memory import Dropped, Probe, idle_baseline_mb
+from bench.memory import Dropped, Probe, idle_baseline_mb, in_use_less_retained
 from bench.memory import report as memory_report
 from bench.plane import ROOT, PlaneProcess
 from bench.profile import Sampler
@@ -444,7 +444,7 @@ def sweep(scale: Scale, points: tuple[tuple[int, int], ...] = SWEEP) -> None:
     first = rows[0]
     print(
         "\naccounts  items    wall_s  x_wall  items/s  rss_mb  x_rss  ratio_to_bound  "
-        "ocean_retained_mb  rest_above_idle_mb"
+        "ocean_retained_mb  rest_above_idle_mb  in_use_less_retained_mb"
     )
     for r in rows:
         memory = r["memory"]
@@ -454,11 +454,13 @@ def sweep(scale: Scale, points: tuple[tuple[int, int], ...] = SWEEP) -> None:
             f"{r['accounts']:>8} {r['upserted']:>6} {r['wall']:>8.1f} "
             f"{r['wall'] / first['wall']:>7.2f} {r['upserted'] / r['wall']:>8.0f} "
             f"{r['peak_rss_mb']:>7.0f} {r['peak_rss_mb'] / first['peak_rss_mb']:>6.2f} "
-            f"{r['wall'] / max(r['bound'], 1e-9):>14.2f} {retained:>18.1f} {rest:>19.1f}"
+            f"{r['wall'] / max(r['bound'], 1e-9):>14.2f} {retained:>18.1f} {rest:>19.1f} "
+            f"{in_use_less_retained(memory) / 2**20:>24.1f}"
         )
     print(
         "ocean_retained_mb: the entities Ocean keeps until its delete phase; rest_above_idle_mb: "
-        "RSS then, less those and less an idle process with everything imported"
+        "RSS then, less those and less an idle process with everything imported; "
+        "in_use_less_retained_mb: bytes the allocators have in use then, less those entities"
     )
     last = rows[-1]
     print(
