@@ -4,13 +4,14 @@
 control plane (a child process), writes a web-identity token file, and resyncs the organization
 the way production does: web identity into the management role, Organizations discovery, a
 member role per account. It prints wall time, calls by API family, retries, throttled calls,
-clients opened and reused, peak RSS, items/s, a sampled CPU breakdown (``bench/profile.py``),
+clients opened and reused, peak RSS, memory at Ocean's delete phase (``bench/memory.py``),
+items/s, a sampled CPU breakdown (``bench/profile.py``),
 the lower bound of the rate model and ``mapping_speedup`` (the batch entity processor against
 Ocean's), then runs a latency-bound organization (12 accounts x 3 regions, 100 ms per call) in
 a fresh process and compares its wall time with its critical path; last it prints
 ``items_per_s=<x> peak_rss_mb=<y> latency_ratio=<z> mapping_speedup=<w>``. ``--sweep`` runs a
 series of growing organizations, each in a fresh process, and prints how wall time and peak RSS
-grow.
+grow. ``--memory`` runs one point with ``tracemalloc`` and prints memory by owner.
 """
 
 import argparse
@@ -32,6 +33,8 @@ import yaml
 
 from bench.control_plane import Options
 from bench.load import measure
+from bench.memory import Dropped, Probe, idle_baseline_mb, in_use_less_retained
+from bench.memory import report as memory_report
 from bench.plane import ROOT, PlaneProcess
 from bench.profile import Sampler
 from bench.synthetic import REGIONAL_KINDS, Org
@@ -146,6 +149,8 @@ async def _resync(url: str, role: str, mapping: dict[str, Any]) -> tuple[float, 
     await harness.start()
     tally = Tally()
     harness.port_mock.upserted_entities = tally
+    harness.port_mock.transport._call_log = Dropped()
+    harness.third_party_transport._call_log = Dropped()
     try:
         started = time.monotonic()
         result = await harness.trigger_resync()
@@ -218,8 +223,9 @@ def plane_throughput(options: Options, account: str) -> tuple[float, float]:
     return (after["requests"] - before["requests"]) / cpu, achieved
 
 
-def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
-    """One benchmark point in this process: plane up, one resync, figures."""
+def run_point(scale: Scale, throughput: bool = True, traced: bool = False) -> dict[str, Any]:
+    """One benchmark point in this process: plane up, one resync, figures. ``traced``: with
+    ``tracemalloc`` (slow), memory by owner (``bench/memory.py``)."""
     kinds, skipped = served_kinds()
     kinds = kinds[: scale.kinds]
     per_slice = scale.per_slice(len(kinds))
@@ -249,7 +255,7 @@ def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
     try:
         base = plane.stats()
         role = f"arn:aws:iam::{org.management}:role/{ROLE_NAME}"
-        with Sampler() as sampler:
+        with Sampler() as sampler, Probe(traced, scale.resources).installed() as probe:
             wall, tally, errors = asyncio.run(_resync(plane.url, role, mapping_for(kinds)))
         stats = plane.stats()
     finally:
@@ -295,6 +301,8 @@ def run_point(scale: Scale, throughput: bool = True) -> dict[str, Any]:
         "plane_cpu_seconds": stats["cpu_seconds"] - base["cpu_seconds"],
         "cpu_seconds": sampler.cpu_seconds,
         "cpu_breakdown": sampler.breakdown(),
+        "memory": probe.figures.as_dict(),
+        "idle_rss_mb": idle_baseline_mb(ROOT),
     }
 
 
@@ -343,6 +351,8 @@ def report(r: dict[str, Any]) -> None:
         f"peak RSS: parent (VmHWM) {r['peak_rss_mb']:.0f} MB; largest child (Ocean's JQ "
         f"workers, forked from the parent) {r['children_peak_rss_mb']:.0f} MB"
     )
+    for line in memory_report(r["memory"], r["peak_rss_mb"], r["idle_rss_mb"]):
+        print(line)
     print(
         f"CPU of the resync: {r['cpu_seconds']:.1f} s ({100 * r['cpu_seconds'] / max(r['wall'], 1e-9):.0f}% "
         "of the wall time); sampled breakdown:"
@@ -459,14 +469,26 @@ def sweep(scale: Scale, points: tuple[tuple[int, int], ...] = SWEEP) -> None:
             flush=True,
         )
     first = rows[0]
-    print("\naccounts  items    wall_s  x_wall  items/s  rss_mb  x_rss  ratio_to_bound")
+    print(
+        "\naccounts  items    wall_s  x_wall  items/s  rss_mb  x_rss  ratio_to_bound  "
+        "ocean_retained_mb  rest_above_idle_mb  in_use_less_retained_mb"
+    )
     for r in rows:
+        memory = r["memory"]
+        retained = memory["retained_bytes"] / 2**20
+        rest = memory["rss_at_delete_phase_mb"] - retained - r["idle_rss_mb"]
         print(
             f"{r['accounts']:>8} {r['upserted']:>6} {r['wall']:>8.1f} "
             f"{r['wall'] / first['wall']:>7.2f} {r['upserted'] / r['wall']:>8.0f} "
             f"{r['peak_rss_mb']:>7.0f} {r['peak_rss_mb'] / first['peak_rss_mb']:>6.2f} "
-            f"{r['wall'] / max(r['bound'], 1e-9):>14.2f}"
+            f"{r['wall'] / max(r['bound'], 1e-9):>14.2f} {retained:>18.1f} {rest:>19.1f} "
+            f"{in_use_less_retained(memory) / 2**20:>24.1f}"
         )
+    print(
+        "ocean_retained_mb: the entities Ocean keeps until its delete phase; rest_above_idle_mb: "
+        "RSS then, less those and less an idle process with everything imported; "
+        "in_use_less_retained_mb: bytes the allocators have in use then, less those entities"
+    )
     last = rows[-1]
     print(
         f"ratio_to_bound={last['wall'] / max(last['bound'], 1e-9):.2f} "
@@ -490,6 +512,11 @@ def main() -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="measure memory by owner with tracemalloc (slow: small organizations, one point)",
+    )
+    parser.add_argument(
         "--latency-run-off",
         dest="latency_run",
         action="store_false",
@@ -501,11 +528,13 @@ def main() -> None:
         points = tuple((int(a), int(r)) for a, r in (p.split(":") for p in args.points.split(",")))
         sweep(scale, points)
         return
-    figures = run_point(scale, throughput=not args.json)
+    figures = run_point(scale, throughput=not (args.json or args.memory), traced=args.memory)
     if args.json:
         print(json.dumps(figures, default=str))
         return
     report(figures)
+    if args.memory:
+        return
     oceans, ours, speedup = mapping_speedup()
     print(
         f"mapping 2000 EC2 instances (shipped mapping, batches of 500, CPU seconds with Ocean's "
