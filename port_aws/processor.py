@@ -29,6 +29,7 @@ does not compile alone or in the combined program) and a batch that is not plain
 import json
 import math
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -338,7 +339,18 @@ def _constructible(mappings: dict[str, Any]) -> bool:
 
 
 def _entity(plan: "_Plan", entity: dict[str, Any]) -> Entity:
-    """``Entity.parse_obj``, without the validation that can neither fail nor change it."""
+    """``Entity.parse_obj``, without the validation that can neither fail nor change it.
+
+    The blueprint and the relations' targets repeat across a resync's entities (every entity of
+    a kind, every entity of an account), and Ocean keeps each entity's blueprint and relations
+    until its delete phase: one shared string each instead of a copy per entity."""
+    if type(entity.get("blueprint")) is str:
+        entity["blueprint"] = sys.intern(entity["blueprint"])
+    relations = entity.get("relations")
+    if type(relations) is dict:
+        for name, target in relations.items():
+            if type(target) is str:
+                relations[name] = sys.intern(target)
     if (
         plan.constructible
         and type(entity.get("icon")) in _PLAIN
