@@ -35,6 +35,8 @@ from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, ModuleType
 from typing import Any
 
+from bench.profile import AWS_LIBRARIES
+
 OWNERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("harness", ("/port_ocean/integration_testing/", "/bench/")),
     (
@@ -53,16 +55,7 @@ OWNERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "/port_aws/",
             "/main.py",
             "/integration.py",
-            "/site-packages/botocore/",
-            "/site-packages/aiobotocore/",
-            "/site-packages/boto3/",
-            "/site-packages/aioboto3/",
-            "/site-packages/aiohttp/",
-            "/site-packages/aiohappyeyeballs/",
-            "/site-packages/yarl/",
-            "/site-packages/multidict/",
-            "/site-packages/jmespath/",
-            "/site-packages/dateutil/",
+            *AWS_LIBRARIES,
         ),
     ),
 )

@@ -13,6 +13,20 @@ import time
 from collections import Counter
 from types import FrameType
 
+AWS_LIBRARIES = (
+    "/site-packages/botocore/",
+    "/site-packages/aiobotocore/",
+    "/site-packages/boto3/",
+    "/site-packages/aioboto3/",
+    "/site-packages/aiohttp/",
+    "/site-packages/aiohappyeyeballs/",
+    "/site-packages/yarl/",
+    "/site-packages/multidict/",
+    "/site-packages/dateutil/",
+    "/site-packages/jmespath/",
+)
+"""Where the code of AWS calls lives: the SDK and its HTTP stack."""
+
 PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "mapping",
@@ -24,19 +38,7 @@ PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "AWS calls (botocore, aiohttp)",
-        (
-            "/site-packages/botocore/",
-            "/site-packages/aiobotocore/",
-            "/site-packages/boto3/",
-            "/site-packages/aioboto3/",
-            "/site-packages/aiohttp/",
-            "/site-packages/aiohappyeyeballs/",
-            "/site-packages/yarl/",
-            "/site-packages/multidict/",
-            "/site-packages/dateutil/",
-            "/site-packages/jmespath/",
-            "/port_aws/tls.py",
-        ),
+        (*AWS_LIBRARIES, "/port_aws/tls.py"),
     ),
     ("engine", ("/port_aws/", "/main.py")),
     (

@@ -96,3 +96,26 @@ os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
 
 NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+
+
+def webhook_destination(
+    events: Any, endpoint: str = "https://port.example.com/integration/webhook"
+) -> str:
+    """The connection and API destination the templates create with EnableLiveEvents=true,
+    through the EventBridge API of ``events`` (a client); the destination's ARN."""
+    connection = events.create_connection(
+        Name="port-live-events",
+        AuthorizationType="API_KEY",
+        AuthParameters={
+            "ApiKeyAuthParameters": {"ApiKeyName": "x-port-aws-ocean-api-key", "ApiKeyValue": "x"}
+        },
+    )
+    return str(
+        events.create_api_destination(
+            Name="port-webhook",
+            ConnectionArn=connection["ConnectionArn"],
+            InvocationEndpoint=endpoint,
+            HttpMethod="POST",
+            InvocationRateLimitPerSecond=20,
+        )["ApiDestinationArn"]
+    )

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from port_aws.live_rules import event_patterns, rule_patterns
-from tests.rig import STATIC, Emulator
+from tests.rig import STATIC, Emulator, webhook_destination
 from tests.test_doctor import _doctor
 
 REGION = "eu-west-1"
@@ -21,20 +21,7 @@ def _install(
 ) -> None:
     """What the template creates with EnableLiveEvents=true, through the EventBridge API."""
     events = aws.client("events", REGION)
-    connection = events.create_connection(
-        Name="port-live-events",
-        AuthorizationType="API_KEY",
-        AuthParameters={
-            "ApiKeyAuthParameters": {"ApiKeyName": "x-port-aws-ocean-api-key", "ApiKeyValue": "x"}
-        },
-    )
-    destination = events.create_api_destination(
-        Name="port-webhook",
-        ConnectionArn=connection["ConnectionArn"],
-        InvocationEndpoint=endpoint,
-        HttpMethod="POST",
-        InvocationRateLimitPerSecond=20,
-    )
+    destination = webhook_destination(events, endpoint)
     for number, pattern in enumerate(patterns or rule_patterns(), start=1):
         name = f"port-live-events-{number}"
         events.put_rule(Name=name, EventPattern=json.dumps(pattern), State=state)
@@ -43,7 +30,7 @@ def _install(
             Targets=[
                 {
                     "Id": "port-webhook",
-                    "Arn": destination["ApiDestinationArn"],
+                    "Arn": destination,
                     "RoleArn": "arn:aws:iam::123456789012:role/port-live-events-invoke",
                 }
             ],

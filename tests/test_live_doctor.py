@@ -17,7 +17,7 @@ from port_aws.commands.doctor_live import rule_events
 from port_aws.live import cloudtrail_payload
 from port_aws.live_rules import event_patterns, rule_patterns
 from tests.cfn_eval import Stack, load, loads
-from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator
+from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, webhook_destination
 from tests.test_doctor import _doctor
 
 HOME = "eu-west-1"
@@ -34,22 +34,7 @@ DEFAULT_BUS = f"arn:aws:events:{HOME}:{DEFAULT_ACCOUNT}:event-bus/default"
 
 
 def _destination(aws: Emulator) -> str:
-    events = aws.client("events", HOME)
-    connection = events.create_connection(
-        Name="port-live-events",
-        AuthorizationType="API_KEY",
-        AuthParameters={
-            "ApiKeyAuthParameters": {"ApiKeyName": "x-port-aws-ocean-api-key", "ApiKeyValue": "x"}
-        },
-    )
-    return str(
-        events.create_api_destination(
-            Name="port-webhook",
-            ConnectionArn=connection["ConnectionArn"],
-            InvocationEndpoint="https://port.example.com/integration/webhook",
-            HttpMethod="POST",
-        )["ApiDestinationArn"]
-    )
+    return webhook_destination(aws.client("events", HOME))
 
 
 def _rules(
