@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from loguru import logger
 
 from bench.control_plane import Options
 from bench.load import measure
@@ -522,7 +523,14 @@ def main() -> None:
         action="store_false",
         help="skip the latency-bound run (12 accounts x 3 regions, 100 ms per call)",
     )
+    parser.add_argument(
+        "--log-level",
+        default="ERROR",
+        help="level of the resync's own log lines on stderr (Ocean's default in production: INFO)",
+    )
     args = parser.parse_args()
+    logger.remove()  # Ocean's test harness leaves loguru's default: every DEBUG line on stderr
+    logger.add(sys.stderr, level=args.log_level.upper())
     scale = Scale(args.accounts, args.regions, args.kinds, args.resources, args.latency, args.seed)
     if args.sweep:
         points = tuple((int(a), int(r)) for a, r in (p.split(":") for p in args.points.split(",")))
