@@ -1,5 +1,8 @@
 """The quick timestamp parser answers what botocore's own parser answers: the same instant,\nthe same offset, the same ISO text in the item."""
 
+import tomllib
+from pathlib import Path
+
 import pytest
 from botocore.utils import parse_timestamp
 
@@ -41,7 +44,8 @@ def test_an_unparseable_timestamp_fails_as_in_botocore() -> None:
         parse_aws_timestamp("not a time")
 
 
-def test_every_call_names_the_integration() -> None:
+def test_every_call_names_the_integration_and_its_version() -> None:
     config = client_config(load_settings({}))
     assert config.user_agent == USER_AGENT
-    assert USER_AGENT.startswith("port-aws-integration/")
+    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    assert USER_AGENT.startswith(f"port-aws-integration/{project['project']['version']} ")
