@@ -264,6 +264,7 @@ def run_point(scale: Scale, throughput: bool = True, traced: bool = False) -> di
         token_file.unlink()
         os.rmdir(token_dir)
     from port_aws import resync as current
+    from port_aws.stats import render_report
 
     run = current._current[1] if current._current else None
     kind_stats = run.kinds if run else []
@@ -286,7 +287,7 @@ def run_point(scale: Scale, throughput: bool = True, traced: bool = False) -> di
         "by_family": stats["by_family"],
         "throttled": stats["throttled"],
         "client_calls": sum(k.calls for k in kind_stats),
-        "calls_by_kind": [(k.kind, k.items, k.calls, round(k.duration, 1)) for k in kind_stats],
+        "kind_report": render_report(kind_stats),
         "clients_opened": run.clients.opened if run else 0,
         "clients_reused": run.clients.reused if run else 0,
         "client_retries": sum(k.retries for k in kind_stats),
@@ -334,12 +335,7 @@ def report(r: dict[str, Any]) -> None:
         f"client (botocore hooks, kinds only): {r['client_calls']} calls, "
         f"{r['client_retries']} retries, {r['client_throttled']} throttled"
     )
-    for kind, items, calls, secs in r.get("calls_by_kind", []):
-        per_item = calls / items if items else float(calls)
-        print(
-            f"  {kind:<28} {items:>7} items {calls:>7} calls "
-            f"{per_item:5.2f} per item  {secs:6.1f} s"
-        )
+    print(r["kind_report"])  # the integration's own per-kind table (calls per item among them)
     print(
         f"clients: {r['clients_opened']} opened, {r['clients_reused']} slices served by a "
         "client already open (kept per account, region and service for the resync)"
