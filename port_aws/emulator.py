@@ -23,6 +23,7 @@ sets the ListRegions answer (``null`` = 404 as moto), ``GET /_test/requests`` re
 """
 
 import contextlib
+import io
 import json
 import logging
 import random
@@ -264,12 +265,10 @@ class FaultLayer:
         repositories, Kinesis streams, OpenSearch domains, CodePipeline pipelines, EventBridge
         rules, MemoryDB users). Their tags are added to moto's last page from moto's own state
         of each service, in the API's format (a resource with no tag is not listed, as in AWS)."""
-        import io
-
-        environ["wsgi.input"] = io.BytesIO(body)
-        environ["CONTENT_LENGTH"] = str(len(body))
         head: list[Any] = []
-        parts = self.app(environ, lambda status, headers, *_: head.extend([status, headers]))
+        parts = self._moto(
+            environ, body, lambda status, headers, *_: head.extend([status, headers])
+        )
         answer = b"".join(parts)
         request = json.loads(body or b"{}")
         wanted = [a for a in request.get("ResourceARNList", []) if _TAGS_MOTO_LACKS.match(a)]
@@ -358,8 +357,10 @@ class FaultLayer:
         if stand_in and self.regions is not None:
             start_response("200 OK", [("Content-Type", "application/json")])
             return [self._list_regions(body)]
-        import io
+        return self._moto(environ, body, start_response)
 
+    def _moto(self, environ: dict[str, Any], body: bytes, start_response: Any) -> Any:
+        """moto's own answer, the request's body (already read here) handed over again."""
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         return self.app(environ, start_response)
