@@ -33,8 +33,10 @@ from aiobotocore.credentials import (
     AioCredentials,
     AioDeferredRefreshableCredentials,
 )
+from aiobotocore.endpoint import DEFAULT_HTTP_SESSION_CLS
 from aiobotocore.session import AioSession
 from botocore.credentials import CredentialProvider
+from botocore.hooks import EVENT_ALIASES, EventAliaser
 from botocore.loaders import create_loader
 from botocore.utils import FileWebIdentityTokenLoader, parse_timestamp, tzutc
 
@@ -123,9 +125,25 @@ class _Given(CredentialProvider):  # type: ignore[misc]
         return self._credentials
 
 
+class _Config(AioConfig):  # type: ignore[misc]
+    """aiobotocore's ``merge`` (a client's own configuration over the session's default) keeps
+    the connector arguments but not the HTTP session class. botocore's credential fetchers
+    create their STS clients with a configuration of their own (``UNSIGNED`` for
+    ``AssumeRoleWithWebIdentity``), so every role assumed went back to aiobotocore's default
+    HTTP session, which loads the whole CA bundle for each client. Here the class given
+    explicitly on either side is kept, the other side's first."""
+
+    def merge(self, other_config: Any) -> "_Config":
+        options = {**self._user_provided_options, **other_config._user_provided_options}
+        session_cls = getattr(other_config, "http_session_cls", DEFAULT_HTTP_SESSION_CLS)
+        if session_cls is DEFAULT_HTTP_SESSION_CLS:
+            session_cls = self.http_session_cls
+        return _Config(self.connector_args, http_session_cls=session_cls, **options)
+
+
 def client_config(settings: Settings) -> AioConfig:
     limits = settings.limits
-    return AioConfig(
+    return _Config(
         retries={"mode": "standard", "total_max_attempts": limits.max_attempts},
         max_pool_connections=max(10, limits.max_concurrency_per_service),
         connect_timeout=10,
@@ -138,7 +156,7 @@ def client_config(settings: Settings) -> AioConfig:
 def sts_config(settings: Settings) -> AioConfig:
     """STS calls made to assume roles: short socket timeouts and few attempts, so a slow or
     unreachable STS fails the account within seconds rather than minutes."""
-    return AioConfig(
+    return _Config(
         retries={"mode": "standard", "total_max_attempts": 3},
         connect_timeout=5,
         read_timeout=10,
@@ -180,6 +198,31 @@ aiobotocore.session.AioClientCreator = _ClientCreator  # type: ignore[misc]
 """aiobotocore's session names its client creator at call time: every session makes its
 clients through the caching creator above."""
 
+
+class _SharedAliases(EventAliaser):  # type: ignore[misc]
+    """botocore renames a few legacy event names (``EVENT_ALIASES``) on every emit and memoizes
+    the answer per emitter. Every client gets a copy of its session's emitter, with an empty
+    memo, and a resync opens thousands of clients that each make a few calls: the renaming
+    (a loop over the alias table per event name, ~12 event names per call) was ~11% of the CPU
+    of a small organization's resync. The answer depends only on the alias table, so every
+    emitter using botocore's table shares one memo; copies keep sharing it."""
+
+    _MEMO: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, event_emitter: Any, event_aliases: dict[str, str] | None = None) -> None:
+        super().__init__(event_emitter, event_aliases)
+        if self._event_aliases == EVENT_ALIASES:
+            self._alias_name_cache = self._MEMO
+
+
+def _with_shared_aliases(session: AioSession) -> AioSession:
+    """The session's emitter, and every client's copy of it, share the alias memo."""
+    events = _SharedAliases(session._original_handler)
+    session._events = events
+    session.register_component("event_emitter", events)
+    return session
+
+
 _LOADER = create_loader()
 """One loader of botocore's service models for every session: each account has its own session,
 and a loader per session would hold its own parsed copy of every service model it reads."""
@@ -191,7 +234,7 @@ def _session(
     hooks: dict[str, EventHook],
     config: AioConfig | None = None,
 ) -> AioSession:
-    session = AioSession()
+    session = _with_shared_aliases(AioSession())
     session.register_component("data_loader", _LOADER)
     session.register_component("credential_provider", AioCredentialResolver([_Given(credentials)]))
     session.set_config_variable("region", PARTITIONS[settings.partition])

@@ -1,13 +1,26 @@
-"""The quick timestamp parser answers what botocore's own parser answers: the same instant,\nthe same offset, the same ISO text in the item."""
+"""How every AWS call is made: the quick timestamp parser answers what botocore's own parser
+answers (the same instant, the same offset, the same ISO text in the item); one User-Agent;
+the shared TLS session and event-alias memo reach every client, STS's included."""
 
 import tomllib
 from pathlib import Path
 
 import pytest
+from aiobotocore.config import AioConfig
+from aiobotocore.httpxsession import HttpxSession
+from botocore import UNSIGNED
+from botocore.hooks import EventAliaser, HierarchicalEmitter
 from botocore.utils import parse_timestamp
 
-from port_aws.credentials import USER_AGENT, client_config, parse_aws_timestamp
+from port_aws.credentials import (
+    USER_AGENT,
+    _session,
+    client_config,
+    parse_aws_timestamp,
+    sts_config,
+)
 from port_aws.settings import load_settings
+from port_aws.tls import SharedTLSSession
 
 SAMPLES = [
     "2024-05-01T12:30:00Z",
@@ -49,3 +62,52 @@ def test_every_call_names_the_integration_and_its_version() -> None:
     assert config.user_agent == USER_AGENT
     project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
     assert USER_AGENT.startswith(f"port-aws-integration/{project['project']['version']} ")
+
+
+def test_a_clients_own_configuration_keeps_the_shared_http_session() -> None:
+    """botocore's credential fetchers create STS clients with a configuration of their own; the
+    merged configuration still uses the shared TLS session (not one CA bundle load per role)."""
+    settings = load_settings({})
+    for base in (client_config(settings), sts_config(settings)):
+        merged = base.merge(AioConfig(signature_version=UNSIGNED))
+        assert merged.http_session_cls is SharedTLSSession
+        assert merged.signature_version is UNSIGNED
+        assert merged.user_agent == USER_AGENT
+        assert base.merge(AioConfig(http_session_cls=HttpxSession)).http_session_cls is HttpxSession
+
+
+async def test_sts_clients_of_assumed_roles_use_the_shared_tls_session() -> None:
+    session = _session(load_settings({}), None, {})
+    unsigned = AioConfig(
+        signature_version=UNSIGNED
+    )  # what AssumeRoleWithWebIdentity's fetcher gives
+    async with session.create_client("sts", region_name="us-east-1", config=unsigned) as sts:
+        assert isinstance(sts._endpoint.http_session, SharedTLSSession)
+
+
+ALIASED = [
+    "before-call.apigateway.GetRestApis",
+    "before-parameter-build.autoscaling.DescribeAutoScalingGroups",
+    "needs-retry.api.sagemaker.ListModels",
+    "before-call.sqs.GetQueueAttributes",
+    "provide-client-params.ec2.DescribeInstances",
+]
+
+
+async def test_every_client_shares_one_alias_memo_with_botocores_answers() -> None:
+    settings = load_settings({})
+    first, second = _session(settings, None, {}), _session(settings, None, {})
+    async with (
+        first.create_client("sqs", region_name="us-east-1") as one,
+        second.create_client("ec2", region_name="eu-west-1") as two,
+    ):
+        memo = one.meta.events._alias_name_cache
+        assert (
+            memo
+            is two.meta.events._alias_name_cache
+            is first.get_component("event_emitter")._alias_name_cache
+        )
+        stock = EventAliaser(HierarchicalEmitter())
+        for name in ALIASED:
+            assert one.meta.events._alias_event_name(name) == stock._alias_event_name(name)
+        assert memo["before-call.apigateway.GetRestApis"] == "before-call.api-gateway.GetRestApis"
