@@ -111,3 +111,20 @@ async def test_every_client_shares_one_alias_memo_with_botocores_answers() -> No
         for name in ALIASED:
             assert one.meta.events._alias_event_name(name) == stock._alias_event_name(name)
         assert memo["before-call.apigateway.GetRestApis"] == "before-call.api-gateway.GetRestApis"
+
+
+async def test_handlers_are_still_refused_without_kwargs_after_the_check_is_kept() -> None:
+    session = _session(load_settings({}), None, {})
+
+    def accepts(**kwargs: object) -> None:
+        pass
+
+    def refuses(request: object) -> None:
+        pass
+
+    async with session.create_client("sqs", region_name="us-east-1") as client:
+        assert isinstance(client.meta.events._emitter, type(session._original_handler))
+        for _ in range(2):  # the second time from the kept answer
+            client.meta.events.register("before-call.sqs", accepts)
+            with pytest.raises(ValueError, match="keyword"):
+                client.meta.events.register("before-call.sqs", refuses)
