@@ -7,6 +7,7 @@ while the thread holds the CPU say where CPU goes, so the breakdown is given as 
 non-idle samples, and as CPU seconds when scaled by the process's CPU time.
 """
 
+import gc
 import sys
 import threading
 import time
@@ -81,6 +82,18 @@ class Sampler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="bench-sampler", daemon=True)
         self.cpu_seconds = 0.0
+        self.collections = [0, 0, 0]
+        """Garbage collections by generation while sampling."""
+        self.collector_seconds = 0.0
+        """CPU seconds the garbage collector took while sampling."""
+        self._collecting_since = 0.0
+
+    def _collector(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._collecting_since = time.process_time()
+            return
+        self.collections[info["generation"]] += 1
+        self.collector_seconds += time.process_time() - self._collecting_since
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -89,10 +102,12 @@ class Sampler:
 
     def __enter__(self) -> "Sampler":
         self._cpu_started = time.process_time()
+        gc.callbacks.append(self._collector)
         self._thread.start()
         return self
 
     def __exit__(self, *_: object) -> None:
+        gc.callbacks.remove(self._collector)
         self._stop.set()
         self._thread.join()
         self.cpu_seconds = time.process_time() - self._cpu_started

@@ -303,6 +303,8 @@ def run_point(scale: Scale, throughput: bool = True, traced: bool = False) -> di
         "plane_cpu_seconds": stats["cpu_seconds"] - base["cpu_seconds"],
         "cpu_seconds": sampler.cpu_seconds,
         "cpu_breakdown": sampler.breakdown(),
+        "collections": sampler.collections,
+        "collector_seconds": sampler.collector_seconds,
         "memory": probe.figures.as_dict(),
         "idle_rss_mb": idle_baseline_mb(ROOT),
     }
@@ -356,6 +358,11 @@ def report(r: dict[str, Any]) -> None:
     )
     for part, share, seconds in r["cpu_breakdown"]:
         print(f"  {part:<32} {100 * share:5.1f}%  {seconds:7.1f} s")
+    young, middle, full = r["collections"]
+    print(
+        f"  of which the garbage collector {r['collector_seconds']:.1f} s: {young} young, "
+        f"{middle} middle and {full} full collections"
+    )
     per_kind = "; ".join(f"{k} {v:.2f}s" for k, v in sorted(r["bound_per_kind"].items()))
     print(f"rate-model lower bound: {r['bound']:.2f} s ({per_kind})")
     print(f"  slowest bucket: {r['bound_worst']}")

@@ -5,6 +5,7 @@ resolved once; every kind reuses both.
 """
 
 import asyncio
+import gc
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -23,6 +24,13 @@ from port_aws.tls import SharedConnections
 if TYPE_CHECKING:
     from port_aws.engine import KindRead
 
+
+COLLECTOR_THRESHOLDS = (50_000, 20, 20)
+"""Python's cyclic garbage collector during a resync. With its defaults (700, 10, 10) a young
+collection runs every 700 allocations and the many objects that live for one page or one batch
+are promoted and trigger full collections of the whole heap (botocore's service models, Ocean's
+entities): a quarter of the resync's CPU. Young collections every 50,000 allocations let those
+objects die young; garbage cycles wait a little longer (a few MB)."""
 
 CLIENTS_PER_SLICE = 4
 """Clients the run keeps open per slice of its global bound (``maxConcurrency``), in use or not;
@@ -96,6 +104,7 @@ class ResyncRun:
     closing: "asyncio.Task[None] | None" = None
 
     def __post_init__(self) -> None:
+        gc.set_threshold(*COLLECTOR_THRESHOLDS)
         self.slice_bound = asyncio.Semaphore(self.settings.limits.max_concurrency)
         self._region_bound = asyncio.Semaphore(self.settings.limits.max_concurrent_accounts)
         self.ahead = AheadGate(self.settings.limits.max_concurrency // 2)

@@ -4,11 +4,12 @@ waits with a bounded buffer when its turn has not come, it never starves the kin
 consuming, and nothing is left running or open when the run ends."""
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 
 from port_aws.catalog.model import Item, KindOptions, ResourceType, SliceContext
 from port_aws.engine import BATCH_SIZE, KindRead
-from port_aws.run import ResyncRun
+from port_aws.run import COLLECTOR_THRESHOLDS, ResyncRun
 from port_aws.settings import load_settings
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, mapping_for, resync
 from tests.test_safety import ECS, REGIONS, SQS, fault, seed_ecs_and_sqs
@@ -114,3 +115,14 @@ async def test_reading_ahead_is_bounded_and_never_starves_the_current_kind(aws: 
     await run.aclose()  # the end of the resync: reads still running are cancelled
     assert reading.producer is not None and reading.producer.done()
     assert run.clients.closed and len(run.clients) == 0
+
+
+def test_a_resync_tunes_the_garbage_collector_for_short_lived_objects() -> None:
+    previous = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)  # Python's defaults
+        ResyncRun(load_settings(STATIC))
+        assert gc.get_threshold() == COLLECTOR_THRESHOLDS
+        assert COLLECTOR_THRESHOLDS[0] > 700
+    finally:
+        gc.set_threshold(*previous)
