@@ -78,6 +78,12 @@ class Discovery:
     """k of this installation's shard k/n, when the organization is split across installations."""
 
 
+ORGANIZATIONS_FAILED = "; every kind fails and nothing is deleted: "
+"""Between what failed and the hint in a discovery error from AWS Organizations. Accounts the OU
+walk listed before it failed may have been read (their entities are upserted whole); the
+accounts it could not list are not, so no kind completes and Ocean deletes nothing."""
+
+
 class DiscoveryError(RuntimeError):
     """No account can be read, or Organizations was asked for and is not reachable."""
 
@@ -193,11 +199,15 @@ MAX_OU_DEPTH = 5
 """Organizations nests OUs at most five levels below the root."""
 
 
+Listed = Callable[[list[OrgAccount]], None]
+"""Told the accounts of each parent as the walk lists them (new ones only)."""
+
+
 async def _walk_organization(
-    org: Any, starts: list[str], limit: int, call_timeout: float
+    org: Any, starts: list[str], limit: int, call_timeout: float, listed: Listed | None = None
 ) -> list[OrgAccount]:
     """Accounts under the given roots/OUs, recursively, with their OU path (names from the
-    root); de-duplicated.
+    root); de-duplicated. ``listed`` hears of each parent's accounts as they come.
 
     Any failure (denied, throttled, a page that does not come, a token answered twice) fails the
     whole walk: a partial organization must never look like a smaller one."""
@@ -223,8 +233,13 @@ async def _walk_organization(
                 pages("list_organizational_units_for_parent", ParentId=parent),
             ]
         )
+        new: list[OrgAccount] = []
         for raw in accounts:
-            found.setdefault(raw["Id"], OrgAccount(raw, parent, path))
+            if raw["Id"] not in found:
+                found[raw["Id"]] = OrgAccount(raw, parent, path)
+                new.append(found[raw["Id"]])
+        if listed is not None and new:
+            listed(new)
         await all_of(visit(u["Id"], [*path, u.get("Name", u["Id"])]) for u in units)
 
     async def names_from_root(start: str) -> list[str]:
@@ -258,7 +273,80 @@ def _in_scope(settings: Settings, account_id: str) -> bool:
     return True
 
 
-async def discover_accounts(settings: Settings, source: CredentialSource) -> Discovery:
+Found = Callable[[Account], None]
+"""Told each account whose role was assumed, as soon as it is (before discovery ends)."""
+
+
+@dataclass
+class _Early:
+    """Accounts the OU walk has listed so far, their roles assumed while it goes on: reading
+    them need not wait for the rest of the organization. Only what the finished walk would
+    choose is taken (ACTIVE, in scope, in the shard); the final result is built from the walk
+    as before and reuses these accounts and their answers."""
+
+    settings: Settings
+    source: CredentialSource
+    main_role: RoleArn
+    management: Account
+    found: Found
+    limit: int
+    timeout: float
+    accounts: dict[str, Account] = field(default_factory=dict)
+    assumed: dict[str, "asyncio.Task[AccountFailure | None]"] = field(default_factory=dict)
+    _bound: asyncio.Semaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._bound = asyncio.Semaphore(self.limit)
+
+    def role(self, member_id: str) -> RoleArn:
+        if member_id == self.main_role.account_id:
+            return self.main_role
+        return self.main_role.in_account(member_id, self.settings.member_role_name)
+
+    def account(self, role: RoleArn) -> Account:
+        if role == self.main_role:
+            return self.management
+        return Account(role.account_id, None, self.source.session_for_role(role), str(role))
+
+    def listed(self, members: list[OrgAccount]) -> None:
+        for member in members:
+            if member.state != "ACTIVE" or not _in_scope(self.settings, member.id):
+                continue
+            if not in_shard(member.id, self.settings.shard) or member.id in self.accounts:
+                continue
+            account = self.account(self.role(member.id))
+            account.name = member.raw.get("Name") or account.name
+            account.email = member.raw.get("Email") or account.email
+            self.accounts[member.id] = account
+            self.assumed[member.id] = asyncio.ensure_future(self._assume(account))
+
+    async def _assume(self, account: Account) -> AccountFailure | None:
+        if account is self.management:
+            failure = None  # assumed before the walk
+        else:
+            async with self._bound:
+                failure = await first_credentials(account, self.timeout)
+        if failure is None:
+            self.found(account)
+        return failure
+
+    async def credentials(self, account: Account) -> AccountFailure | None:
+        task = self.assumed.get(account.id)
+        if task is not None and self.accounts.get(account.id) is account:
+            return await task
+        return await first_credentials(account, self.timeout)
+
+    async def cancel(self) -> None:
+        for task in self.assumed.values():
+            task.cancel()
+        await asyncio.gather(*self.assumed.values(), return_exceptions=True)
+
+
+async def discover_accounts(
+    settings: Settings, source: CredentialSource, found: Found | None = None
+) -> Discovery:
+    """The accounts of this resync. With ``found``, accounts listed by the OU walk are handed
+    over, their roles assumed, while the walk goes on; the result (or the error) is the same."""
     limit = settings.limits.max_concurrent_accounts
     sts_timeout = min(STS_TIMEOUT, settings.limits.call_timeout)
     main_role = settings.account_role_arn
@@ -279,45 +367,76 @@ async def discover_accounts(settings: Settings, source: CredentialSource) -> Dis
     ]
     organization: list[OrgAccount] | None = None
     management: Account | None = None
-    if main_role and not settings.account_role_arns:
-        management = Account(
-            main_role.account_id, None, source.session_for_role(main_role), str(main_role)
-        )
-        not_assumed = await first_credentials(management, sts_timeout)
-        if not_assumed is not None:
-            raise DiscoveryError(
-                f"the integration role cannot be assumed: {not_assumed.describe()}"
+    early: _Early | None = None
+    try:
+        if main_role and not settings.account_role_arns:
+            management = Account(
+                main_role.account_id, None, source.session_for_role(main_role), str(main_role)
             )
-        found = await read_organization(settings, management, limit)
-        organization = found.members if found is not None else None
-        if organization is not None:
-            member_name = settings.member_role_name
-            roles = []
-            for member in organization:
-                if member.state != "ACTIVE" or not _in_scope(settings, member.id):
-                    continue
-                if member.id == main_role.account_id:
-                    roles.append(main_role)
-                else:
-                    roles.append(main_role.in_account(member.id, member_name))
+            not_assumed = await first_credentials(management, sts_timeout)
+            if not_assumed is not None:
+                raise DiscoveryError(
+                    f"the integration role cannot be assumed: {not_assumed.describe()}"
+                )
+            if found is not None:
+                early = _Early(settings, source, main_role, management, found, limit, sts_timeout)
+            read = await read_organization(
+                settings, management, limit, early.listed if early else None
+            )
+            organization = read.members if read is not None else None
+            if organization is not None:
+                member_name = settings.member_role_name
+                roles = []
+                for member in organization:
+                    if member.state != "ACTIVE" or not _in_scope(settings, member.id):
+                        continue
+                    if member.id == main_role.account_id:
+                        roles.append(main_role)
+                    else:
+                        roles.append(main_role.in_account(member.id, member_name))
+        return await _assumed(
+            settings, source, roles, organization, management, early, limit, sts_timeout
+        )
+    except BaseException:
+        if early is not None:
+            await early.cancel()
+        raise
 
+
+async def _assumed(
+    settings: Settings,
+    source: CredentialSource,
+    roles: list[RoleArn],
+    organization: list[OrgAccount] | None,
+    management: Account | None,
+    early: _Early | None,
+    limit: int,
+    sts_timeout: float,
+) -> Discovery:
+    """The chosen roles assumed (those assumed during the walk are not assumed again)."""
+    main_role = settings.account_role_arn
     roles_before_shard = list(roles)
     roles = [role for role in roles if in_shard(role.account_id, settings.shard)]
     names = {m.id: m.raw.get("Name") for m in organization or []}
     emails = {m.id: m.raw.get("Email") for m in organization or []}
+    known = early.accounts if early else {}
     accounts = [
-        management
-        if management and role == main_role
-        else Account(role.account_id, None, source.session_for_role(role), str(role))
+        known.get(role.account_id)
+        or (
+            management
+            if management and role == main_role
+            else Account(role.account_id, None, source.session_for_role(role), str(role))
+        )
         for role in roles
     ]
     for account in accounts:
         account.name = names.get(account.id) or account.name
         account.email = emails.get(account.id) or account.email
 
-    results = await bounded_gather(
-        limit, [functools.partial(first_credentials, a, sts_timeout) for a in accounts]
+    assume = (
+        early.credentials if early else functools.partial(first_credentials, timeout=sts_timeout)
     )
+    results = await bounded_gather(limit, [functools.partial(assume, a) for a in accounts])
     refused = [f for f in results if f is not None]
     failed_ids = {f.account_id for f in refused}
     for failure in refused:
@@ -363,7 +482,7 @@ async def _missing_ous(org: Any, ou_ids: list[str], timeout: float) -> list[str]
 
 
 async def read_organization(
-    settings: Settings, management: Account, limit: int
+    settings: Settings, management: Account, limit: int, listed: Listed | None = None
 ) -> Organization | None:
     """The OU tree below ``ouId`` (or the whole organization), or None for a single account;
     ``doctor`` calls it too, so both judge Organizations the same way.
@@ -402,7 +521,7 @@ async def read_organization(
                 async with asyncio.timeout(timeout):
                     roots = await org.list_roots()
                 starts = [root["Id"] for root in roots.get("Roots", [])]
-            members = await _walk_organization(org, starts, min(limit, 4), timeout)
+            members = await _walk_organization(org, starts, min(limit, 4), timeout, listed)
             return Organization(described, members)
         except UnknownOuIds:
             raise
@@ -447,6 +566,6 @@ def _organizations_failed(
             "template's Organizations permissions (update the stack to the current template)"
         )
     return DiscoveryError(
-        f"AWS Organizations failed for {role} ({operation}: {code}: {error_message(error) or code}); "
-        f"no account was read and nothing is deleted: {hint}"
+        f"AWS Organizations failed for {role} ({operation}: {code}: {error_message(error) or code})"
+        f"{ORGANIZATIONS_FAILED}{hint}"
     )

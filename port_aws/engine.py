@@ -204,35 +204,37 @@ class KindRead:
 
     async def _produce(self) -> None:
         stats, run, rt = self.stats, self.run, self.rt
-        limits = run.settings.limits
         SHARED_CONNECTIONS.set(run.connections)  # this task's own context: its clients' pool
         try:
             allowed = _policy_regions(rt, self.options, run.settings.partition)
-            try:
-                async with asyncio.timeout(run.remaining()):
-                    self.discovery = await run.discovery()
-            except TimeoutError:
-                raise IncompleteResyncError(
-                    f"{rt.kind}: incomplete, existing entities are kept: the resync passed "
-                    f"resyncTimeoutSeconds={limits.resync_timeout:g} before accounts were "
-                    "discovered"
-                ) from None
+            run.start_discovery()  # before this kind's counters: discovery's calls are not its
             current_stats.set(stats)  # this task's own context: every call below counts here
-            await self._read_accounts(self.discovery, allowed)
+            await self._read_accounts(allowed)
         except IncompleteResyncError as error:
             self.error = error
         except Exception as error:  # a bug must not leave the kind waiting forever
             stats.failed.append(SliceProblem("*", "*", type(error).__name__, str(error)))
         await self.queue.put(None)
 
-    async def _read_accounts(self, discovery: Discovery, allowed: list[str]) -> None:
+    async def _accounts(self) -> AsyncIterator[Account]:
+        """The accounts this kind reads: each as soon as discovery hands it over, or, for kinds
+        read through AWS Organizations, the management account once discovery is done."""
+        if self.rt.management_account:
+            self.discovery = await self.run.discovery()
+            for account in _accounts_for(self.rt, self.discovery):
+                yield account
+            return
+        async for account in self.run.accounts():
+            yield account
+        self.discovery = await self.run.discovery()
+
+    async def _read_accounts(self, allowed: list[str]) -> None:
         stats, run, rt, limits = self.stats, self.run, self.rt, self.run.settings.limits
-        account_bound = asyncio.Semaphore(
-            self.options.max_concurrent_accounts or len(discovery.accounts) or 1
-        )
+        bound = self.options.max_concurrent_accounts
+        account_bound = asyncio.Semaphore(bound) if bound else None
 
         async def read_account(account: Account) -> None:
-            async with account_bound:
+            async with account_bound or contextlib.nullcontext():
                 try:
                     if rt.global_service:
                         regions = Regions([run.home_region], confirmed=True)
@@ -249,13 +251,26 @@ class KindRead:
                 stats.slices_total += len(regions.names)
                 async with asyncio.TaskGroup() as group:
                     for region in regions.names:
-                        group.create_task(self._read_slice(discovery, account, region, regions))
+                        group.create_task(self._read_slice(account, region, regions))
 
+        failed: Exception | None = None
         try:
             async with asyncio.timeout(run.remaining()), asyncio.TaskGroup() as group:
-                for account in _accounts_for(rt, discovery):
-                    group.create_task(read_account(account))
+                reads: list[asyncio.Task[None]] = []
+                try:
+                    async for account in self._accounts():
+                        reads.append(group.create_task(read_account(account)))
+                except Exception as error:  # discovery failed: the kind fails with its words
+                    failed = error
+                    for read in reads:
+                        read.cancel()
         except TimeoutError:
+            if self.discovery is None:
+                raise IncompleteResyncError(
+                    f"{rt.kind}: incomplete, existing entities are kept: the resync passed "
+                    f"resyncTimeoutSeconds={limits.resync_timeout:g} before accounts were "
+                    "discovered"
+                ) from None
             stats.failed.append(
                 SliceProblem(
                     "*",
@@ -265,21 +280,19 @@ class KindRead:
                     f"{stats.slices_total - stats.slices_done} slices of this kind unfinished",
                 )
             )
+        if failed is not None:
+            raise failed
 
-    async def _read_slice(
-        self, discovery: Discovery, account: Account, region: str, regions: Regions
-    ) -> None:
+    async def _read_slice(self, account: Account, region: str, regions: Regions) -> None:
         ahead = await self.run.ahead.acquire(self)
         try:
             async with self.run.slice_bound:
-                await self._slice(discovery, account, region, regions.confirmed)
+                await self._slice(account, region, regions.confirmed)
         finally:
             if ahead:
                 self.run.ahead.release()
 
-    async def _slice(
-        self, discovery: Discovery, account: Account, region: str, confirmed: bool
-    ) -> None:
+    async def _slice(self, account: Account, region: str, confirmed: bool) -> None:
         stats, run, rt, limits = self.stats, self.run, self.rt, self.run.settings.limits
         sc = CachedSliceContext(
             account,
@@ -287,7 +300,7 @@ class KindRead:
             run.settings.partition,
             self.options,
             run.limiter(account.id, region, rt.service),
-            discovery,
+            self.discovery,
             call_timeout=limits.call_timeout,
             cache=run.clients,
         )

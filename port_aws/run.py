@@ -8,6 +8,7 @@ import asyncio
 import gc
 import time
 from collections import deque
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -88,6 +89,9 @@ class ResyncRun:
     kinds: list[KindStats] = field(default_factory=list)
     _source: CredentialSource | None = None
     _discovery: asyncio.Task[Discovery] | None = None
+    _found: list[Account] = field(default_factory=list)
+    """Accounts handed over by discovery so far, in order (their roles assumed)."""
+    _change: "asyncio.Future[None] | None" = None
     _regions: dict[str, asyncio.Task[Regions]] = field(default_factory=dict)
     _limiters: dict[tuple[str, str, str], asyncio.Semaphore] = field(default_factory=dict)
     _region_bound: asyncio.Semaphore | None = None
@@ -127,14 +131,54 @@ class ResyncRun:
             self._source = await resolve_source(self.settings, HOOKS)
         return self._source
 
-    async def discovery(self) -> Discovery:
-        """Accounts and their sessions, discovered once; every kind awaits the same result."""
+    def start_discovery(self) -> "asyncio.Task[Discovery]":
+        """Discovery starts once per resync, in the context of the first kind that asks (before
+        that kind's own counters are set)."""
         if self._discovery is None:
             self._discovery = asyncio.ensure_future(self._discover())
-        return await asyncio.shield(self._discovery)
+        return self._discovery
+
+    async def discovery(self) -> Discovery:
+        """Accounts and their sessions, discovered once; every kind awaits the same result."""
+        return await asyncio.shield(self.start_discovery())
+
+    async def accounts(self) -> AsyncIterator[Account]:
+        """The reachable accounts as discovery hands them over (an organization's while its OU
+        walk goes on), then those only its result names; raises what discovery raises, after
+        the accounts handed over before it failed."""
+        task = self.start_discovery()
+        given: set[str] = set()
+        taken = 0
+        while True:
+            while taken < len(self._found):
+                account = self._found[taken]
+                taken += 1
+                if account.id not in given:
+                    given.add(account.id)
+                    yield account
+            if task.done():
+                break
+            if self._change is None or self._change.done():
+                self._change = asyncio.get_running_loop().create_future()
+            await asyncio.shield(self._change)
+        for account in (await self.discovery()).accounts:
+            if account.id not in given:
+                given.add(account.id)
+                yield account
+
+    def _handed(self, account: Account) -> None:
+        self._found.append(account)
+        self._changed()
+
+    def _changed(self) -> None:
+        if self._change is not None and not self._change.done():
+            self._change.set_result(None)
 
     async def _discover(self) -> Discovery:
-        return await discover_accounts(self.settings, await self.source())
+        try:
+            return await discover_accounts(self.settings, await self.source(), self._handed)
+        finally:
+            self._changed()
 
     async def regions(self, account: Account) -> Regions:
         if account.id not in self._regions:

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from port_aws.emulated_org import EmulatedOrg, create_organization, emulator_clients
+from port_aws.run import ResyncRun
+from port_aws.settings import load_settings
 from tests.rig import STATIC, Emulator, by_blueprint, mapping_for, resync
 
 ROLE = "port-integration"
@@ -245,3 +247,29 @@ async def test_organization_accounts_are_read_from_the_management_account_outsid
     prod_eu = members[f"org-{org.accounts['prod-eu']}"]["properties"]
     assert prod_eu["ouPath"] == "Root/workloads/prod/eu"
     assert prod_eu["parentId"] == org.ous["workloads/prod/eu"]
+
+
+async def test_accounts_the_walk_has_listed_are_read_before_it_ends(
+    org: EmulatedOrg, emulator: Emulator, token_file: Path
+) -> None:
+    """Kinds start on the accounts of the OUs listed first while a slow OU is still being
+    listed; in the end every reachable account is handed over once, as discovery says."""
+    slow = org.ous["workloads/prod/eu"]
+    emulator.faults(
+        [{"service": "organizations", "action": "ListAccountsForParent", "body": slow, "delay": 3}]
+    )
+    run = ResyncRun(load_settings({"account_role_arn": role(org.management)}))
+    handed: list[tuple[str, bool]] = []
+    try:
+        async for account in run.accounts():
+            handed.append((account.id, run.start_discovery().done()))
+        discovery = await run.discovery()
+    finally:
+        emulator.faults([])
+        await run.aclose()
+
+    assert sorted(a for a, _ in handed) == sorted(a.id for a in discovery.accounts)
+    assert {a for a, _ in handed} == set(org.active)
+    early = {a for a, done in handed if not done}
+    assert early == set(org.active)  # all before discovery ended (it waits for every role)
+    assert handed[-1][0] == org.accounts["prod-eu"]  # the slow OU's account came last

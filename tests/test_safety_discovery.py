@@ -91,9 +91,19 @@ async def test_an_ou_walk_failing_halfway_deletes_nothing(
 
     faulty = await resync(config, mapping_for(*KINDS), existing=clean.upserted_entities)
 
+    # Accounts the walk listed before it failed may be read (their entities come whole and
+    # unchanged); the account it could not list is not; every kind fails; nothing is deleted.
     _assert_kept(clean, faulty)
-    assert faulty.upserted_entities == []
+    unlisted = org.accounts["prod-eu"]
+    read = {
+        (e.get("relations") or {}).get("account") or e["identifier"]
+        for e in faulty.upserted_entities
+    }
+    assert unlisted not in read
+    assert read <= set(org.active)
     assert "ListAccountsForParent: ServiceUnavailableException" in _error_text(faulty)
+    assert "every kind fails and nothing is deleted" in _error_text(faulty)
+    assert all(kind in _error_text(faulty) for kind in KINDS)
 
 
 async def test_a_slow_sts_fails_its_account_within_the_deadline(

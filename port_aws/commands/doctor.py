@@ -25,6 +25,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from loguru import logger
 
 from port_aws.accounts import (
+    ORGANIZATIONS_FAILED,
     Account,
     Discovery,
     DiscoveryError,
@@ -175,7 +176,7 @@ async def _organizations(settings: Settings, source: CredentialSource) -> list[C
             Check("OU ids", False, f"not found: {', '.join(error.missing)}", FIND_OU_IDS),
         ]
     except DiscoveryError as error:
-        detail, _, hint = str(error).partition("; no account was read and nothing is deleted: ")
+        detail, _, hint = str(error).partition(ORGANIZATIONS_FAILED)
         return [
             Check(
                 "organizations",
