@@ -1,7 +1,8 @@
 """Everything a resync shares across kinds: accounts, regions, bounds and figures.
 
-Accounts are discovered and their roles assumed once per resync; each account's regions are
-resolved once; every kind reuses both.
+Accounts are discovered and their roles assumed once per resync, each handed to the kinds as
+soon as its role is assumed (an organization's while its OU walk goes on); each account's
+regions are resolved once; every kind reuses both.
 """
 
 import asyncio
