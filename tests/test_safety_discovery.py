@@ -166,6 +166,41 @@ async def test_an_ou_id_the_organization_no_longer_has_deletes_nothing(
     assert "ouId ou-zzzz-zzzzzzzz not found in organization" in _error_text(faulty)
 
 
+async def test_a_resync_past_its_deadline_during_the_ou_walk_deletes_nothing(
+    org: EmulatedOrg, emulator: Emulator, token_file: Path
+) -> None:
+    """The walk is still listing an OU when the resync's deadline passes: accounts handed over
+    before may have been read, every kind fails saying discovery did not end, nothing is
+    deleted."""
+    config = {"account_role_arn": role(org.management)}
+    clean = await _clean(emulator, org, config)
+    emulator.faults(
+        [
+            {
+                "service": "organizations",
+                "action": "ListAccountsForParent",
+                "body": org.ous["workloads/prod/eu"],
+                "delay": 6,
+            }
+        ]
+    )
+
+    started = time.monotonic()
+    faulty = await resync(
+        {**config, "resync_timeout_seconds": 3},
+        mapping_for(*KINDS),
+        existing=clean.upserted_entities,
+    )
+
+    assert time.monotonic() - started < 30
+    _assert_kept(clean, faulty)
+    assert org.accounts["prod-eu"] not in {
+        (e.get("relations") or {}).get("account") or e["identifier"]
+        for e in faulty.upserted_entities
+    }
+    assert "resyncTimeoutSeconds=3 before accounts were discovered" in _error_text(faulty)
+
+
 async def test_a_single_account_installation_still_syncs_and_deletes(
     emulator: Emulator, token_file: Path
 ) -> None:
@@ -238,38 +273,3 @@ def test_ids_accept_ascii_digits_only(config: dict[str, Any], setting: str) -> N
     with pytest.raises(ConfigError) as raised:
         load_settings(config, {})
     assert raised.value.setting == setting
-
-
-async def test_a_resync_past_its_deadline_during_the_ou_walk_deletes_nothing(
-    org: EmulatedOrg, emulator: Emulator, token_file: Path
-) -> None:
-    """The walk is still listing an OU when the resync's deadline passes: accounts handed over
-    before may have been read, every kind fails saying discovery did not end, nothing is
-    deleted."""
-    config = {"account_role_arn": role(org.management)}
-    clean = await _clean(emulator, org, config)
-    emulator.faults(
-        [
-            {
-                "service": "organizations",
-                "action": "ListAccountsForParent",
-                "body": org.ous["workloads/prod/eu"],
-                "delay": 6,
-            }
-        ]
-    )
-
-    started = time.monotonic()
-    faulty = await resync(
-        {**config, "resync_timeout_seconds": 3},
-        mapping_for(*KINDS),
-        existing=clean.upserted_entities,
-    )
-
-    assert time.monotonic() - started < 30
-    _assert_kept(clean, faulty)
-    assert org.accounts["prod-eu"] not in {
-        (e.get("relations") or {}).get("account") or e["identifier"]
-        for e in faulty.upserted_entities
-    }
-    assert "resyncTimeoutSeconds=3 before accounts were discovered" in _error_text(faulty)
