@@ -42,6 +42,19 @@ def _assert_kept(clean: ResyncResult, faulty: ResyncResult) -> None:
     assert all("\n" not in str(error) for error in faulty.errors)
 
 
+def _prod_eu_listing(org: EmulatedOrg, **answer: Any) -> list[dict[str, Any]]:
+    """A fault on listing the accounts of the deepest OU, ``workloads/prod/eu``."""
+    target = {"service": "organizations", "action": "ListAccountsForParent"}
+    return [target | {"body": org.ous["workloads/prod/eu"]} | answer]
+
+
+def _accounts_read(result: ResyncResult) -> set[str]:
+    return {
+        (e.get("relations") or {}).get("account") or e["identifier"]
+        for e in result.upserted_entities
+    }
+
+
 @pytest.mark.parametrize(
     ("denied", "expected"),
     [
@@ -77,29 +90,15 @@ async def test_an_ou_walk_failing_halfway_deletes_nothing(
 ) -> None:
     config = {"account_role_arn": role(org.management), "max_attempts": 2}
     clean = await _clean(emulator, org, config)
-    emulator.faults(
-        [
-            {
-                "service": "organizations",
-                "action": "ListAccountsForParent",
-                "body": org.ous["workloads/prod/eu"],
-                "status": 503,
-                "code": "ServiceUnavailableException",
-            }
-        ]
-    )
+    emulator.faults(_prod_eu_listing(org, status=503, code="ServiceUnavailableException"))
 
     faulty = await resync(config, mapping_for(*KINDS), existing=clean.upserted_entities)
 
     # Accounts the walk listed before it failed may be read (their entities come whole and
     # unchanged); the account it could not list is not; every kind fails; nothing is deleted.
     _assert_kept(clean, faulty)
-    unlisted = org.accounts["prod-eu"]
-    read = {
-        (e.get("relations") or {}).get("account") or e["identifier"]
-        for e in faulty.upserted_entities
-    }
-    assert unlisted not in read
+    read = _accounts_read(faulty)
+    assert org.accounts["prod-eu"] not in read
     assert read <= set(org.active)
     assert "ListAccountsForParent: ServiceUnavailableException" in _error_text(faulty)
     assert "every kind fails and nothing is deleted" in _error_text(faulty)
@@ -174,16 +173,7 @@ async def test_a_resync_past_its_deadline_during_the_ou_walk_deletes_nothing(
     deleted."""
     config = {"account_role_arn": role(org.management)}
     clean = await _clean(emulator, org, config)
-    emulator.faults(
-        [
-            {
-                "service": "organizations",
-                "action": "ListAccountsForParent",
-                "body": org.ous["workloads/prod/eu"],
-                "delay": 6,
-            }
-        ]
-    )
+    emulator.faults(_prod_eu_listing(org, delay=6))
 
     started = time.monotonic()
     faulty = await resync(
@@ -194,10 +184,7 @@ async def test_a_resync_past_its_deadline_during_the_ou_walk_deletes_nothing(
 
     assert time.monotonic() - started < 30
     _assert_kept(clean, faulty)
-    assert org.accounts["prod-eu"] not in {
-        (e.get("relations") or {}).get("account") or e["identifier"]
-        for e in faulty.upserted_entities
-    }
+    assert org.accounts["prod-eu"] not in _accounts_read(faulty)
     assert "resyncTimeoutSeconds=3 before accounts were discovered" in _error_text(faulty)
 
 
