@@ -28,11 +28,12 @@ if TYPE_CHECKING:
 
 
 COLLECTOR_THRESHOLDS = (50_000, 20, 20)
-"""Python's cyclic garbage collector during a resync. With its defaults (700, 10, 10) a young
-collection runs every 700 allocations and the many objects that live for one page or one batch
-are promoted and trigger full collections of the whole heap (botocore's service models, Ocean's
-entities): a quarter of the resync's CPU. Young collections every 50,000 allocations let those
-objects die young; garbage cycles wait a little longer (a few MB)."""
+"""Python's cyclic garbage collector, set when a resync starts and kept for the process (which
+serves resyncs and live events). With its defaults (700, 10, 10) a young collection runs every
+700 allocations and the many objects that live for one page or one batch are promoted and
+trigger full collections of the whole heap (botocore's service models, Ocean's entities): a
+quarter of the resync's CPU. Young collections every 50,000 allocations let those objects die
+young; garbage cycles wait a little longer (a few MB)."""
 
 CLIENTS_PER_SLICE = 4
 """Clients the run keeps open per slice of its global bound (``maxConcurrency``), in use or not;
