@@ -86,17 +86,28 @@ def _first_match(groups: tuple[tuple[str, tuple[str, ...]], ...], filename: str)
     return next((name for name, markers in groups if any(m in filename for m in markers)), None)
 
 
+def _innermost(
+    groups: tuple[tuple[str, tuple[str, ...]], ...],
+    known: dict[str, str | None],
+    filenames: list[str],
+    default: str,
+) -> str:
+    """The group of the innermost frame (last in ``filenames``) that has one; each file's group
+    is looked up once and kept in ``known``."""
+    for filename in reversed(filenames):
+        if filename not in known:
+            known[filename] = _first_match(groups, filename)
+        if (name := known[filename]) is not None:
+            return name
+    return default
+
+
 _FILE_OWNERS: dict[str, str | None] = {}
 
 
 def owner_of(filenames: list[str]) -> str:
     """The owner of the innermost frame (last in ``filenames``) that has one."""
-    for filename in reversed(filenames):
-        if filename not in _FILE_OWNERS:
-            _FILE_OWNERS[filename] = _first_match(OWNERS, filename)
-        if (owner := _FILE_OWNERS[filename]) is not None:
-            return owner
-    return OTHER
+    return _innermost(OWNERS, _FILE_OWNERS, filenames, OTHER)
 
 
 _SHARED = (type, ModuleType, FunctionType, BuiltinFunctionType)
@@ -255,12 +266,7 @@ _FILE_PARTS: dict[str, str | None] = {}
 
 def _part(filenames: list[str]) -> str:
     """Which part of the integration the innermost known frame belongs to."""
-    for filename in reversed(filenames):
-        if filename not in _FILE_PARTS:
-            _FILE_PARTS[filename] = _first_match(INTEGRATION_PARTS, filename)
-        if (part := _FILE_PARTS[filename]) is not None:
-            return part
-    return "other"
+    return _innermost(INTEGRATION_PARTS, _FILE_PARTS, filenames, "other")
 
 
 class Probe:
