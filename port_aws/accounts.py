@@ -273,6 +273,24 @@ def _in_scope(settings: Settings, account_id: str) -> bool:
     return True
 
 
+def _member_role(settings: Settings, main_role: RoleArn, member: OrgAccount) -> RoleArn | None:
+    """The role read in an organization's account, or None when the account is not read (not
+    ACTIVE, or out of ``accountScope``)."""
+    if member.state != "ACTIVE" or not _in_scope(settings, member.id):
+        return None
+    if member.id == main_role.account_id:
+        return main_role
+    return main_role.in_account(member.id, settings.member_role_name)
+
+
+def _account(source: CredentialSource, role: RoleArn, management: Account | None) -> Account:
+    """The account read through ``role``: the management account's own (its role assumed
+    already) or a new one with its own session."""
+    if management is not None and str(role) == management.role_arn:
+        return management
+    return Account(role.account_id, None, source.session_for_role(role), str(role))
+
+
 Found = Callable[[Account], None]
 """Told each account whose role was assumed, as soon as it is (before discovery ends)."""
 
@@ -298,23 +316,14 @@ class _Early:
     def __post_init__(self) -> None:
         self._bound = asyncio.Semaphore(self.limit)
 
-    def role(self, member_id: str) -> RoleArn:
-        if member_id == self.main_role.account_id:
-            return self.main_role
-        return self.main_role.in_account(member_id, self.settings.member_role_name)
-
-    def account(self, role: RoleArn) -> Account:
-        if role == self.main_role:
-            return self.management
-        return Account(role.account_id, None, self.source.session_for_role(role), str(role))
-
     def listed(self, members: list[OrgAccount]) -> None:
         for member in members:
-            if member.state != "ACTIVE" or not _in_scope(self.settings, member.id):
+            role = _member_role(self.settings, self.main_role, member)
+            if role is None or not in_shard(member.id, self.settings.shard):
                 continue
-            if not in_shard(member.id, self.settings.shard) or member.id in self.accounts:
+            if member.id in self.accounts:
                 continue
-            account = self.account(self.role(member.id))
+            account = _account(self.source, role, self.management)
             account.name = member.raw.get("Name") or account.name
             account.email = member.raw.get("Email") or account.email
             self.accounts[member.id] = account
@@ -331,8 +340,9 @@ class _Early:
         return failure
 
     async def credentials(self, account: Account) -> AccountFailure | None:
+        """The answer of the role assumed during the walk, or assumed now."""
         task = self.assumed.get(account.id)
-        if task is not None and self.accounts.get(account.id) is account:
+        if task is not None:
             return await task
         return await first_credentials(account, self.timeout)
 
@@ -370,9 +380,7 @@ async def discover_accounts(
     early: _Early | None = None
     try:
         if main_role and not settings.account_role_arns:
-            management = Account(
-                main_role.account_id, None, source.session_for_role(main_role), str(main_role)
-            )
+            management = _account(source, main_role, None)
             not_assumed = await first_credentials(management, sts_timeout)
             if not_assumed is not None:
                 raise DiscoveryError(
@@ -385,15 +393,8 @@ async def discover_accounts(
             )
             organization = read.members if read is not None else None
             if organization is not None:
-                member_name = settings.member_role_name
-                roles = []
-                for member in organization:
-                    if member.state != "ACTIVE" or not _in_scope(settings, member.id):
-                        continue
-                    if member.id == main_role.account_id:
-                        roles.append(main_role)
-                    else:
-                        roles.append(main_role.in_account(member.id, member_name))
+                chosen = (_member_role(settings, main_role, m) for m in organization)
+                roles = [role for role in chosen if role is not None]
         return await _assumed(
             settings, source, roles, organization, management, early, limit, sts_timeout
         )
@@ -414,21 +415,12 @@ async def _assumed(
     sts_timeout: float,
 ) -> Discovery:
     """The chosen roles assumed (those assumed during the walk are not assumed again)."""
-    main_role = settings.account_role_arn
     roles_before_shard = list(roles)
     roles = [role for role in roles if in_shard(role.account_id, settings.shard)]
     names = {m.id: m.raw.get("Name") for m in organization or []}
     emails = {m.id: m.raw.get("Email") for m in organization or []}
     known = early.accounts if early else {}
-    accounts = [
-        known.get(role.account_id)
-        or (
-            management
-            if management and role == main_role
-            else Account(role.account_id, None, source.session_for_role(role), str(role))
-        )
-        for role in roles
-    ]
+    accounts = [known.get(role.account_id) or _account(source, role, management) for role in roles]
     for account in accounts:
         account.name = names.get(account.id) or account.name
         account.email = emails.get(account.id) or account.email

@@ -149,23 +149,19 @@ class ResyncRun:
         walk goes on), then those only its result names; raises what discovery raises, after
         the accounts handed over before it failed."""
         task = self.start_discovery()
-        given: set[str] = set()
         taken = 0
         while True:
-            while taken < len(self._found):
-                account = self._found[taken]
+            while taken < len(self._found):  # discovery hands each account over once
                 taken += 1
-                if account.id not in given:
-                    given.add(account.id)
-                    yield account
+                yield self._found[taken - 1]
             if task.done():
                 break
             if self._change is None or self._change.done():
                 self._change = asyncio.get_running_loop().create_future()
             await asyncio.shield(self._change)
+        given = {account.id for account in self._found}
         for account in (await self.discovery()).accounts:
             if account.id not in given:
-                given.add(account.id)
                 yield account
 
     def _handed(self, account: Account) -> None:
