@@ -2,9 +2,11 @@
 
 Every ``interval`` seconds a background thread takes the profiled thread's stack and charges
 the sample to the innermost frame that belongs to a known part (mapping, AWS calls, engine,
-Ocean), or to the test harness when the stack runs inside its fake Port API; a stack waiting in the event loop's selector counts as idle. Only the samples taken
-while the thread holds the CPU say where CPU goes, so the breakdown is given as shares of the
-non-idle samples, and as CPU seconds when scaled by the process's CPU time.
+Ocean), or to the test harness when the stack runs inside its fake Port API; a stack waiting in
+the event loop's selector counts as idle. Only the samples taken while the thread holds the CPU
+say where CPU goes, so the breakdown is given as shares of the non-idle samples, and as CPU
+seconds when scaled by the process's CPU time. The garbage collector's own CPU and collections
+are counted apart (``gc.callbacks``).
 """
 
 import gc
