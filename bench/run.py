@@ -256,8 +256,10 @@ def run_point(scale: Scale, throughput: bool = True, traced: bool = False) -> di
     try:
         base = plane.stats()
         role = f"arn:aws:iam::{org.management}:role/{ROLE_NAME}"
+        children_before = os.times()
         with Sampler() as sampler, Probe(traced, scale.resources).installed() as probe:
             wall, tally, errors = asyncio.run(_resync(plane.url, role, mapping_for(kinds)))
+        children_after = os.times()
         stats = plane.stats()
     finally:
         plane.stop()
@@ -302,6 +304,8 @@ def run_point(scale: Scale, throughput: bool = True, traced: bool = False) -> di
         "plane_achieved": achieved,
         "plane_cpu_seconds": stats["cpu_seconds"] - base["cpu_seconds"],
         "cpu_seconds": sampler.cpu_seconds,
+        "reader_cpu_seconds": (children_after.children_user + children_after.children_system)
+        - (children_before.children_user + children_before.children_system),
         "cpu_breakdown": sampler.breakdown(),
         "collections": sampler.collections,
         "collector_seconds": sampler.collector_seconds,

@@ -10,7 +10,7 @@ Ocean keeps the entities it could not confirm.
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import jmespath
@@ -24,9 +24,10 @@ from port_aws.catalog.model import Item, KindOptions, ResourceType, SliceContext
 from port_aws.clients import CachedSliceContext
 from port_aws.errors import IncompleteResyncError
 from port_aws.items import pascal_keys, raw_item, scrub
+from port_aws.readers import AccountSpec, SliceSpec
 from port_aws.regions import Regions, partition_regions, service_regions
 from port_aws.run import ResyncRun
-from port_aws.stats import KindStats, SliceProblem, current_stats
+from port_aws.stats import KindStats, SliceOutcome, SliceProblem, current_stats
 from port_aws.tls import SHARED_CONNECTIONS
 
 BATCH_SIZE = 500
@@ -115,6 +116,46 @@ async def _enrich(rt: ResourceType, sc: SliceContext, page: list[Item]) -> list[
             elif (target := by_id.get(item_id)) is not None:
                 target.update(fields)
     return [item for item in page if str(item.get(rt.id)) not in gone] if gone else page
+
+
+async def read_slice_items(
+    rt: ResourceType,
+    sc: SliceContext,
+    slice_timeout: float,
+    put: Callable[[list[Item]], Awaitable[None]],
+) -> SliceOutcome | None:
+    """Read one slice into ``put``, page by page, as raw items; None when it was read
+    completely, else why not. Time spent in ``put`` (waiting for Ocean to take the items) does
+    not count against ``slice_timeout``. The integration's process and reader processes read
+    every slice with this function."""
+    account, region = sc.account, sc.region
+    loop = asyncio.get_running_loop()
+    deadline = asyncio.timeout(slice_timeout)
+    try:
+        async with deadline, sc.stack:
+            async for page in _read_slice(rt, sc):
+                extra = {"AccountName": account.name} if account.name else {}
+                items = [
+                    raw_item(rt.kind, props, account.id, _region_of(rt, props, region), **extra)
+                    for props in page
+                ]
+                left = (deadline.when() or loop.time()) - loop.time()
+                deadline.reschedule(None)
+                await put(items)
+                deadline.reschedule(loop.time() + left)
+        return None
+    except UnknownEndpointError:
+        return SliceOutcome("unavailable", SliceProblem(account.id, region, "UnknownEndpoint", ""))
+    except TimeoutError as error:
+        if deadline.expired():
+            message = f"not read within sliceTimeoutSeconds={slice_timeout:g}"
+            return SliceOutcome("failed", SliceProblem(account.id, region, "SliceTimeout", message))
+        return SliceOutcome("failed", slice_problem(error, account, region))
+    except (ClientError, BotoCoreError, OSError, UnboundedListing) as error:
+        return SliceOutcome("answered", slice_problem(error, account, region))
+    except Exception as error:  # an answer this kind cannot read fails its slice only
+        problem = SliceProblem(account.id, region, type(error).__name__, str(error))
+        return SliceOutcome("failed", problem)
 
 
 def _accounts_for(rt: ResourceType, discovery: Discovery) -> list[Account]:
@@ -293,56 +334,40 @@ class KindRead:
                 self.run.ahead.release()
 
     async def _slice(self, account: Account, region: str, confirmed: bool) -> None:
-        stats, run, rt, limits = self.stats, self.run, self.rt, self.run.settings.limits
-        sc = CachedSliceContext(
-            account,
-            region,
-            run.settings.partition,
-            self.options,
-            run.limiter(account.id, region, rt.service),
-            self.discovery,
-            call_timeout=limits.call_timeout,
-            cache=run.clients,
-        )
-        loop = asyncio.get_running_loop()
-        deadline = asyncio.timeout(limits.slice_timeout)
+        stats, run, rt = self.stats, self.run, self.rt
+
+        async def put(items: list[Item]) -> None:
+            stats.items += len(items)
+            stats.items_by_account[account.id] += len(items)
+            await self.queue.put(items)
+
         try:
-            async with deadline, sc.stack:
-                async for page in _read_slice(rt, sc):
-                    extra = {"AccountName": account.name} if account.name else {}
-                    items = [
-                        raw_item(rt.kind, props, account.id, _region_of(rt, props, region), **extra)
-                        for props in page
-                    ]
-                    stats.items += len(items)
-                    stats.items_by_account[account.id] += len(items)
-                    # Time spent waiting for Ocean to take the items is not the slice's.
-                    left = (deadline.when() or loop.time()) - loop.time()
-                    deadline.reschedule(None)
-                    await self.queue.put(items)
-                    deadline.reschedule(loop.time() + left)
-            stats.accounts.add(account.id)
-            stats.regions.add(region)
-        except UnknownEndpointError:
-            stats.unavailable.append(SliceProblem(account.id, region, "UnknownEndpoint", ""))
-        except TimeoutError as error:
-            if deadline.expired():
-                problem = SliceProblem(
-                    account.id,
-                    region,
-                    "SliceTimeout",
-                    f"not read within sliceTimeoutSeconds={limits.slice_timeout:g}",
-                )
+            readers = run.readers_for(rt)
+            if readers is not None:
+                spec = SliceSpec(rt.kind, self.options, AccountSpec.of(account), region)
+                outcome = await readers.read(spec, put)
             else:
-                problem = slice_problem(error, account, region)
-            logger.error(f"{rt.kind}: slice failed: {problem.describe()}")
-            stats.failed.append(problem)
-        except (ClientError, BotoCoreError, OSError, UnboundedListing) as error:
-            _classify(rt, run, stats, slice_problem(error, account, region), confirmed)
-        except Exception as error:  # an answer this kind cannot read fails its slice only
-            problem = SliceProblem(account.id, region, type(error).__name__, str(error))
-            logger.error(f"{rt.kind}: slice failed: {problem.describe()}")
-            stats.failed.append(problem)
+                sc = CachedSliceContext(
+                    account,
+                    region,
+                    run.settings.partition,
+                    self.options,
+                    run.limiter(account.id, region, rt.service),
+                    self.discovery,
+                    call_timeout=run.settings.limits.call_timeout,
+                    cache=run.clients,
+                )
+                outcome = await read_slice_items(rt, sc, run.settings.limits.slice_timeout, put)
+            if outcome is None:
+                stats.accounts.add(account.id)
+                stats.regions.add(region)
+            elif outcome.verdict == "unavailable":
+                stats.unavailable.append(outcome.problem)
+            elif outcome.verdict == "answered":
+                _classify(rt, run, stats, outcome.problem, confirmed)
+            else:
+                logger.error(f"{rt.kind}: slice failed: {outcome.problem.describe()}")
+                stats.failed.append(outcome.problem)
         finally:
             stats.slices_done += 1
 

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from port_aws.accounts import Account, Discovery, discover_accounts
 from port_aws.arn import PARTITIONS
 from port_aws.catalog import cloudcontrol
+from port_aws.catalog.model import ResourceType
 from port_aws.clients import ClientCache
 from port_aws.credentials import CredentialSource, resolve_source
+from port_aws.readers import AUTO_AFTER_SLICES, Readers, reader_count
 from port_aws.regions import Regions, enabled_regions
 from port_aws.settings import Settings
 from port_aws.stats import HOOKS, KindStats
@@ -108,6 +110,10 @@ class ResyncRun:
     reads: dict[int, "KindRead"] = field(default_factory=dict)
     """Kinds of the mapping started (at their turn or read ahead), by their index in it."""
     closing: "asyncio.Task[None] | None" = None
+    readers: Readers | None = None
+    """Reader processes, once started (see ``port_aws.readers``)."""
+    _slices_here: int = 0
+    """Slices begun in this process while "auto" readers are not started."""
 
     def __post_init__(self) -> None:
         gc.set_threshold(*COLLECTOR_THRESHOLDS)
@@ -135,9 +141,11 @@ class ResyncRun:
 
     def start_discovery(self) -> "asyncio.Task[Discovery]":
         """Discovery starts once per resync, in the context of the first kind that asks (before
-        that kind's own counters are set)."""
+        that kind's own counters are set); so do reader processes set by number."""
         if self._discovery is None:
             self._discovery = asyncio.ensure_future(self._discover())
+            if self.settings.limits.reader_processes:
+                self.readers = Readers(self.settings, reader_count(self.settings))
         return self._discovery
 
     async def discovery(self) -> Discovery:
@@ -199,11 +207,25 @@ class ResyncRun:
             self._limiters[key] = asyncio.Semaphore(bound)
         return self._limiters[key]
 
+    def readers_for(self, rt: ResourceType) -> Readers | None:
+        """The reader processes to read a slice of ``rt`` in, or None to read it here (kinds
+        read through AWS Organizations use discovery's own result; see ``readerProcesses``)."""
+        if rt.management_account:
+            return None
+        if self.readers is None and self.settings.limits.reader_processes is None:
+            self._slices_here += 1
+            if self._slices_here > AUTO_AFTER_SLICES and (count := reader_count(self.settings)):
+                self.readers = Readers(self.settings, count)
+        return self.readers
+
     async def aclose(self) -> None:
         """The end of the resync, however it ended: every read still running (kinds read ahead
-        whose turn never came) is cancelled, then every client is closed."""
+        whose turn never came) is cancelled, then the readers stop and every client is
+        closed."""
         for read in list(self.reads.values()):
             await read.cancel()
+        if self.readers is not None:
+            await self.readers.aclose()
         await self.clients.aclose()
         await self.connections.aclose()
 

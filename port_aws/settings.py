@@ -60,6 +60,8 @@ class Limits:
     """Seconds one slice may take, not counting time waiting for Ocean to take its items."""
     resync_timeout: float = 21600.0
     """Seconds a whole resync may take, across kinds."""
+    reader_processes: int | None = None
+    """Child processes reading slices (0: none); None: "auto" (see ``port_aws.readers``)."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,22 @@ def _unknown_settings(config: Mapping[str, Any]) -> None:
             else f"; known settings: {', '.join(sorted(known.values()))}"
         )
         raise ConfigError(key, f"unknown setting (from {variable}){hint}")
+
+
+MAX_READER_PROCESSES = 64
+
+
+def _reader_processes(config: Mapping[str, Any]) -> int | None:
+    value = config.get("reader_processes")
+    if value is None or str(value).strip() in ("", "auto"):
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or int(text) > MAX_READER_PROCESSES:
+        raise ConfigError(
+            "readerProcesses",
+            f'expected "auto" or a whole number from 0 to {MAX_READER_PROCESSES}, got {value!r}',
+        )
+    return int(text)
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -324,6 +342,7 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
         resync_timeout=float(
             _positive_int(config, "resync_timeout_seconds", "resyncTimeoutSeconds", 21600)
         ),
+        reader_processes=_reader_processes(config),
     )
 
     token_file = env.get("AWS_WEB_IDENTITY_TOKEN_FILE") or None

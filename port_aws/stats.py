@@ -10,7 +10,7 @@ import time
 from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 THROTTLING_CODES = frozenset(
     {
@@ -43,6 +43,16 @@ class SliceProblem:
     def describe(self) -> str:
         action = f" ({self.action})" if self.action else ""
         return f"{self.account_id}/{self.region}{action}: {self.code}: {self.message}"
+
+
+@dataclass(frozen=True)
+class SliceOutcome:
+    """Why a slice was not read completely: ``unavailable`` (the service has no endpoint
+    there), ``answered`` (AWS answered with an error, to classify as not there, denied or
+    failed) or ``failed``."""
+
+    verdict: Literal["unavailable", "answered", "failed"]
+    problem: SliceProblem
 
 
 @dataclass
