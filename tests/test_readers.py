@@ -1,0 +1,148 @@
+"""Reader processes (``readerProcesses``): slices read by child processes give Port exactly what
+the integration's own process gives, fail exactly as they would there, and a reader that dies
+fails its slices, so Ocean deletes nothing. Readers stop with the resync."""
+
+import os
+import signal
+import time
+from typing import Any
+
+import pytest
+
+from port_aws import readers
+from port_aws.errors import ConfigError
+from port_aws.readers import Readers
+from port_aws.resync import current_run
+from port_aws.settings import load_settings
+from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, mapping_for, resync
+from tests.test_safety import ECS, REGIONS, ROWS, SQS, Row, _mapping, seed_ecs_and_sqs
+
+READERS = {**STATIC, "reader_processes": "2"}
+IN_PROCESS = {**STATIC, "reader_processes": "0"}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _reader_pids() -> list[int]:
+    run = current_run()
+    assert run is not None and run.readers is not None, "the resync used no reader"
+    return run.readers.pids
+
+
+async def test_readers_give_port_what_the_integrations_process_gives(aws: Emulator) -> None:
+    aws.list_regions(REGIONS, page_size=10)
+    seed_ecs_and_sqs(aws)
+    here = await resync(IN_PROCESS, mapping_for(ECS, SQS))
+    assert current_run() is not None and current_run().readers is None  # type: ignore[union-attr]
+
+    read = await resync(READERS, mapping_for(ECS, SQS))
+
+    assert here.errors == [] and read.errors == []
+    key = lambda entity: entity["identifier"]  # noqa: E731
+    assert sorted(read.upserted_entities, key=key) == sorted(here.upserted_entities, key=key)
+    assert len(read.upserted_entities) == 6
+    pids = _reader_pids()
+    assert len(pids) == 2
+    run = current_run()
+    assert run is not None and all(stats.calls > 0 for stats in run.kinds)  # counted by readers
+    assert not any(_alive(pid) for pid in pids), "readers outlived the resync"
+
+
+PICKED = (
+    "a kind's permission denied (default accessDeniedPolicy)",
+    "an answer the kind cannot read",
+    "a slice past its deadline",
+    "the resync past its deadline",
+)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [r for r in ROWS if r.name in PICKED],
+    ids=[n for n in PICKED if n in {r.name for r in ROWS}],
+)
+async def test_a_fault_met_by_a_reader_deletes_nothing(aws: Emulator, row: Row) -> None:
+    aws.list_regions(REGIONS, page_size=10)
+    row.seed(aws)
+    clean = await resync(IN_PROCESS, mapping_for(*row.kinds))
+    assert clean.errors == []
+    before = {e["identifier"]: e for e in clean.upserted_entities}
+
+    aws.faults(row.faults)
+    aws.answers(row.answers)
+    faulty = await resync({**READERS, **row.config}, _mapping(row), existing=list(before.values()))
+
+    assert faulty.deleted_entities == []
+    for entity in faulty.upserted_entities:
+        assert entity == before[entity["identifier"]]
+    text = " | ".join(str(error) for error in faulty.errors)
+    for expected in row.reason:
+        assert expected in text, f"{expected!r} not in {text!r}"
+
+
+async def test_a_reader_that_dies_fails_its_slices_and_deletes_nothing(
+    aws: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aws.list_regions(REGIONS, page_size=10)
+    seed_ecs_and_sqs(aws)
+    clean = await resync(READERS, mapping_for(ECS, SQS))
+    assert clean.errors == []
+    killed: list[int] = []
+    read = Readers.read
+
+    async def read_then_die(self: Readers, spec: Any, put: Any) -> Any:
+        if not killed:  # the first slice's reader is killed as it is given the slice
+            reader = await self._reader(spec.account.id, spec.region)
+            killed.append(reader.process.pid)
+            os.kill(reader.process.pid, signal.SIGKILL)
+        return await read(self, spec, put)
+
+    monkeypatch.setattr(Readers, "read", read_then_die)
+    started = time.monotonic()
+    faulty = await resync(READERS, mapping_for(ECS, SQS), existing=clean.upserted_entities)
+
+    assert time.monotonic() - started < 60
+    assert faulty.deleted_entities == []
+    text = " | ".join(str(error) for error in faulty.errors)
+    assert "ReaderExited" in text and f"the reader process {killed[0]} exited" in text
+    assert f"{DEFAULT_ACCOUNT}/" in text
+    assert all("\n" not in str(error) for error in faulty.errors)
+
+
+async def test_auto_starts_readers_only_for_a_large_resync(
+    aws: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aws.list_regions(REGIONS, page_size=10)
+    seed_ecs_and_sqs(aws)
+    await resync(STATIC, mapping_for(ECS, SQS))  # "auto": 4 slices
+    run = current_run()
+    assert run is not None and run.readers is None
+
+    monkeypatch.setattr(readers, "AUTO_AFTER_SLICES", 1)
+    monkeypatch.setattr("port_aws.run.AUTO_AFTER_SLICES", 1)
+    monkeypatch.setattr(readers.os, "sched_getaffinity", lambda _: {0, 1, 2}, raising=False)
+    result = await resync(STATIC, mapping_for(ECS, SQS))
+    assert result.errors == [] and len(result.upserted_entities) == 6
+    assert len(_reader_pids()) == 3
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "65", "1.5"])
+def test_reader_processes_must_be_auto_or_a_whole_number(value: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings({**STATIC, "reader_processes": value}, environ={})
+    assert "readerProcesses" in str(raised.value)
+    assert "auto" in str(raised.value) and value in str(raised.value)
+
+
+@pytest.mark.parametrize(("value", "count"), [("auto", None), ("", None), ("0", 0), (3, 3)])
+def test_reader_processes_accepted(value: Any, count: int | None) -> None:
+    assert (
+        load_settings({**STATIC, "reader_processes": value}, environ={}).limits.reader_processes
+        == count
+    )
