@@ -126,7 +126,7 @@ async def test_auto_starts_readers_only_for_a_large_resync(
 
     monkeypatch.setattr(readers, "AUTO_AFTER_SLICES", 1)
     monkeypatch.setattr("port_aws.run.AUTO_AFTER_SLICES", 1)
-    monkeypatch.setattr(readers.os, "sched_getaffinity", lambda _: {0, 1, 2}, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1, 2})
     result = await resync(STATIC, mapping_for(ECS, SQS))
     assert result.errors == [] and len(result.upserted_entities) == 6
     assert len(_reader_pids()) == 3
