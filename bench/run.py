@@ -291,6 +291,7 @@ def run_point(scale: Scale, throughput: bool = True, traced: bool = False) -> di
         "client_calls": sum(k.calls for k in kind_stats),
         "kind_report": render_report(kind_stats),
         "clients_opened": run.clients.opened if run else 0,
+        "readers": len(run.readers.pids) if run and run.readers else 0,
         "clients_reused": run.clients.reused if run else 0,
         "client_retries": sum(k.retries for k in kind_stats),
         "client_throttled": sum(k.throttled for k in kind_stats),
@@ -343,25 +344,32 @@ def report(r: dict[str, Any]) -> None:
     )
     print(r["kind_report"])  # the integration's own per-kind table (calls per item among them)
     print(
-        f"clients: {r['clients_opened']} opened, {r['clients_reused']} slices served by a "
-        "client already open (kept per account, region and service for the resync)"
+        f"clients of the integration's process: {r['clients_opened']} opened, "
+        f"{r['clients_reused']} slices served by a client already open (kept per account, "
+        "region and service for the resync; reader processes keep their own)"
     )
     print(
         f"plane CPU during the resync: {r['plane_cpu_seconds']:.1f} s "
         f"({100 * r['plane_cpu_seconds'] / max(r['wall'], 1e-9):.0f}% of the wall time)"
     )
     print(
-        f"peak RSS: parent (VmHWM) {r['peak_rss_mb']:.0f} MB; largest child (Ocean's JQ "
-        f"workers, forked from the parent) {r['children_peak_rss_mb']:.0f} MB"
+        f"peak RSS: parent (VmHWM) {r['peak_rss_mb']:.0f} MB; largest child (a reader process, "
+        f"or Ocean's JQ workers forked from the parent) {r['children_peak_rss_mb']:.0f} MB; "
+        f"reader processes: {r['readers']}"
     )
     for line in memory_report(r["memory"], r["peak_rss_mb"], r["idle_rss_mb"]):
         print(line)
     print(
-        f"CPU of the resync: {r['cpu_seconds']:.1f} s ({100 * r['cpu_seconds'] / max(r['wall'], 1e-9):.0f}% "
+        f"CPU of the integration's process: {r['cpu_seconds']:.1f} s ({100 * r['cpu_seconds'] / max(r['wall'], 1e-9):.0f}% "
         "of the wall time); sampled breakdown:"
     )
     for part, share, seconds in r["cpu_breakdown"]:
         print(f"  {part:<32} {100 * share:5.1f}%  {seconds:7.1f} s")
+    if r["readers"]:
+        print(
+            f"  reader processes (reading slices: AWS calls and the engine's slice work, not "
+            f"sampled): {r['reader_cpu_seconds']:.1f} s more, {r['readers']} processes"
+        )
     young, middle, full = r["collections"]
     print(
         f"  of which the garbage collector {r['collector_seconds']:.1f} s: {young} young, "

@@ -2,6 +2,8 @@
 answers (the same instant, the same offset, the same ISO text in the item); one User-Agent;
 the shared TLS session and event-alias memo reach every client, STS's included."""
 
+import copy
+import random
 import tomllib
 from pathlib import Path
 
@@ -9,12 +11,13 @@ import pytest
 from aiobotocore.config import AioConfig
 from aiobotocore.httpxsession import HttpxSession
 from botocore import UNSIGNED
-from botocore.hooks import EventAliaser, HierarchicalEmitter
+from botocore.hooks import EventAliaser, HierarchicalEmitter, _PrefixTrie
 from botocore.utils import parse_timestamp
 
 from port_aws.credentials import (
     USER_AGENT,
     _session,
+    _SharedTrie,
     client_config,
     parse_aws_timestamp,
     sts_config,
@@ -128,3 +131,63 @@ async def test_handlers_are_still_refused_without_kwargs_after_the_check_is_kept
             client.meta.events.register("before-call.sqs", accepts)
             with pytest.raises(ValueError, match="keyword"):
                 client.meta.events.register("before-call.sqs", refuses)
+
+
+def _names(rng: random.Random) -> list[str]:
+    parts = ["before-call", "needs-retry", "*", "sqs", "ec2", "GetQueueAttributes", "Describe"]
+    return [".".join(rng.choice(parts) for _ in range(rng.randint(1, 4))) for _ in range(40)]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_shared_handler_tries_answer_as_botocores_whatever_is_changed_in_copies(seed: int) -> None:
+    """Random registrations and removals on tries and on copies of them (copies of copies
+    included), in botocore's trie and in the shared one, side by side: every search answers the
+    same handlers in the same order, and a change never shows in another copy."""
+    rng = random.Random(seed)
+    names = _names(rng)
+    stock: list[_PrefixTrie] = [_PrefixTrie()]
+    shared: list[_PrefixTrie] = [_SharedTrie()]
+    added: list[list[tuple[str, str]]] = [[]]
+    for step in range(300):
+        i = rng.randrange(len(stock))
+        action = rng.random()
+        if action < 0.15:
+            stock.append(copy.copy(stock[i]))
+            shared.append(copy.copy(shared[i]))
+            added.append(list(added[i]))
+        elif action < 0.3 and added[i]:
+            key, handler = added[i].pop(rng.randrange(len(added[i])))
+            stock[i].remove_item(key, handler)
+            shared[i].remove_item(key, handler)
+        else:
+            key, handler = rng.choice(names), f"h{step}"
+            section = rng.randrange(3)
+            stock[i].append_item(key, handler, section)
+            shared[i].append_item(key, handler, section)
+            added[i].append((key, handler))
+        for theirs, ours in zip(stock, shared, strict=True):
+            for name in rng.sample(names, 5):
+                assert list(ours.prefix_search(name)) == list(theirs.prefix_search(name))
+    with pytest.raises(ValueError):
+        shared[0].remove_item("never.registered", "h")
+
+
+async def test_clients_handlers_stay_their_own() -> None:
+    session = _session(load_settings({}), None, {})
+    events = session.get_component("event_emitter")
+    async with (
+        session.create_client("sqs", region_name="us-east-1") as one,
+        session.create_client("sqs", region_name="eu-west-1") as two,
+    ):
+        assert isinstance(one.meta.events._emitter._handlers, _SharedTrie)
+
+        def only_one(**_: object) -> None:
+            pass
+
+        one.meta.events.register("before-call.sqs.ListQueues", only_one)
+        assert only_one in one.meta.events._emitter._handlers.prefix_search(
+            "before-call.sqs.ListQueues"
+        )
+        for other in (two.meta.events, events):
+            found = other._emitter._handlers.prefix_search("before-call.sqs.ListQueues")
+            assert only_one not in found
