@@ -4,7 +4,8 @@ Slices run concurrently under a global bound (and, per kind, an optional bound o
 calls to one service in one account and region share a smaller bound. Items stream to Ocean in
 batches as they arrive. A slice that cannot be read is a failed slice, never an empty one:
 after every readable item was yielded, the kind raises one error naming the failed slices, so
-Ocean keeps the entities it could not confirm.
+Ocean keeps the entities it could not confirm. A slice is read in this process or in a reader
+process (``port_aws.readers``), by the same function (``read_slice_items``).
 """
 
 import asyncio

@@ -389,4 +389,3 @@ def main() -> None:
     logger.remove()
     logger.add(sys.stderr, level="WARNING", format="reader {process}: {level}: {message}")
     asyncio.run(_serve(answers))
-

@@ -18,6 +18,7 @@ from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, mapping_for, resync
 from tests.test_safety import ECS, REGIONS, ROWS, SQS, Row, _mapping, seed_ecs_and_sqs
 
 READERS = {**STATIC, "reader_processes": "2"}
+ONE_READER = {**STATIC, "reader_processes": "1"}
 IN_PROCESS = {**STATIC, "reader_processes": "0"}
 
 
@@ -76,7 +77,9 @@ async def test_a_fault_met_by_a_reader_deletes_nothing(aws: Emulator, row: Row) 
 
     aws.faults(row.faults)
     aws.answers(row.answers)
-    faulty = await resync({**READERS, **row.config}, _mapping(row), existing=list(before.values()))
+    faulty = await resync(
+        {**ONE_READER, **row.config}, _mapping(row), existing=list(before.values())
+    )
 
     assert faulty.deleted_entities == []
     for entity in faulty.upserted_entities:
@@ -91,7 +94,7 @@ async def test_a_reader_that_dies_fails_its_slices_and_deletes_nothing(
 ) -> None:
     aws.list_regions(REGIONS, page_size=10)
     seed_ecs_and_sqs(aws)
-    clean = await resync(READERS, mapping_for(ECS, SQS))
+    clean = await resync(IN_PROCESS, mapping_for(ECS, SQS))
     assert clean.errors == []
     killed: list[int] = []
     read = Readers.read
@@ -126,10 +129,10 @@ async def test_auto_starts_readers_only_for_a_large_resync(
 
     monkeypatch.setattr(readers, "AUTO_AFTER_SLICES", 1)
     monkeypatch.setattr("port_aws.run.AUTO_AFTER_SLICES", 1)
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1, 2})
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
     result = await resync(STATIC, mapping_for(ECS, SQS))
     assert result.errors == [] and len(result.upserted_entities) == 6
-    assert len(_reader_pids()) == 3
+    assert len(_reader_pids()) == 2
 
 
 @pytest.mark.parametrize("value", ["-1", "two", "65", "1.5"])
