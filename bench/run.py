@@ -132,7 +132,9 @@ def _vm_hwm_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def _resync(url: str, role: str, mapping: dict[str, Any]) -> tuple[float, Tally, list[str]]:
+async def _resync(
+    url: str, role: str, mapping: dict[str, Any], readers: str = "auto"
+) -> tuple[float, Tally, list[str]]:
     from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
     harness = IntegrationTestHarness(
@@ -143,7 +145,11 @@ async def _resync(url: str, role: str, mapping: dict[str, Any]) -> tuple[float, 
             "integration": {
                 "identifier": "aws-bench",
                 "type": "aws-hosted-by-port",
-                "config": {"account_role_arn": role, "progress_interval_seconds": 3600},
+                "config": {
+                    "account_role_arn": role,
+                    "progress_interval_seconds": 3600,
+                    "reader_processes": readers,
+                },
             },
         },
     )
@@ -224,7 +230,9 @@ def plane_throughput(options: Options, account: str) -> tuple[float, float]:
     return (after["requests"] - before["requests"]) / cpu, achieved
 
 
-def run_point(scale: Scale, throughput: bool = True, traced: bool = False) -> dict[str, Any]:
+def run_point(
+    scale: Scale, throughput: bool = True, traced: bool = False, readers: str = "auto"
+) -> dict[str, Any]:
     """One benchmark point in this process: plane up, one resync, figures. ``traced``: with
     ``tracemalloc`` (slow), memory by owner (``bench/memory.py``)."""
     kinds, skipped = served_kinds()
@@ -258,7 +266,7 @@ def run_point(scale: Scale, throughput: bool = True, traced: bool = False) -> di
         role = f"arn:aws:iam::{org.management}:role/{ROLE_NAME}"
         children_before = os.times()
         with Sampler() as sampler, Probe(traced, scale.resources).installed() as probe:
-            wall, tally, errors = asyncio.run(_resync(plane.url, role, mapping_for(kinds)))
+            wall, tally, errors = asyncio.run(_resync(plane.url, role, mapping_for(kinds), readers))
         children_after = os.times()
         stats = plane.stats()
     finally:
@@ -528,6 +536,11 @@ def main() -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
+        "--readers",
+        default="auto",
+        help='the resync\'s readerProcesses ("auto", the default, 0 or a number)',
+    )
+    parser.add_argument(
         "--memory",
         action="store_true",
         help="measure memory by owner with tracemalloc (slow: small organizations, one point)",
@@ -551,7 +564,9 @@ def main() -> None:
         points = tuple((int(a), int(r)) for a, r in (p.split(":") for p in args.points.split(",")))
         sweep(scale, points)
         return
-    figures = run_point(scale, throughput=not (args.json or args.memory), traced=args.memory)
+    figures = run_point(
+        scale, throughput=not (args.json or args.memory), traced=args.memory, readers=args.readers
+    )
     if args.json:
         print(json.dumps(figures, default=str))
         return
