@@ -7,9 +7,10 @@ process uses (``engine.read_slice_items``) and send the raw items back; the inte
 process keeps everything else: discovery and regions, the kinds' bounds, queues and figures,
 mapping, upserts and the report.
 
-- Each (account, region) goes to one reader (assigned in turn as they first come), which
-  assumes the account's role itself, once, with the same credential source (credentials never
-  cross the pipe) and keeps that region's clients and per-service bounds.
+- Each account goes to one reader (assigned in turn as accounts first come), which assumes the
+  account's role itself, once, with the same credential source (credentials never cross the
+  pipe) and keeps the account's session, clients and per-service bounds: a reader holds the
+  sessions of its own accounts only (a session is ~0.25 MB).
 - Back-pressure: a reader sends a page and waits until the integration's process has queued it
   (the slice's deadline paused meanwhile, as in-process): one page per slice in flight.
 - Failures: a slice's outcome comes back and is recorded as if it had been read in-process. A
@@ -189,13 +190,12 @@ class Readers:
     def __init__(self, settings: Settings, count: int) -> None:
         self.settings = settings
         self._started = [asyncio.ensure_future(_Reader.start(settings)) for _ in range(count)]
-        self._assigned: dict[tuple[str, str], int] = {}
+        self._assigned: dict[str, int] = {}
         self._next_job = 0
         self.closed = False
 
-    def _reader(self, account_id: str, region: str) -> "asyncio.Task[_Reader]":
-        key = (account_id, region)
-        index = self._assigned.setdefault(key, len(self._assigned) % len(self._started))
+    def _reader(self, account_id: str) -> "asyncio.Task[_Reader]":
+        index = self._assigned.setdefault(account_id, len(self._assigned) % len(self._started))
         return self._started[index]
 
     async def read(self, spec: SliceSpec, put: Put) -> SliceOutcome | None:
@@ -209,7 +209,7 @@ class Readers:
             return SliceOutcome("failed", problem)
 
         try:
-            reader = await asyncio.shield(self._reader(spec.account.id, spec.region))
+            reader = await asyncio.shield(self._reader(spec.account.id))
         except OSError as error:
             return failed("ReaderExited", f"a reader process could not start: {error}")
         self._next_job += 1

@@ -101,7 +101,7 @@ async def test_a_reader_that_dies_fails_its_slices_and_deletes_nothing(
 
     async def read_then_die(self: Readers, spec: Any, put: Any) -> Any:
         if not killed:  # the first slice's reader is killed as it is given the slice
-            reader = await self._reader(spec.account.id, spec.region)
+            reader = await self._reader(spec.account.id)
             killed.append(reader.process.pid)
             os.kill(reader.process.pid, signal.SIGKILL)
         return await read(self, spec, put)
