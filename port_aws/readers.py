@@ -233,7 +233,9 @@ class Readers:
                     break
             return failed(
                 "ReaderExited",
-                f"{reader.gone} while reading the slice; it is read again at the next resync",
+                f"{reader.gone} while reading the slice (its entities are kept; the reader's "
+                "own lines on stderr say why; a code of -9 is most often the host's memory "
+                "limit): if it recurs, lower maxConcurrency or set readerProcesses to 0",
             )
         except TimeoutError:
             reader.send(("cancel", job_id))

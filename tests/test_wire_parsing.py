@@ -19,6 +19,7 @@ from port_aws.credentials import (
     _session,
     _SharedTrie,
     client_config,
+    new_session,
     parse_aws_timestamp,
     sts_config,
 )
@@ -191,3 +192,30 @@ async def test_clients_handlers_stay_their_own() -> None:
         for other in (two.meta.events, events):
             found = other._emitter._handlers.prefix_search("before-call.sqs.ListQueues")
             assert only_one not in found
+
+
+def test_sessions_start_with_botocores_own_handlers_in_its_order() -> None:
+    from aiobotocore.session import AioSession
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    stock, ours = AioSession()._original_handler, new_session()._original_handler
+    names = {spec[0] for spec in BUILTIN_HANDLERS}
+    names |= {name.replace("*", "sqs") for name in names} | {"before-call.s3.PutObject"}
+    for name in sorted(names):
+        found = list(ours._handlers.prefix_search(name))
+        assert found == list(stock._handlers.prefix_search(name)), name
+    assert ours._unique_id_handlers.keys() == stock._unique_id_handlers.keys()
+    assert ours._handlers._root is not stock._handlers._root
+
+
+def test_a_handler_registered_on_one_session_stays_its_own() -> None:
+    first, second = new_session(), new_session()
+
+    def mine(**_: object) -> None:
+        pass
+
+    first.register("before-call.sqs.ListQueues", mine)
+    assert mine in first._original_handler._handlers.prefix_search("before-call.sqs.ListQueues")
+    assert mine not in second._original_handler._handlers.prefix_search(
+        "before-call.sqs.ListQueues"
+    )
