@@ -16,6 +16,7 @@ grow. ``--memory`` runs one point with ``tracemalloc`` and prints memory by owne
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -23,6 +24,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -123,6 +125,36 @@ class Scale:
 
     def per_slice(self, kinds: int) -> int:
         return max(1, self.resources // (self.accounts * self.regions * max(1, kinds)))
+
+
+class ReaderPeaks:
+    """Peak RSS (``VmHWM``) of each reader process of the running resync, read every half
+    second from a thread while the resync runs (a reader's figure is gone once it exits)."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        self.interval = interval
+        self.peaks: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-readers", daemon=True)
+
+    def _run(self) -> None:
+        from port_aws import resync as current
+
+        while not self._stop.wait(self.interval):
+            run = current._current[1] if current._current else None
+            for pid in run.readers.pids if run and run.readers else []:
+                with contextlib.suppress(OSError, ValueError):
+                    status = Path(f"/proc/{pid}/status").read_text()
+                    line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
+                    self.peaks[pid] = max(self.peaks.get(pid, 0.0), int(line.split()[1]) / 1024)
+
+    def __enter__(self) -> "ReaderPeaks":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _vm_hwm_mb() -> float:
@@ -265,7 +297,11 @@ def run_point(
         base = plane.stats()
         role = f"arn:aws:iam::{org.management}:role/{ROLE_NAME}"
         children_before = os.times()
-        with Sampler() as sampler, Probe(traced, scale.resources).installed() as probe:
+        with (
+            Sampler() as sampler,
+            ReaderPeaks() as reader_peaks,
+            Probe(traced, scale.resources).installed() as probe,
+        ):
             wall, tally, errors = asyncio.run(_resync(plane.url, role, mapping_for(kinds), readers))
         children_after = os.times()
         stats = plane.stats()
@@ -304,6 +340,7 @@ def run_point(
         "client_retries": sum(k.retries for k in kind_stats),
         "client_throttled": sum(k.throttled for k in kind_stats),
         "peak_rss_mb": _vm_hwm_mb(),
+        "reader_peaks_mb": sorted(reader_peaks.peaks.values(), reverse=True),
         "children_peak_rss_mb": children,
         "bound": bound,
         "bound_worst": worst,
@@ -364,6 +401,12 @@ def report(r: dict[str, Any]) -> None:
         f"peak RSS: parent (VmHWM) {r['peak_rss_mb']:.0f} MB; largest child (a reader process, "
         f"or Ocean's JQ workers forked from the parent) {r['children_peak_rss_mb']:.0f} MB; "
         f"reader processes: {r['readers']}"
+        + (
+            f" (peaks {', '.join(f'{p:.0f}' for p in r['reader_peaks_mb'])} MB; the "
+            f"integration's processes together peaked at most at {_integration_peak(r):.0f} MB)"
+            if r["reader_peaks_mb"]
+            else ""
+        )
     )
     for line in memory_report(r["memory"], r["peak_rss_mb"], r["idle_rss_mb"]):
         print(line)
@@ -387,7 +430,13 @@ def report(r: dict[str, Any]) -> None:
     print(f"rate-model lower bound: {r['bound']:.2f} s ({per_kind})")
     print(f"  slowest bucket: {r['bound_worst']}")
     ratio = r["wall"] / r["bound"] if r["bound"] else math.inf
-    print(f"ratio_to_bound={ratio:.2f} peak_rss_mb={r['peak_rss_mb']:.0f}")
+    print(f"ratio_to_bound={ratio:.2f} peak_rss_mb={_integration_peak(r):.0f}")
+
+
+def _integration_peak(r: dict[str, Any]) -> float:
+    """The integration's peak memory: its process's and, when it used readers, theirs added
+    (an upper bound: the peaks need not coincide)."""
+    return float(r["peak_rss_mb"] + sum(r.get("reader_peaks_mb", [])))
 
 
 def _cpu_seconds() -> float:
@@ -516,7 +565,7 @@ def sweep(scale: Scale, points: tuple[tuple[int, int], ...] = SWEEP) -> None:
     last = rows[-1]
     print(
         f"ratio_to_bound={last['wall'] / max(last['bound'], 1e-9):.2f} "
-        f"peak_rss_mb={max(r['peak_rss_mb'] for r in rows):.0f}"
+        f"peak_rss_mb={max(_integration_peak(r) for r in rows):.0f}"
     )
 
 
@@ -583,7 +632,7 @@ def main() -> None:
     items_per_s = figures["upserted"] / figures["wall"] if figures["wall"] else 0.0
     ratio = f"{latency['wall'] / latency['critical_path']:.2f}" if latency else "n/a"
     print(
-        f"items_per_s={items_per_s:.0f} peak_rss_mb={figures['peak_rss_mb']:.0f} "
+        f"items_per_s={items_per_s:.0f} peak_rss_mb={_integration_peak(figures):.0f} "
         f"latency_ratio={ratio} mapping_speedup={speedup:.1f}"
     )
 
