@@ -34,6 +34,7 @@ import struct
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from loguru import logger
@@ -138,12 +139,15 @@ class _Reader:
 
     @classmethod
     async def start(cls, settings: Settings) -> "_Reader":
+        # This package is importable in the reader wherever the integration was started from.
+        paths = [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")]
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
             "from port_aws.readers import main; main()",
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)},
         )
         reader = cls(process)
         reader.send(("settings", settings))

@@ -112,11 +112,15 @@ class ResyncRun:
     closing: "asyncio.Task[None] | None" = None
     readers: Readers | None = None
     """Reader processes, once started (see ``port_aws.readers``)."""
+    _auto_readers: int = field(init=False)
+    """Readers "auto" starts once the resync has begun enough slices here (0: never)."""
     _slices_here: int = 0
     """Slices begun in this process while "auto" readers are not started."""
 
     def __post_init__(self) -> None:
         gc.set_threshold(*COLLECTOR_THRESHOLDS)
+        auto = self.settings.limits.reader_processes is None
+        self._auto_readers = reader_count(self.settings) if auto else 0
         self.slice_bound = asyncio.Semaphore(self.settings.limits.max_concurrency)
         self._region_bound = asyncio.Semaphore(self.settings.limits.max_concurrent_accounts)
         self.ahead = AheadGate(self.settings.limits.max_concurrency // 2)
@@ -212,10 +216,10 @@ class ResyncRun:
         read through AWS Organizations use discovery's own result; see ``readerProcesses``)."""
         if rt.management_account:
             return None
-        if self.readers is None and self.settings.limits.reader_processes is None:
+        if self.readers is None and self._auto_readers:
             self._slices_here += 1
-            if self._slices_here > AUTO_AFTER_SLICES and (count := reader_count(self.settings)):
-                self.readers = Readers(self.settings, count)
+            if self._slices_here > AUTO_AFTER_SLICES:
+                self.readers = Readers(self.settings, self._auto_readers)
         return self.readers
 
     async def aclose(self) -> None:
