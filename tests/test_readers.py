@@ -149,3 +149,53 @@ def test_reader_processes_accepted(value: Any, count: int | None) -> None:
         load_settings({**STATIC, "reader_processes": value}, environ={}).limits.reader_processes
         == count
     )
+
+
+async def test_a_reader_that_goes_silent_fails_its_slices_and_deletes_nothing(
+    aws: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aws.list_regions(REGIONS, page_size=10)
+    seed_ecs_and_sqs(aws)
+    clean = await resync(IN_PROCESS, mapping_for(ECS, SQS))
+    assert clean.errors == []
+    monkeypatch.setattr(readers, "SILENCE_GRACE", 1.0)
+    monkeypatch.setattr(readers, "CLOSE_WAIT", 1.0)
+    read = Readers.read
+    stopped: list[int] = []
+
+    async def read_stopped(self: Readers, spec: Any, put: Any) -> Any:
+        reader = await self._reader(spec.account.id)
+        if not stopped:  # the reader is frozen: alive, saying nothing
+            stopped.append(reader.process.pid)
+            os.kill(reader.process.pid, signal.SIGSTOP)
+        return await read(self, spec, put)
+
+    monkeypatch.setattr(Readers, "read", read_stopped)
+    started = time.monotonic()
+    faulty = await resync(
+        {**ONE_READER, "slice_timeout_seconds": 1},
+        mapping_for(ECS, SQS),
+        existing=clean.upserted_entities,
+    )
+
+    assert time.monotonic() - started < 30
+    assert faulty.deleted_entities == []
+    text = " | ".join(str(error) for error in faulty.errors)
+    assert "ReaderSilent" in text and "said nothing about the slice for 2 s" in text
+    assert not _alive(stopped[0]), "a silent reader outlived the resync"
+
+
+async def test_readers_that_cannot_start_fail_every_slice_and_delete_nothing(
+    aws: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    aws.list_regions(REGIONS, page_size=10)
+    seed_ecs_and_sqs(aws)
+    clean = await resync(IN_PROCESS, mapping_for(ECS, SQS))
+    assert clean.errors == []
+    monkeypatch.setattr("sys.executable", str(tmp_path / "no-python-here"))
+
+    faulty = await resync(READERS, mapping_for(ECS, SQS), existing=clean.upserted_entities)
+
+    assert faulty.deleted_entities == []
+    text = " | ".join(str(error) for error in faulty.errors)
+    assert "ReaderExited" in text and "a reader process could not start" in text
