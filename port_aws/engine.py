@@ -25,7 +25,7 @@ from port_aws.catalog.model import Item, KindOptions, ResourceType, SliceContext
 from port_aws.clients import CachedSliceContext
 from port_aws.errors import IncompleteResyncError
 from port_aws.items import pascal_keys, raw_item, scrub
-from port_aws.readers import AccountSpec, SliceSpec
+from port_aws.readers import READER_EXITED, AccountSpec, SliceSpec
 from port_aws.regions import Regions, partition_regions, service_regions
 from port_aws.run import ResyncRun
 from port_aws.stats import KindStats, SliceOutcome, SliceProblem, current_stats
@@ -342,23 +342,32 @@ class KindRead:
             stats.items_by_account[account.id] += len(items)
             await self.queue.put(items)
 
+        def here() -> CachedSliceContext:
+            return CachedSliceContext(
+                account,
+                region,
+                run.settings.partition,
+                self.options,
+                run.limiter(account.id, region, rt.service),
+                self.discovery,
+                call_timeout=run.settings.limits.call_timeout,
+                cache=run.clients,
+            )
+
+        slice_timeout = run.settings.limits.slice_timeout
         try:
             readers = run.readers_for(rt)
-            if readers is not None:
+            if readers is None:
+                outcome = await read_slice_items(rt, here(), slice_timeout, put)
+            else:
                 spec = SliceSpec(rt.kind, self.options, AccountSpec.of(account), region)
                 outcome = await readers.read(spec, put)
-            else:
-                sc = CachedSliceContext(
-                    account,
-                    region,
-                    run.settings.partition,
-                    self.options,
-                    run.limiter(account.id, region, rt.service),
-                    self.discovery,
-                    call_timeout=run.settings.limits.call_timeout,
-                    cache=run.clients,
-                )
-                outcome = await read_slice_items(rt, sc, run.settings.limits.slice_timeout, put)
+                if outcome is not None and outcome.problem.code == READER_EXITED:
+                    logger.warning(
+                        f"{rt.kind}: {outcome.problem.describe()}; the slice is read again in "
+                        "the integration's process"
+                    )
+                    outcome = await read_slice_items(rt, here(), slice_timeout, put)
             if outcome is None:
                 stats.accounts.add(account.id)
                 stats.regions.add(region)

@@ -14,8 +14,10 @@ mapping, upserts and the report.
 - Back-pressure: a reader sends a page and waits until the integration's process has queued it
   (the slice's deadline paused meanwhile, as in-process): one page per slice in flight.
 - Failures: a slice's outcome comes back and is recorded as if it had been read in-process. A
-  reader that exits, cannot start, or says nothing about a slice for longer than a slice may
-  take fails the slices it was given (``ReaderExited``, ``ReaderSilent``): the kind raises at
+  reader that exits or cannot start (``ReaderExited``) is an optimization lost, not a failure:
+  its slices, and those of its accounts still to come, are read again in the integration's
+  process (a page it had sent is upserted twice, the same). A reader that says nothing about a
+  slice for longer than a slice may take fails the slice (``ReaderSilent``): the kind raises at
   the end and Ocean deletes nothing. A reader whose parent is gone (its stdin closes) stops.
 - How many and when: ``readerProcesses``. A number starts that many with the resync (they
   get ready while accounts are discovered); "auto" (the default) starts one per CPU available,
@@ -51,6 +53,9 @@ reader costs one to two seconds of CPU to start, repaid only by a large resync."
 SILENCE_GRACE = 60.0
 """Seconds beyond ``sliceTimeoutSeconds`` a reader may stay silent about a slice."""
 CLOSE_WAIT = 10.0
+READER_EXITED = "ReaderExited"
+"""The code of a slice whose reader is gone (or never started): the slice is read again in the
+integration's process."""
 """Seconds a reader has to stop once told to, before it is killed."""
 _LENGTH = struct.Struct(">I")
 
@@ -215,7 +220,7 @@ class Readers:
         try:
             reader = await asyncio.shield(self._reader(spec.account.id))
         except OSError as error:
-            return failed("ReaderExited", f"a reader process could not start: {error}")
+            return failed(READER_EXITED, f"a reader process could not start: {error}")
         self._next_job += 1
         job_id = self._next_job
         inbox: asyncio.Queue[tuple[Any, ...]] = asyncio.Queue()
@@ -236,10 +241,10 @@ class Readers:
                 else:
                     break
             return failed(
-                "ReaderExited",
-                f"{reader.gone} while reading the slice (its entities are kept; the reader's "
-                "own lines on stderr say why; a code of -9 is most often the host's memory "
-                "limit): if it recurs, lower maxConcurrency or set readerProcesses to 0",
+                READER_EXITED,
+                f"{reader.gone} (its own lines on stderr say why; a code of -9 is most often "
+                "the host's memory limit: if it recurs, lower maxConcurrency or set "
+                "readerProcesses to 0)",
             )
         except TimeoutError:
             reader.send(("cancel", job_id))
