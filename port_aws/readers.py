@@ -17,8 +17,9 @@ mapping, upserts and the report.
   reader that exits or cannot start (``ReaderExited``) is an optimization lost, not a failure:
   its slices, and those of its accounts still to come, are read again in the integration's
   process (a page it had sent is upserted twice, the same). A reader that says nothing about a
-  slice for longer than a slice may take fails the slice (``ReaderSilent``): the kind raises at
-  the end and Ocean deletes nothing. A reader whose parent is gone (its stdin closes) stops.
+  slice for longer than a slice may take fails the slice (``ReaderSilent``) and is killed (its
+  other slices go to the integration's process): the kind raises at the end and Ocean deletes
+  nothing. A reader whose parent is gone (its stdin closes) stops.
 - How many and when: ``readerProcesses``. A number starts that many with the resync (they
   get ready while accounts are discovered); "auto" (the default) starts one per CPU available,
   when there are at least two, once the resync has begun ``AUTO_AFTER_SLICES`` slices in the
@@ -247,7 +248,8 @@ class Readers:
                 "readerProcesses to 0)",
             )
         except TimeoutError:
-            reader.send(("cancel", job_id))
+            with contextlib.suppress(ProcessLookupError):
+                reader.process.kill()  # not trusted further: its other slices are read here
             return failed(
                 "ReaderSilent",
                 f"the reader process {reader.process.pid} said nothing about the slice for "
