@@ -42,7 +42,7 @@ from typing import Any
 
 from loguru import logger
 
-from port_aws.accounts import Account
+from port_aws.accounts import Account, AccountFailure
 from port_aws.catalog.model import Item, KindOptions
 from port_aws.settings import Settings
 from port_aws.stats import KindStats, SliceOutcome, SliceProblem, current_stats
@@ -297,26 +297,33 @@ class _Serving:
         self.run = ResyncRun(settings)
         self.writer = writer
         self.jobs: dict[int, _Job] = {}
-        self.accounts: dict[str, Account] = {}
+        self.accounts: dict[str, asyncio.Task[Account | AccountFailure]] = {}
 
     def send(self, message: Any) -> None:
         if not self.writer.is_closing():
             self.writer.write(_frame(message))
 
-    async def _account(self, spec: AccountSpec) -> Account:
-        account = self.accounts.get(spec.id)
-        if account is None:
-            from port_aws.arn import parse_role_arn
+    async def _account(self, spec: AccountSpec) -> Account | AccountFailure:
+        """The account with its role assumed, once per reader (concurrent slices of it wait
+        for the same assumption), or why its role was refused."""
+        if spec.id not in self.accounts:
+            self.accounts[spec.id] = asyncio.ensure_future(self._assume(spec))
+        return await asyncio.shield(self.accounts[spec.id])
 
-            source = await self.run.source()
-            session = (
-                source.session_for_role(parse_role_arn(spec.role_arn, "accountRoleArn"))
-                if spec.role_arn
-                else source.own_session()
-            )
-            account = Account(spec.id, spec.name, session, spec.role_arn, spec.email)
-            self.accounts[spec.id] = account
-        return account
+    async def _assume(self, spec: AccountSpec) -> Account | AccountFailure:
+        from port_aws.accounts import STS_TIMEOUT, first_credentials
+        from port_aws.arn import parse_role_arn
+
+        current_stats.set(None)  # as in discovery, assuming the role is no kind's call
+        source = await self.run.source()
+        session = (
+            source.session_for_role(parse_role_arn(spec.role_arn, "accountRoleArn"))
+            if spec.role_arn
+            else source.own_session()
+        )
+        account = Account(spec.id, spec.name, session, spec.role_arn, spec.email)
+        timeout = min(STS_TIMEOUT, self.run.settings.limits.call_timeout)
+        return await first_credentials(account, timeout) or account
 
     async def read(self, job_id: int, spec: SliceSpec, job: _Job) -> None:
         from port_aws.catalog import resource_type
@@ -341,6 +348,12 @@ class _Serving:
             if rt is None:
                 raise LookupError(f"{spec.kind} is not a kind this reader knows")
             account = await self._account(spec.account)
+            if isinstance(account, AccountFailure):  # assumed by discovery, refused here
+                problem = SliceProblem(
+                    spec.account.id, spec.region, account.code, account.describe()
+                )
+                self.send(("end", job_id, SliceOutcome("failed", problem), Counters.of(stats)))
+                return
             sc = CachedSliceContext(
                 account,
                 spec.region,

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from port_aws.emulated_org import EmulatedOrg, create_organization, emulator_clients
+from port_aws.resync import current_run
 from port_aws.run import ResyncRun
 from port_aws.settings import load_settings
 from tests.rig import STATIC, Emulator, by_blueprint, mapping_for, resync
@@ -273,3 +274,22 @@ async def test_accounts_the_walk_has_listed_are_read_before_it_ends(
     early = {a for a, done in handed if not done}
     assert early == set(org.active)  # all before discovery ended (it waits for every role)
     assert handed[-1][0] == org.accounts["prod-eu"]  # the slow OU's account came last
+
+
+async def test_reader_processes_read_every_account_through_its_own_role_assumption(
+    org: EmulatedOrg, emulator: Emulator, token_file: Path
+) -> None:
+    """Two readers, each assuming its accounts' roles through web identity itself: the same
+    entities as one process; the readers' role assumptions count as no kind's calls."""
+    emulator.faults([])
+    config = {"account_role_arn": role(org.management)}
+    here = await resync({**config, "reader_processes": "0"}, mapping_for(*KINDS))
+    read = await resync({**config, "reader_processes": "2"}, mapping_for(*KINDS))
+    run = current_run()
+    assert run is not None and run.readers is not None and len(run.readers.pids) == 2
+    assert not [op for k in run.kinds for op in k.calls_by_operation if op.startswith("sts:")]
+
+    assert here.errors == [] and read.errors == []
+    key = lambda entity: entity["identifier"]  # noqa: E731
+    assert sorted(read.upserted_entities, key=key) == sorted(here.upserted_entities, key=key)
+    assert bucket_accounts(read) == set(org.active)
