@@ -105,6 +105,7 @@ CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         {**STATIC, "max_concurrency_per_service": -4},
         "maxConcurrencyPerService",
     ),
+    ("reader processes as words", {**STATIC, "reader_processes": "two"}, "readerProcesses"),
     ("no credentials at all", {"account_role_arn": ROLE}, "credentialProviderPriority"),
 ]
 
