@@ -10,7 +10,7 @@ mapping, upserts and the report.
 - Each account goes to one reader (assigned in turn as accounts first come), which assumes the
   account's role itself, once, with the same credential source (credentials never cross the
   pipe) and keeps the account's session, clients and per-service bounds: a reader holds the
-  sessions of its own accounts only (a session is ~0.25 MB).
+  sessions of its own accounts only.
 - Back-pressure: a reader sends a page and waits until the integration's process has queued it
   (the slice's deadline paused meanwhile, as in-process): one page per slice in flight.
 - Failures: a slice's outcome comes back and is recorded as if it had been read in-process. A
@@ -54,10 +54,10 @@ reader costs one to two seconds of CPU to start, repaid only by a large resync."
 SILENCE_GRACE = 60.0
 """Seconds beyond ``sliceTimeoutSeconds`` a reader may stay silent about a slice."""
 CLOSE_WAIT = 10.0
+"""Seconds a reader has to stop once told to, before it is killed."""
 READER_EXITED = "ReaderExited"
 """The code of a slice whose reader is gone (or never started): the slice is read again in the
 integration's process."""
-"""Seconds a reader has to stop once told to, before it is killed."""
 _LENGTH = struct.Struct(">I")
 
 
