@@ -88,6 +88,11 @@ def assert_declared_actions() -> None:
     assert not undeclared, f"calls not declared in the catalog's permissions: {undeclared}"
 
 
+def by_identifier(result: ResyncResult) -> dict[str, dict[str, Any]]:
+    """The entities a resync upserted, by identifier."""
+    return {e["identifier"]: e for e in result.upserted_entities}
+
+
 def by_blueprint(result: ResyncResult, blueprint: str) -> dict[str, dict[str, Any]]:
     return {e["identifier"]: e for e in result.upserted_entities if e["blueprint"] == blueprint}
 

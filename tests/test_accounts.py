@@ -10,7 +10,7 @@ from port_aws.emulated_org import EmulatedOrg, create_organization, emulator_cli
 from port_aws.resync import current_run
 from port_aws.run import ResyncRun
 from port_aws.settings import load_settings
-from tests.rig import STATIC, Emulator, by_blueprint, mapping_for, resync
+from tests.rig import STATIC, Emulator, by_blueprint, by_identifier, mapping_for, resync
 
 ROLE = "port-integration"
 KINDS = ("AWS::Account::Info", "AWS::Organizations::Account", "AWS::S3::Bucket")
@@ -290,6 +290,5 @@ async def test_reader_processes_read_every_account_through_its_own_role_assumpti
     assert not [op for k in run.kinds for op in k.calls_by_operation if op.startswith("sts:")]
 
     assert here.errors == [] and read.errors == []
-    key = lambda entity: entity["identifier"]  # noqa: E731
-    assert sorted(read.upserted_entities, key=key) == sorted(here.upserted_entities, key=key)
+    assert by_identifier(read) == by_identifier(here)
     assert bucket_accounts(read) == set(org.active)

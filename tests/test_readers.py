@@ -15,7 +15,7 @@ from port_aws.errors import ConfigError
 from port_aws.readers import Readers
 from port_aws.resync import current_run
 from port_aws.settings import load_settings
-from tests.rig import STATIC, Emulator, mapping_for, resync
+from tests.rig import STATIC, Emulator, by_identifier, mapping_for, resync
 from tests.test_safety import ECS, REGIONS, ROWS, SQS, Row, _mapping, seed_ecs_and_sqs
 
 READERS = {**STATIC, "reader_processes": "2"}
@@ -46,8 +46,7 @@ async def test_readers_give_port_what_the_integrations_process_gives(aws: Emulat
     read = await resync(READERS, mapping_for(ECS, SQS))
 
     assert here.errors == [] and read.errors == []
-    key = lambda entity: entity["identifier"]  # noqa: E731
-    assert sorted(read.upserted_entities, key=key) == sorted(here.upserted_entities, key=key)
+    assert by_identifier(read) == by_identifier(here)
     assert len(read.upserted_entities) == 6
     pids = _reader_pids()
     assert len(pids) == 2
@@ -203,6 +202,5 @@ async def test_readers_that_cannot_start_leave_every_slice_to_the_integrations_p
     again = await resync(READERS, mapping_for(ECS, SQS), existing=clean.upserted_entities)
 
     assert again.errors == [] and again.deleted_entities == []
-    key = lambda entity: entity["identifier"]  # noqa: E731
-    assert sorted(again.upserted_entities, key=key) == sorted(clean.upserted_entities, key=key)
+    assert by_identifier(again) == by_identifier(clean)
     assert any("a reader process could not start" in line for line in logs)
