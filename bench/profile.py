@@ -77,7 +77,7 @@ def _part(frame: FrameType | None) -> str:
 class Sampler:
     """Samples one thread's stack from a daemon thread until stopped."""
 
-    def __init__(self, interval: float = 0.005, thread_id: int | None = None) -> None:
+    def __init__(self, interval: float = 0.01, thread_id: int | None = None) -> None:
         self.interval = interval
         self.thread_id = thread_id if thread_id is not None else threading.get_ident()
         self.samples: Counter[str] = Counter()
