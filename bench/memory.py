@@ -153,11 +153,21 @@ def retained_size(
     return round(size * scale) + lists, round((objects - 1) * scale) + len(creation_results) + 1
 
 
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+def status_mb(field: str, pid: int | str = "self") -> float | None:
+    """A memory figure of a process (``VmRSS``, ``VmHWM``…) from ``/proc/<pid>/status``, in MB;
+    None when the process or the field is not there."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
-    return 0.0
+    return None
+
+
+def rss_mb() -> float:
+    return status_mb("VmRSS") or 0.0
 
 
 class _MallInfo2(ctypes.Structure):

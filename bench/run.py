@@ -16,7 +16,6 @@ grow. ``--memory`` runs one point with ``tracemalloc`` and prints memory by owne
 
 import argparse
 import asyncio
-import contextlib
 import json
 import math
 import os
@@ -36,7 +35,7 @@ from loguru import logger
 
 from bench.control_plane import Options
 from bench.load import measure
-from bench.memory import Dropped, Probe, idle_baseline_mb, in_use_less_retained
+from bench.memory import Dropped, Probe, idle_baseline_mb, in_use_less_retained, status_mb
 from bench.memory import report as memory_report
 from bench.plane import ROOT, PlaneProcess
 from bench.profile import Sampler
@@ -143,10 +142,8 @@ class ReaderPeaks:
         while not self._stop.wait(self.interval):
             run = current._current[1] if current._current else None
             for pid in run.readers.pids if run and run.readers else []:
-                with contextlib.suppress(OSError, ValueError):
-                    status = Path(f"/proc/{pid}/status").read_text()
-                    line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
-                    self.peaks[pid] = max(self.peaks.get(pid, 0.0), int(line.split()[1]) / 1024)
+                if (peak := status_mb("VmHWM", pid)) is not None:
+                    self.peaks[pid] = max(self.peaks.get(pid, 0.0), peak)
 
     def __enter__(self) -> "ReaderPeaks":
         self._thread.start()
@@ -158,10 +155,8 @@ class ReaderPeaks:
 
 
 def _vm_hwm_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = status_mb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 async def _resync(
@@ -296,14 +291,14 @@ def run_point(
     try:
         base = plane.stats()
         role = f"arn:aws:iam::{org.management}:role/{ROLE_NAME}"
-        children_before = os.times()
+        children_before = _children_cpu_seconds()
         with (
             Sampler() as sampler,
             ReaderPeaks() as reader_peaks,
             Probe(traced, scale.resources).installed() as probe,
         ):
             wall, tally, errors = asyncio.run(_resync(plane.url, role, mapping_for(kinds), readers))
-        children_after = os.times()
+        readers_cpu = _children_cpu_seconds() - children_before  # readers are reaped by now
         stats = plane.stats()
     finally:
         plane.stop()
@@ -350,8 +345,7 @@ def run_point(
         "plane_achieved": achieved,
         "plane_cpu_seconds": stats["cpu_seconds"] - base["cpu_seconds"],
         "cpu_seconds": sampler.cpu_seconds,
-        "reader_cpu_seconds": (children_after.children_user + children_after.children_system)
-        - (children_before.children_user + children_before.children_system),
+        "reader_cpu_seconds": readers_cpu,
         "cpu_breakdown": sampler.breakdown(),
         "collections": sampler.collections,
         "collector_seconds": sampler.collector_seconds,
@@ -439,10 +433,16 @@ def _integration_peak(r: dict[str, Any]) -> float:
     return float(r["peak_rss_mb"] + sum(r.get("reader_peaks_mb", [])))
 
 
+def _children_cpu_seconds() -> float:
+    """CPU time of the children this process reaped."""
+    t = os.times()
+    return t.children_user + t.children_system
+
+
 def _cpu_seconds() -> float:
     """CPU time of this process and of its reaped children."""
     t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
+    return t.user + t.system + _children_cpu_seconds()
 
 
 def mapping_speedup(items: int = 2_000, rounds: int = 3) -> tuple[float, float, float]:
