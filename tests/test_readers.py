@@ -16,7 +16,7 @@ from port_aws.readers import Readers
 from port_aws.resync import current_run
 from port_aws.settings import load_settings
 from tests.rig import STATIC, Emulator, by_identifier, mapping_for, resync
-from tests.test_safety import ECS, REGIONS, ROWS, SQS, Row, _mapping, seed_ecs_and_sqs
+from tests.test_safety import ECS, REGIONS, ROWS, SQS, Row, seed_ecs_and_sqs, two_phases
 
 READERS = {**STATIC, "reader_processes": "2"}
 ONE_READER = {**STATIC, "reader_processes": "1"}
@@ -63,30 +63,12 @@ PICKED = (
 )
 
 
-@pytest.mark.parametrize(
-    "row",
-    [r for r in ROWS if r.name in PICKED],
-    ids=[n for n in PICKED if n in {r.name for r in ROWS}],
-)
+THROUGH_A_READER = [row for row in ROWS if row.name in PICKED]
+
+
+@pytest.mark.parametrize("row", THROUGH_A_READER, ids=[row.name for row in THROUGH_A_READER])
 async def test_a_fault_met_by_a_reader_deletes_nothing(aws: Emulator, row: Row) -> None:
-    aws.list_regions(REGIONS, page_size=10)
-    row.seed(aws)
-    clean = await resync(IN_PROCESS, mapping_for(*row.kinds))
-    assert clean.errors == []
-    before = {e["identifier"]: e for e in clean.upserted_entities}
-
-    aws.faults(row.faults)
-    aws.answers(row.answers)
-    faulty = await resync(
-        {**ONE_READER, **row.config}, _mapping(row), existing=list(before.values())
-    )
-
-    assert faulty.deleted_entities == []
-    for entity in faulty.upserted_entities:
-        assert entity == before[entity["identifier"]]
-    text = " | ".join(str(error) for error in faulty.errors)
-    for expected in row.reason:
-        assert expected in text, f"{expected!r} not in {text!r}"
+    await two_phases(aws, row, {"reader_processes": "1"})
 
 
 async def test_a_reader_that_dies_leaves_its_slices_to_the_integrations_process(
