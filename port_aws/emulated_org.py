@@ -11,6 +11,7 @@ accounts in nested OUs (three levels deep), one of them suspended.
     └── sandbox: sandbox-a, sandbox-old (suspended)
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,25 +41,30 @@ class EmulatedOrg:
 
 
 def emulator_clients(endpoint: str) -> ClientFactory:
-    """boto3 clients for the emulator, in any account (the emulator accepts any role)."""
+    """boto3 clients for the emulator, in any account (the emulator accepts any role). The
+    factory keeps each account's credentials and each client it made: one factory serves one
+    seeding, between two resets of the emulator (a reset forgets the roles assumed)."""
+    base: dict[str, str] = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
+    @functools.cache
+    def keys(account: str) -> dict[str, str]:
+        if account == MANAGEMENT_ACCOUNT:
+            return base
+        sts = boto3.client(
+            "sts", region_name="us-east-1", endpoint_url=endpoint, config=_NO_RETRY, **base
+        )
+        found = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/seed", RoleSessionName="seed")
+        creds = found["Credentials"]
+        return {
+            "aws_access_key_id": creds["AccessKeyId"],
+            "aws_secret_access_key": creds["SecretAccessKey"],
+            "aws_session_token": creds["SessionToken"],
+        }
+
+    @functools.cache
     def client(service: str, region: str, account: str) -> Any:
-        keys: dict[str, str] = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-        if account != MANAGEMENT_ACCOUNT:
-            sts = boto3.client(
-                "sts", region_name=region, endpoint_url=endpoint, config=_NO_RETRY, **keys
-            )
-            found = sts.assume_role(
-                RoleArn=f"arn:aws:iam::{account}:role/seed", RoleSessionName="seed"
-            )
-            creds = found["Credentials"]
-            keys = {
-                "aws_access_key_id": creds["AccessKeyId"],
-                "aws_secret_access_key": creds["SecretAccessKey"],
-                "aws_session_token": creds["SessionToken"],
-            }
         return boto3.client(
-            service, region_name=region, endpoint_url=endpoint, config=_NO_RETRY, **keys
+            service, region_name=region, endpoint_url=endpoint, config=_NO_RETRY, **keys(account)
         )
 
     return client

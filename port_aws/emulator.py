@@ -23,6 +23,7 @@ sets the ListRegions answer (``null`` = 404 as moto), ``GET /_test/requests`` re
 """
 
 import contextlib
+import functools
 import io
 import json
 import logging
@@ -54,7 +55,10 @@ _EVENT_FIELDS = ("id", "account", "source", "time", "region", "resources", "deta
 _CREDENTIAL = re.compile(r"Credential=([^/]+)/\d+/([^/]+)/([^/]+)/")
 
 
+@functools.cache
 def _protocols() -> dict[str, str]:
+    """Every service's wire protocol by service name and by signing name (loads every model:
+    seconds, so only when a name is not a model's own)."""
     session = get_session()
     found: dict[str, str] = {}
     for name in session.get_available_services():
@@ -65,7 +69,24 @@ def _protocols() -> dict[str, str]:
     return found
 
 
-PROTOCOLS = _protocols()
+_SHARED_SIGNING_NAMES = {"ses": "rest-json"}
+"""Signing names models share with different error formats: SES v1 (query) and v2 both sign as
+``ses``, and the integration reads v2."""
+
+
+@functools.cache
+def _protocol_of(service: str) -> str:
+    """The wire protocol of ``service``, a service or signing name (``json`` if unknown)."""
+    if service in _SHARED_SIGNING_NAMES:
+        return _SHARED_SIGNING_NAMES[service]
+    session = get_session()
+    if service in session.get_available_services():
+        model = session.get_service_model(service)
+        if model.metadata.get("signingName", service) == service:
+            return str(model.metadata["protocol"])
+    return _protocols().get(service, "json")
+
+
 _TAGS_MOTO_LACKS = re.compile(
     r"arn:aws[\w-]*:(ecr|kinesis|es|codepipeline|events|memorydb):([\w-]+):(\d{12}):(.+)"
 )
@@ -172,7 +193,7 @@ class FaultLayer:
     def _error(
         service: str, status: int, code: str, message: str
     ) -> tuple[str, list[tuple[str, str]], bytes]:
-        protocol = PROTOCOLS.get(service, "json")
+        protocol = _protocol_of(service)
         head = f"{status} ERROR"
         if protocol == "ec2":
             body = (
