@@ -56,35 +56,16 @@ _CREDENTIAL = re.compile(r"Credential=([^/]+)/\d+/([^/]+)/([^/]+)/")
 
 
 @functools.cache
-def _protocols() -> dict[str, str]:
-    """Every service's wire protocol by service name and by signing name (loads every model:
-    seconds, so only when a name is not a model's own)."""
+def _rest_xml(service: str) -> bool:
+    """Whether ``service`` (a signing name) is a model's own name, signed as itself, whose
+    protocol is REST-XML (S3, Route 53, CloudFront): one model loaded, once."""
     session = get_session()
-    found: dict[str, str] = {}
-    for name in session.get_available_services():
-        model = session.get_service_model(name)
-        signing = model.metadata.get("signingName", name)
-        found.setdefault(signing, model.metadata["protocol"])
-        found.setdefault(name, model.metadata["protocol"])
-    return found
-
-
-_SHARED_SIGNING_NAMES = {"ses": "rest-json"}
-"""Signing names models share with different error formats: SES v1 (query) and v2 both sign as
-``ses``, and the integration reads v2."""
-
-
-@functools.cache
-def _protocol_of(service: str) -> str:
-    """The wire protocol of ``service``, a service or signing name (``json`` if unknown)."""
-    if service in _SHARED_SIGNING_NAMES:
-        return _SHARED_SIGNING_NAMES[service]
-    session = get_session()
-    if service in session.get_available_services():
-        model = session.get_service_model(service)
-        if model.metadata.get("signingName", service) == service:
-            return str(model.metadata["protocol"])
-    return _protocols().get(service, "json")
+    if service not in session.get_available_services():
+        return False
+    metadata = session.get_service_model(service).metadata
+    return bool(
+        metadata.get("signingName", service) == service and metadata["protocol"] == "rest-xml"
+    )
 
 
 _TAGS_MOTO_LACKS = re.compile(
@@ -139,13 +120,14 @@ class FaultLayer:
         match = _CREDENTIAL.search(auth)
         key, region, service = match.groups() if match else ("", "", "")
         action = ""
+        form_action = ""  # the query protocol's: a form (or query string) naming its Action
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target:
             action = target.rsplit(".", 1)[-1]
         else:
             query = parse_qs(environ.get("QUERY_STRING", ""))
             form = parse_qs(body.decode("utf-8", "replace")) if body[:1] not in (b"{", b"<") else {}
-            action = (query.get("Action") or form.get("Action") or [""])[0]
+            action = form_action = (query.get("Action") or form.get("Action") or [""])[0]
         if not action:
             action = environ.get("REQUEST_METHOD", "") + " " + environ.get("PATH_INFO", "")
         if not service and action.startswith("AssumeRoleWith"):
@@ -163,6 +145,7 @@ class FaultLayer:
             "action": action,
             "account": account,
             "url": url,
+            "query": "yes" if form_action else "",
         }
 
     def _matching_rule(self, facts: dict[str, str], body: bytes) -> dict[str, Any] | None:
@@ -191,23 +174,25 @@ class FaultLayer:
     # -- answers ---------------------------------------------------------------------------
     @staticmethod
     def _error(
-        service: str, status: int, code: str, message: str
+        service: str, status: int, code: str, message: str, query: bool = False
     ) -> tuple[str, list[tuple[str, str]], bytes]:
-        protocol = _protocol_of(service)
+        """An error in the wire format of the request: EC2's, the query protocol's (a form with
+        ``Action``, as SES v1 sends while v2, signed as ``ses`` too, sends JSON), REST-XML's or
+        JSON's (JSON 1.0/1.1 and REST-JSON read the same error body)."""
         head = f"{status} ERROR"
-        if protocol == "ec2":
+        if service == "ec2":
             body = (
                 f'<?xml version="1.0"?><Response><Errors><Error><Code>{code}</Code>'
                 f"<Message>{message}</Message></Error></Errors><RequestID>fault</RequestID></Response>"
             )
             return head, [("Content-Type", "text/xml")], body.encode()
-        if protocol == "query":
+        if query:
             body = (
                 f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}"
                 f"</Message></Error><RequestId>fault</RequestId></ErrorResponse>"
             )
             return head, [("Content-Type", "text/xml")], body.encode()
-        if protocol == "rest-xml":
+        if _rest_xml(service):
             body = f"<Error><Code>{code}</Code><Message>{message}</Message></Error>"
             return head, [("Content-Type", "application/xml")], body.encode()
         payload = json.dumps({"__type": code, "message": message}).encode()
@@ -357,6 +342,7 @@ class FaultLayer:
                     int(rule["status"]),
                     rule.get("code", "InternalError"),
                     rule.get("message", "injected"),
+                    query=bool(facts["query"]),
                 )
                 start_response(head, headers)
                 return [payload]
