@@ -4,6 +4,7 @@ Faults are injected by the emulator's fault layer (tests/emulator.py) in each se
 wire format; account:ListRegions is answered by its stand-in, since moto lacks that call.
 """
 
+import time
 from typing import Any
 
 import pytest
@@ -268,3 +269,48 @@ async def test_an_answer_a_kind_cannot_read_fails_only_its_slice(aws: Emulator) 
     assert result.deleted_entities == []
     [error] = result.errors
     assert f"{DEFAULT_ACCOUNT}/eu-west-1: KeyError" in str(error)
+
+
+async def test_lambda_calls_start_at_its_published_rate_and_meet_no_throttling(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The simulated control plane throttles Lambda as AWS publishes (a bucket of 15 calls,
+    # refilled at 15 a second per account and region): unpaced, the concurrency
+    # enrichment's 45 calls would empty it at once and be retried after back-offs.
+    from bench.control_plane import Options
+    from bench.plane import PlaneProcess
+    from bench.synthetic import Org
+    from port_aws.catalog.model import CALLS_PER_SECOND
+    from port_aws.resync import current_run
+
+    functions = 45
+    org = Org(seed=5, accounts=1, regions=("us-east-1",), per_slice=functions)
+    plane = PlaneProcess.start(
+        Options(seed=5, accounts=1, regions=["us-east-1"], per_slice=functions)
+    )
+    monkeypatch.setenv("AWS_ENDPOINT_URL", plane.url)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    try:
+        config = {
+            "account_role_arn": f"arn:aws:iam::{org.management}:role/port-integration",
+            "aws_access_key_id": f"AKIA{org.management}PACE",
+            "aws_secret_access_key": "pace-test-secret",
+        }
+        started = time.monotonic()
+        result = await resync(config, mapping_for("AWS::Lambda::Function"))
+        elapsed = time.monotonic() - started
+        stats = plane.stats()
+    finally:
+        plane.stop()
+
+    assert result.errors == []
+    assert len(by_blueprint(result, "lambdaFunction")) == functions
+    run = current_run()
+    assert run is not None
+    [figures] = run.kinds
+    assert figures.calls_by_operation["lambda:GetFunctionConcurrency"] == functions
+    assert figures.throttled == 0 and stats["throttled"].get("lambda", 0) == 0
+    lambda_calls = sum(
+        n for op, n in figures.calls_by_operation.items() if op.startswith("lambda:")
+    )
+    assert elapsed >= (lambda_calls - 1) / CALLS_PER_SECOND["lambda"]

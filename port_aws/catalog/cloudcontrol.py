@@ -18,18 +18,16 @@ Item: ``Properties`` is the resource model (the JSON Cloud Control answers, pars
 secret-looking values removed; ``Identifier`` is added when the model lacks it.
 """
 
-import asyncio
 import json
 import re
 from collections.abc import AsyncIterator, Sequence
 from functools import cache
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from botocore.exceptions import ClientError
 
 from port_aws.catalog.calls import each_listed
-from port_aws.catalog.model import Item, ResourceType, SliceContext
+from port_aws.catalog.model import CALLS_PER_SECOND, Item, ResourceType, SliceContext
 from port_aws.items import REDACTED
 from port_aws.stats import SliceProblem
 
@@ -54,10 +52,11 @@ quotas". The one public measurement is aws-nuke's
 second). Each call also runs the type's handler against the underlying service, whose own rate
 limits apply. The stand-in and ``make bench`` throttle at this rate."""
 
-CLOUDCONTROL_RATE = 20.0
+CLOUDCONTROL_RATE = CALLS_PER_SECOND[SERVICE]
 """Cloud Control calls started per second per (account, region), across all generic kinds: two
 thirds of ``OBSERVED_RATE_CEILING``, leaving room for the account's other callers (consoles,
-Terraform, other tools share the same limit)."""
+Terraform, other tools share the same limit). Every slice's calls are paced at it
+(``SliceContext.call``)."""
 
 MAX_PAGES = 10_000
 """A list that has not ended after this many pages is a broken answer, not a big account."""
@@ -177,7 +176,7 @@ def _lister(kind: str) -> Any:
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
             try:
-                answer = await _call(sc, "list_resources", **params)
+                answer = await sc.call(SERVICE, "list_resources", **params)
             except ClientError as error:
                 code = error.response.get("Error", {}).get("Code", "")
                 if code in NOT_AVAILABLE_CODES:
@@ -214,36 +213,6 @@ async def _check_registry(sc: SliceContext, kind: str) -> None:
         raise TypeNotListable(f"{kind} is not available there ({sc.region}): {reason}")
 
 
-class Pacer:
-    """Starts calls at most ``per_second`` a second, evenly spaced: each caller takes the next
-    free start time and sleeps until it."""
-
-    def __init__(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second
-        self.next_start = 0.0
-
-    async def wait(self) -> None:
-        now = asyncio.get_running_loop().time()
-        start = max(now, self.next_start)
-        self.next_start = start + self.interval
-        if start > now:
-            await asyncio.sleep(start - now)
-
-
-_pacers: WeakKeyDictionary[asyncio.Semaphore, Pacer] = WeakKeyDictionary()
-"""One pacer per Cloud Control limiter, i.e. per (account, region) of one resync (the run keeps
-the limiter, shared by every generic kind, and the pacer lives as long as it)."""
-
-
-async def _call(sc: SliceContext, operation: str, **params: Any) -> dict[str, Any]:
-    """One Cloud Control call: paced, then bounded by the slice's limiter and call deadline."""
-    pacer = _pacers.get(sc.limiter)
-    if pacer is None:
-        pacer = _pacers[sc.limiter] = Pacer(CLOUDCONTROL_RATE)
-    await pacer.wait()
-    return await sc.call(SERVICE, operation, **params)
-
-
 def unknown_everywhere(kind: str, failed: Sequence[SliceProblem]) -> str | None:
     """One line naming the kind when every failed slice failed because its region's registry
     has no listable type of that name (a misspelled or retired type name); None otherwise. The
@@ -262,7 +231,7 @@ async def _get(sc: SliceContext, kind: str, identifier: str) -> Item | None:
     """One resource's model; each call holds the slice's Cloud Control limiter, which bounds
     the fan-out."""
     try:
-        answer = await _call(sc, "get_resource", TypeName=kind, Identifier=identifier)
+        answer = await sc.call(SERVICE, "get_resource", TypeName=kind, Identifier=identifier)
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         if "AccessDenied" in code or code in ("UnauthorizedOperation", "Forbidden"):
