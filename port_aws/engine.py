@@ -343,16 +343,7 @@ class KindRead:
             await self.queue.put(items)
 
         def here() -> CachedSliceContext:
-            return CachedSliceContext(
-                account,
-                region,
-                run.settings.partition,
-                self.options,
-                run.limiter(account.id, region, rt.service),
-                self.discovery,
-                call_timeout=run.settings.limits.call_timeout,
-                cache=run.clients,
-            )
+            return run.slice_context(rt, account, region, self.options, self.discovery)
 
         slice_timeout = run.settings.limits.slice_timeout
         try:

@@ -327,7 +327,6 @@ class _Serving:
 
     async def read(self, job_id: int, spec: SliceSpec, job: _Job) -> None:
         from port_aws.catalog import resource_type
-        from port_aws.clients import CachedSliceContext
         from port_aws.engine import read_slice_items
         from port_aws.tls import SHARED_CONNECTIONS
 
@@ -354,15 +353,7 @@ class _Serving:
                 )
                 self.send(("end", job_id, SliceOutcome("failed", problem), Counters.of(stats)))
                 return
-            sc = CachedSliceContext(
-                account,
-                spec.region,
-                run.settings.partition,
-                spec.options,
-                run.limiter(account.id, spec.region, rt.service),
-                call_timeout=limits.call_timeout,
-                cache=run.clients,
-            )
+            sc = run.slice_context(rt, account, spec.region, spec.options)
             outcome = await read_slice_items(rt, sc, limits.slice_timeout, put)
         except Exception as error:  # the slice fails; the reader goes on with the others
             problem = SliceProblem(spec.account.id, spec.region, type(error).__name__, str(error))

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from port_aws.accounts import Account, Discovery, discover_accounts
 from port_aws.arn import PARTITIONS
 from port_aws.catalog import cloudcontrol
-from port_aws.catalog.model import ResourceType
-from port_aws.clients import ClientCache
+from port_aws.catalog.model import KindOptions, ResourceType
+from port_aws.clients import CachedSliceContext, ClientCache
 from port_aws.credentials import CredentialSource, resolve_source
 from port_aws.readers import AUTO_AFTER_SLICES, Readers, reader_count
 from port_aws.regions import Regions, enabled_regions
@@ -210,6 +210,27 @@ class ResyncRun:
                 bound = min(bound, cloudcontrol.CLOUDCONTROL_CONCURRENCY)
             self._limiters[key] = asyncio.Semaphore(bound)
         return self._limiters[key]
+
+    def slice_context(
+        self,
+        rt: ResourceType,
+        account: Account,
+        region: str,
+        options: KindOptions,
+        discovery: Discovery | None = None,
+    ) -> CachedSliceContext:
+        """One slice of ``rt`` in ``account`` and ``region``: this run's clients, the kind's
+        service bound there and the call deadline."""
+        return CachedSliceContext(
+            account,
+            region,
+            self.settings.partition,
+            options,
+            self.limiter(account.id, region, rt.service),
+            discovery,
+            call_timeout=self.settings.limits.call_timeout,
+            cache=self.clients,
+        )
 
     def readers_for(self, rt: ResourceType) -> Readers | None:
         """The reader processes to read a slice of ``rt`` in, or None to read it here (kinds

@@ -142,7 +142,9 @@ class SliceContext:
         rate = CALLS_PER_SECOND.get(service)
         if rate is not None:
             pacers = _pacers.setdefault(self.limiter, {})
-            await pacers.setdefault(service, Pacer(rate)).wait()
+            if service not in pacers:
+                pacers[service] = Pacer(rate)
+            await pacers[service].wait()
 
     async def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
         client = await self.client(service)
