@@ -60,6 +60,13 @@ class AWSSelector(Selector):
         ge=1,
         description="History kinds: at most this many records per parent (project, pipeline, …).",
     )
+    full_models: bool = Field(
+        alias="fullModels",
+        default=True,
+        description="Generic kinds (read through Cloud Control): false takes each resource as "
+        "ListResources answers it, without GetResource (faster; for many types only the "
+        "identifier or a few properties).",
+    )
 
     @validator("region_policy")
     def _region_policy(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -79,6 +86,7 @@ class AWSSelector(Selector):
             max_concurrent_accounts=self.max_concurrent_accounts,
             history_days=self.history_days,
             history_max_per_parent=self.history_max_per_parent,
+            full_models=self.full_models,
         )
 
 
@@ -97,6 +105,11 @@ class AWSResourceConfig(ResourceConfig):
                 "Control)"
             )
         selector: AWSSelector = values["selector"]
+        if "full_models" in selector.__fields_set__ and kind in RESOURCE_TYPES:
+            raise ValueError(
+                f"{kind}: fullModels applies only to kinds read through Cloud Control (a "
+                "CloudFormation type the catalog does not declare); remove it"
+            )
         known = {*declared.enrichments, *declared.action_aliases}
         unknown = [a for a in selector.include_actions if a not in known]
         if unknown:

@@ -11,6 +11,7 @@ Seeded as JSON through the emulator's ``POST /_test/cloudcontrol``::
     {"page_size": 2, "types": {"AWS::Glue::Job": {
         "resources": [{"Identifier": "etl", "Properties": {...}}],
         "identifiers_only": false,   # the list handler answers identifiers only
+        "list_properties": ["Name"], # the properties its list handler answers (absent: all)
         "regions": ["us-east-1"],    # where the type exists (absent: every region)
         "schema": {...}}},           # the registry schema (absent: a minimal one)
      "rate": {"per_second": 30, "burst": 30}}  # Cloud Control calls per account and region
@@ -20,6 +21,10 @@ Seeded as JSON through the emulator's ``POST /_test/cloudcontrol``::
 rate quota for Cloud Control; see port_aws/catalog/cloudcontrol.py for the source of the figure);
 ``"rate": null`` turns throttling off. ``MaxResults`` never makes a page larger than the seeded
 page size: Cloud Control documents it as "Reserved", each type's handler sizes its own pages.
+
+``list_properties`` shapes a type whose list handler answers a subset of the model, as AWS's Cloud
+Control user guide ("Discovering resources") shows: ``AWS::Kinesis::Stream`` lists each stream's
+``Name`` alone, ``AWS::Logs::LogGroup`` three properties; ``GetResource`` answers the whole model.
 
 Every account sees the same resources. The emulator's fault rules apply before this stand-in
 (service ``cloudcontrolapi``), so throttling and denial are injected as for any service.
@@ -128,10 +133,15 @@ class CloudControlStandIn:
         return f"{status} Error", _JSON, body
 
     @staticmethod
-    def _description(resource: dict[str, Any], with_properties: bool) -> dict[str, Any]:
+    def _description(
+        resource: dict[str, Any], with_properties: bool, only: list[str] | None = None
+    ) -> dict[str, Any]:
         found: dict[str, Any] = {"Identifier": resource["Identifier"]}
         if with_properties:
-            found["Properties"] = json.dumps(resource.get("Properties", {}))
+            model = resource.get("Properties", {})
+            if only is not None:
+                model = {k: v for k, v in model.items() if k in only}
+            found["Properties"] = json.dumps(model)
         return found
 
     def _list(self, request: dict[str, Any], region: str) -> Answer:
@@ -144,9 +154,10 @@ class CloudControlStandIn:
         size = min(int(request.get("MaxResults") or self.page_size), self.page_size)
         chunk = resources[start : start + size]
         full = not found.get("identifiers_only")
+        only = found.get("list_properties")
         answer: dict[str, Any] = {
             "TypeName": name,
-            "ResourceDescriptions": [self._description(r, full) for r in chunk],
+            "ResourceDescriptions": [self._description(r, full, only) for r in chunk],
         }
         if start + size < len(resources):
             answer["NextToken"] = str(start + size)

@@ -166,11 +166,149 @@ async def test_generic_kinds_sync_every_page_region_and_global_once(seeded: Emul
     assert set(by_blueprint(result, "ComputeEnvironment")) == {
         f"us-east-1/arn:aws:batch:ce/{n}" for n in range(3)
     }
-    assert seeded.count("cloudcontrolapi", "GetResource") == 3
+    # Batch: one GetResource per identifier (3); Glue and IAM list whole models, seen by reading
+    # the first page's resources of each slice (2 per region, 1) again: the rest is not read again
+    assert seeded.count("cloudcontrolapi", "GetResource") == 3 + 2 * 2 + 1
     assert set(by_blueprint(result, "ServiceLinkedRole")) == {"us-east-1/AWSServiceRoleForSupport"}
     # Batch is not available in eu-west-1: that slice fails, the kind says so
     [error] = result.errors
     assert BATCH in str(error) and "eu-west-1" in str(error) and "not available there" in str(error)
+
+
+STREAMS = "AWS::KinesisVideo::Stream"
+"""Listed as AWS's Cloud Control guide shows ``AWS::Kinesis::Stream`` (a declared kind here): each
+resource's identifier and ``Name`` alone."""
+DESTINATIONS = "AWS::Logs::Destination"
+"""Listed as the guide shows ``AWS::Logs::LogGroup`` (declared here): three of its properties."""
+
+
+def _stream(n: int) -> dict[str, Any]:
+    return {
+        "Name": f"stream-{n}",
+        "Arn": f"arn:aws:kinesisvideo:us-east-1:123456789012:stream/stream-{n}/1700000000",
+        "DataRetentionInHours": 24 * n,
+        "MediaType": "video/h264",
+        "Tags": [{"Key": "team", "Value": "media"}],
+    }
+
+
+def _destination(n: int) -> dict[str, Any]:
+    return {
+        "DestinationName": f"dest-{n}",
+        "Arn": f"arn:aws:logs:us-east-1:123456789012:destination:dest-{n}",
+        "TargetArn": f"arn:aws:kinesis:us-east-1:123456789012:stream/target-{n}",
+        "RoleArn": "arn:aws:iam::123456789012:role/cwl-to-kinesis",
+        "DestinationPolicy": '{"Version":"2012-10-17","Statement":[]}',
+    }
+
+
+SUBSET_SEED: dict[str, Any] = {
+    "page_size": 2,
+    "types": {
+        STREAMS: {
+            "list_properties": ["Name"],
+            "resources": [
+                {"Identifier": f"stream-{n}", "Properties": _stream(n)} for n in range(3)
+            ],
+        },
+        DESTINATIONS: {
+            "list_properties": ["DestinationName", "Arn", "TargetArn"],
+            "resources": [
+                {"Identifier": f"dest-{n}", "Properties": _destination(n)} for n in range(5)
+            ],
+        },
+    },
+}
+FULL = {
+    **{f"stream-{n}": _stream(n) for n in range(3)},
+    **{f"dest-{n}": _destination(n) for n in range(5)},
+}
+
+
+def _models(result: Any) -> dict[str, dict[str, Any]]:
+    return {e["identifier"]: e["properties"]["model"] for e in result.upserted_entities}
+
+
+async def test_types_whose_list_answers_a_subset_carry_the_model_get_resource_answers(
+    seeded: Emulator,
+) -> None:
+    seeded.cloudcontrol(SUBSET_SEED)
+    result = await resync(STATIC, mapping(STREAMS, DESTINATIONS))
+
+    assert result.errors == []
+    models = _models(result)
+    assert set(models) == {f"{r}/{i}" for r in REGIONS for i in FULL}
+    for identifier, model in models.items():  # the list's subset would fail here
+        resource = identifier.split("/", 1)[1]
+        assert model == {**FULL[resource], "Identifier": resource}, identifier
+    # one GetResource per resource: those read to compare with the list are not read twice
+    assert seeded.count("cloudcontrolapi", "GetResource") == len(REGIONS) * len(FULL)
+
+
+async def test_full_models_false_takes_the_list_answer_as_it_is(seeded: Emulator) -> None:
+    seeded.cloudcontrol(SUBSET_SEED)
+    chosen = mapping(STREAMS, DESTINATIONS)
+    for resource in chosen["resources"]:
+        resource["selector"]["fullModels"] = False
+    result = await resync(STATIC, chosen)
+
+    assert result.errors == []
+    models = _models(result)
+    assert models["eu-west-1/stream-2"] == {"Name": "stream-2", "Identifier": "stream-2"}
+    assert set(models["us-east-1/dest-4"]) == {"DestinationName", "Arn", "TargetArn", "Identifier"}
+    assert len(models) == len(REGIONS) * len(FULL)
+    assert seeded.count("cloudcontrolapi", "GetResource") == 0
+
+
+async def test_full_models_on_a_declared_kind_is_one_mapping_line() -> None:
+    from tests.test_bad_input import EXISTING, _bucket_mapping, _one_clear_line
+
+    result = await resync(STATIC, _bucket_mapping(fullModels=False), EXISTING)
+    line = _one_clear_line(result, "fullModels")
+    assert "AWS::S3::Bucket" in line and "Cloud Control" in line
+
+
+GET_FAULTS = {
+    "denied": ("AccessDeniedException", "not authorized: kinesisvideo:DescribeStream"),
+    "throttled": ("ThrottlingException", "Rate exceeded"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(GET_FAULTS))
+async def test_a_failed_get_resource_fails_the_slice_and_upserts_nothing_half_filled(
+    seeded: Emulator, fault: str
+) -> None:
+    seeded.cloudcontrol(SUBSET_SEED)
+    clean = await resync(STATIC, mapping(STREAMS))
+    assert clean.errors == []
+    existing = [entity(e["identifier"], "Stream") for e in clean.upserted_entities]
+    assert len(existing) == 2 * 3
+
+    code, message = GET_FAULTS[fault]
+    seeded.faults(  # the last stream of eu-west-1 alone, on the second page
+        [
+            {
+                "service": "cloudcontrolapi",
+                "action": "GetResource",
+                "region": "eu-west-1",
+                "body": 'stream-2"',
+                "status": 400,
+                "code": code,
+                "message": message,
+            }
+        ]
+    )
+    faulty = await resync({**STATIC, "max_attempts": 2}, mapping(STREAMS), existing=existing)
+
+    assert faulty.deleted_entities == []
+    [error] = faulty.errors
+    assert f"{DEFAULT_ACCOUNT}/eu-west-1" in str(error) and code in str(error), error
+    assert f"{DEFAULT_ACCOUNT}/us-east-1" not in str(error)
+    models = _models(faulty)
+    assert "eu-west-1/stream-2" not in models  # not upserted with the list's Name alone
+    for identifier, model in models.items():
+        resource = identifier.split("/", 1)[1]
+        assert model == {**FULL[resource], "Identifier": resource}, identifier
 
 
 def with_regions(kind: str, regions: list[str]) -> dict[str, Any]:

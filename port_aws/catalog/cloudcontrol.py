@@ -1,8 +1,9 @@
 """Generic kinds: any CloudFormation type the catalog does not declare, read through Cloud Control.
 
 A mapping may name any ``AWS::Service::Type``. Such a kind is read with Cloud Control
-``ListResources`` (followed to the end, never trusting a token twice) and, where the type's list
-handler answers identifiers only, ``GetResource`` per identifier. It is an ordinary
+``ListResources`` (followed to the end, never trusting a token twice) and ``GetResource`` per
+listed resource, unless the type's list handler is seen to answer whole models (``_models``) or
+the selector asks for the list answer alone (``fullModels: false``). It is an ordinary
 ``ResourceType`` with a ``lister``, so the engine reads it in every slice with the same bounds,
 deadlines and failure semantics as a declared kind. All Cloud Control calls of one account and
 region share one small limiter (``CLOUDCONTROL_CONCURRENCY`` calls in flight) and one pacer
@@ -174,6 +175,7 @@ def _lister(kind: str) -> Any:
         await _check_registry(sc, kind)
         params: dict[str, Any] = {"TypeName": kind}
         seen: set[str] = set()
+        complete: bool | None = None  # whether the list answers whole models: not known yet
         for _ in range(MAX_PAGES):
             try:
                 answer = await sc.call(SERVICE, "list_resources", **params)
@@ -186,10 +188,8 @@ def _lister(kind: str) -> Any:
                     ) from None
                 raise
             found = answer.get("ResourceDescriptions") or []
-            full = [d for d in found if d.get("Properties")]
-            bare = [str(d["Identifier"]) for d in found if not d.get("Properties")]
-            page = [_model(str(d["Identifier"]), d["Properties"]) for d in full]
-            page += [m for m in await each_listed(bare, lambda i: _get(sc, kind, i)) if m]
+            listed = [(str(d["Identifier"]), d.get("Properties")) for d in found]
+            page, complete = await _models(sc, kind, listed, complete)
             if page:
                 yield page
             token = answer.get("NextToken")
@@ -202,6 +202,43 @@ def _lister(kind: str) -> Any:
         raise RuntimeError(f"{kind}: ListResources did not end after {MAX_PAGES} pages")
 
     return lister
+
+
+PROBES = 3
+"""Listed resources of a slice also read with ``GetResource`` to learn whether the type's list
+handler answers whole models (``_models``)."""
+
+
+async def _models(
+    sc: SliceContext, kind: str, listed: list[tuple[str, str | None]], complete: bool | None
+) -> tuple[list[Item], bool | None]:
+    """One page's models, and whether the type's list handler answers whole models (None: not
+    known yet).
+
+    A list handler answers each resource's identifier and, depending on the type, all, some or
+    none of its properties (Kinesis streams: ``Name`` alone; log groups: three). Which one is
+    not in the registry schema: a read handler leaves out the properties a resource does not
+    set, so a list entry lacking some schema properties can be whole. So the first ``PROBES``
+    listed resources with properties of the slice are read with ``GetResource`` too: when each
+    model equals its list entry, the list is whole and the slice's other entries are taken from
+    it; when any differs (properties left out, or the resource changed between the two calls),
+    every resource is read with ``GetResource``. An entry without properties is always read.
+    With ``fullModels: false`` the list answer is taken as it is. Every call is paced and bounded
+    by the slice's Cloud Control limiter; one that fails fails the slice, before anything of the
+    page is yielded."""
+    if not sc.options.full_models:
+        return [_model(i, properties) for i, properties in listed], complete
+    fetched: dict[str, Item | None] = {}
+    if complete is None:
+        probes = [(i, properties) for i, properties in listed if properties][:PROBES]
+        models = await each_listed([i for i, _ in probes], lambda i: _get(sc, kind, i))
+        fetched = {i: model for (i, _), model in zip(probes, models, strict=True)}
+        same = [m == _model(i, p) for (i, p), m in zip(probes, models, strict=True) if m]
+        complete = all(same) if same else None
+    rest = [i for i, properties in listed if i not in fetched and not (complete and properties)]
+    fetched |= zip(rest, await each_listed(rest, lambda i: _get(sc, kind, i)), strict=True)
+    page = [fetched[i] if i in fetched else _model(i, properties) for i, properties in listed]
+    return [model for model in page if model], complete
 
 
 async def _check_registry(sc: SliceContext, kind: str) -> None:

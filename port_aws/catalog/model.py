@@ -36,6 +36,9 @@ class KindOptions(BaseModel):
     max_concurrent_accounts: int | None = None
     history_days: int = 30
     history_max_per_parent: int = 100
+    full_models: bool = True
+    """Generic kinds: each resource's model as GetResource answers it, unless the list answer is
+    the whole model (``cloudcontrol``); False takes the list answer as it is."""
 
 
 NOT_FOUND = frozenset(
