@@ -1,8 +1,10 @@
 """``python -m bench.cloudcontrol``: items/s of a generic kind read through Cloud Control.
 
 Self-contained: the test emulator's Cloud Control stand-in, seeded with one type whose list
-answers full models and one whose list answers identifiers only (one GetResource each), read by
-one resync through Ocean's harness, in one account and ``--regions`` regions.
+answers whole models (a few resources of each slice read again with GetResource to learn so), one
+whose list answers a subset of each model (``Name`` alone, as AWS::Kinesis::Stream's does: one
+GetResource each) and one whose list answers identifiers only (one GetResource each), each read
+by one resync through Ocean's harness, in one account and ``--regions`` regions.
 
 Rate model, per account and region (a token bucket in the stand-in): AWS publishes no
 request-rate quota for Cloud Control (AWS General Reference, "Cloud Control API endpoints and
@@ -23,7 +25,10 @@ from typing import Any
 from port_aws.catalog.cloudcontrol import CLOUDCONTROL_RATE, OBSERVED_RATE_CEILING
 
 FULL = "AWS::Glue::Job"
+SUBSET = "AWS::KinesisVideo::Stream"
 BARE = "AWS::Batch::ComputeEnvironment"
+LISTS = {FULL: "whole models", SUBSET: "a subset", BARE: "identifiers"}
+"""What each type's list answers."""
 PAGE_SIZE = 25
 
 
@@ -39,6 +44,11 @@ def _seed(regions: list[str], per_region: int, rate: float, page_size: int) -> d
         "rate": {"per_second": rate, "burst": rate},
         "types": {
             FULL: {"resources": resources("job"), "regions": regions},
+            SUBSET: {
+                "resources": resources("stream")[: max(1, per_region // 4)],
+                "list_properties": ["Name"],
+                "regions": regions,
+            },
             BARE: {
                 "resources": resources("ce")[: max(1, per_region // 4)],
                 "identifiers_only": True,
@@ -78,7 +88,7 @@ async def _run(regions: list[str], per_region: int, rate: float, page_size: int)
     os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
     try:
         emulator.list_regions(regions, page_size=10)
-        for kind in (FULL, BARE):
+        for kind in (FULL, SUBSET, BARE):
             emulator.cloudcontrol(_seed(regions, per_region, rate, page_size))  # fresh buckets
             started = time.monotonic()
             result = await resync(STATIC, _mapping(kind))
@@ -89,8 +99,9 @@ async def _run(regions: list[str], per_region: int, rate: float, page_size: int)
             calls = figures.calls if figures else 0
             throttled = figures.throttled if figures else 0
             read = figures.duration if figures else wall
+            shape = f"(list: {LISTS[kind]})"
             print(
-                f"{kind:<34} {items:>5} items in {read:5.1f}s = {items / read:6.1f} items/s "
+                f"{kind:<31} {shape:<20} {items:>5} items in {read:5.1f}s = {items / read:6.1f} items/s "
                 f"({calls} calls, {throttled} throttled, {len(result.errors)} errors; "
                 f"{len(regions)} regions, throttled beyond {rate:g} calls/s and paced at "
                 f"{CLOUDCONTROL_RATE:g} per account and region, {page_size} per page; "
