@@ -229,7 +229,9 @@ GENERIC_KIND = "AWS::Glue::Job"
 
 
 def cloudcontrol_seed() -> dict[str, Any]:
-    """Glue jobs for the emulator's Cloud Control stand-in (every account and region sees them)."""
+    """Glue jobs for the emulator's Cloud Control stand-in (every account and region sees them).
+    Their list answers each job's ``Name`` alone, as many types' list handlers answer a subset
+    of the model: the mapping's other properties come from ``GetResource``."""
     jobs = [
         {
             "Identifier": f"nightly-{name}",
@@ -243,7 +245,7 @@ def cloudcontrol_seed() -> dict[str, Any]:
         }
         for name in ("orders", "billing")
     ]
-    return {"types": {GENERIC_KIND: {"resources": jobs}}}
+    return {"types": {GENERIC_KIND: {"resources": jobs, "list_properties": ["Name"]}}}
 
 
 def generic_mapping() -> dict[str, Any]:

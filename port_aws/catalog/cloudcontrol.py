@@ -216,9 +216,9 @@ async def _models(
     known yet).
 
     A list handler answers each resource's identifier and, depending on the type, all, some or
-    none of its properties (Kinesis streams: ``Name`` alone; log groups: three). Which one is
-    not in the registry schema: a read handler leaves out the properties a resource does not
-    set, so a list entry lacking some schema properties can be whole. So the first ``PROBES``
+    none of its properties (Kinesis streams: ``Name`` alone; log groups: three). The registry
+    schema cannot tell: a read handler leaves out the properties a resource does not set, so a
+    list entry lacking some of the schema's properties may be whole. So the first ``PROBES``
     listed resources with properties of the slice are read with ``GetResource`` too: when each
     model equals its list entry, the list is whole and the slice's other entries are taken from
     it; when any differs (properties left out, or the resource changed between the two calls),
