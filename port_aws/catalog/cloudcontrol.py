@@ -218,8 +218,8 @@ async def _models(
     A list handler answers each resource's identifier and, depending on the type, all, some or
     none of its properties (Kinesis streams: ``Name`` alone; log groups: three). The registry
     schema cannot tell: a read handler leaves out the properties a resource does not set, so a
-    list entry lacking some of the schema's properties may be whole. So the first ``PROBES``
-    listed resources with properties of the slice are read with ``GetResource`` too: when each
+    list entry lacking some of the schema's properties may be whole. So up to ``PROBES``
+    resources of the slice's first page that lists properties are read with ``GetResource`` too: when each
     model equals its list entry, the list is whole and the slice's other entries are taken from
     it; when any differs (properties left out, or the resource changed between the two calls),
     every resource is read with ``GetResource``. An entry without properties is always read.
