@@ -51,11 +51,30 @@ def _lambda_zip() -> bytes:
 
 
 def seed_account(clients: ClientFactory, account: str, name: str, index: int) -> int:
-    """A handful of resources of many kinds in one account; returns how many were created."""
+    """A handful of resources of many kinds in one account; returns how many were created.
+
+    Every other account (even ``index``) gets the stricter settings: an ``owner`` tag, KMS
+    encryption, rotation, backups, scanning; the others keep the defaults, so each scorecard
+    rule has resources that pass and resources that fail. References between resources (a
+    function's VPC, a queue's key, an instance's subnet) make the relations of the graph."""
     created = 0
+    strict = index % 2 == 0
     tags = [{"Key": "team", "Value": name.split("-")[0]}, {"Key": "env", "Value": name}]
+    if strict:
+        tags.append({"Key": "owner", "Value": f"{name.split('-')[0]}-team"})
     region = REGIONS[index % len(REGIONS)]
     other = REGIONS[(index + 1) % len(REGIONS)]
+
+    kms = clients("kms", region, account)
+    key = kms.create_key(
+        Description=f"{name} data key",
+        KeyUsage="ENCRYPT_DECRYPT",
+        MultiRegion=False,
+        Tags=[{"TagKey": t["Key"], "TagValue": t["Value"]} for t in tags],
+    )["KeyMetadata"]
+    kms.create_alias(AliasName=f"alias/{name}-data", TargetKeyId=key["KeyId"])
+    if strict:
+        kms.enable_key_rotation(KeyId=key["KeyId"])
 
     s3 = clients("s3", region, account)
     for suffix, where in (("logs", region), ("assets", other)):
@@ -63,6 +82,20 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
         clients("s3", where, account).create_bucket(Bucket=bucket, **_bucket_config(where))
         s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tags})
         created += 1
+    if strict:
+        s3.put_bucket_encryption(
+            Bucket=f"{name}-logs-{account[-4:]}",
+            ServerSideEncryptionConfiguration={
+                "Rules": [
+                    {
+                        "ApplyServerSideEncryptionByDefault": {
+                            "SSEAlgorithm": "aws:kms",
+                            "KMSMasterKeyID": key["Arn"],
+                        }
+                    }
+                ]
+            },
+        )
     s3.put_bucket_encryption(
         Bucket=bucket,
         ServerSideEncryptionConfiguration={
@@ -86,6 +119,7 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
     iam.create_user(UserName=f"{name}-deployer", Tags=tags)
     created += 2
 
+    dead_letters = ""
     for where in (region, other):
         ecs = clients("ecs", where, account)
         ecs.create_cluster(
@@ -94,24 +128,36 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
             capacityProviders=["FARGATE"],
         )
         sqs = clients("sqs", where, account)
-        failed = sqs.create_queue(QueueName=f"{name}-jobs-failed")["QueueUrl"]
+        failed = sqs.create_queue(
+            QueueName=f"{name}-jobs-failed",
+            Attributes={} if where == region else {"SqsManagedSseEnabled": "false"},
+        )["QueueUrl"]
         failed_arn = sqs.get_queue_attributes(QueueUrl=failed, AttributeNames=["QueueArn"])[
             "Attributes"
         ]["QueueArn"]
+        if where == region:
+            dead_letters = failed_arn
         sqs.create_queue(
             QueueName=f"{name}-jobs",
             tags={t["Key"]: t["Value"] for t in tags},
             Attributes={
                 "RedrivePolicy": json.dumps(
                     {"deadLetterTargetArn": failed_arn, "maxReceiveCount": "5"}
-                )
+                ),
+                **({"KmsMasterKeyId": key["KeyId"]} if where == region else {}),
             },
         )
         sns = clients("sns", where, account)
         sns.create_topic(
-            Name=f"{name}-alerts", Tags=tags, Attributes={"KmsMasterKeyId": "alias/aws/sns"}
+            Name=f"{name}-alerts",
+            Tags=tags,
+            Attributes={"KmsMasterKeyId": key["Arn"]} if where == region else {},
         )
         created += 4
+
+    ec2 = clients("ec2", region, account)
+    default_subnets = [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"]][:2]
+    default_group = ec2.describe_security_groups(GroupNames=["default"])["SecurityGroups"][0]
 
     dynamodb = clients("dynamodb", region, account)
     dynamodb.create_table(
@@ -119,29 +165,52 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
+        SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key["Arn"]},
+        DeletionProtectionEnabled=index == 0,
         Tags=tags,
     )
+    if strict:
+        dynamodb.update_continuous_backups(
+            TableName=f"{name}-orders",
+            PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+        )
     functions = clients("lambda", region, account)
     functions.create_function(
         FunctionName=f"{name}-worker",
-        Runtime="python3.12",
+        Runtime="python3.12" if index != 1 else "python3.8",
         Role=role_arn,
         Handler="handler.handle",
         Code={"ZipFile": _lambda_zip()},
         Tags={t["Key"]: t["Value"] for t in tags},
+        **(
+            {
+                "VpcConfig": {
+                    "SubnetIds": default_subnets,
+                    "SecurityGroupIds": [default_group["GroupId"]],
+                },
+                "KMSKeyArn": key["Arn"],
+                "DeadLetterConfig": {"TargetArn": dead_letters},
+            }
+            if strict
+            else {}
+        ),
     )
     functions.put_function_concurrency(
         FunctionName=f"{name}-worker", ReservedConcurrentExecutions=2
     )
-    clients("ecr", region, account).create_repository(repositoryName=f"{name}/service", tags=tags)
-    kms = clients("kms", region, account)
-    key = kms.create_key(
-        Description=f"{name} data key",
-        KeyUsage="ENCRYPT_DECRYPT",
-        MultiRegion=False,
-        Tags=[{"TagKey": t["Key"], "TagValue": t["Value"]} for t in tags],
-    )["KeyMetadata"]
-    kms.create_alias(AliasName=f"alias/{name}-data", TargetKeyId=key["KeyId"])
+    clients("ecr", region, account).create_repository(
+        repositoryName=f"{name}/service",
+        tags=tags,
+        **(
+            {
+                "imageScanningConfiguration": {"scanOnPush": True},
+                "imageTagMutability": "IMMUTABLE",
+                "encryptionConfiguration": {"encryptionType": "KMS", "kmsKey": key["Arn"]},
+            }
+            if strict
+            else {}
+        ),
+    )
     logs = clients("logs", region, account)
     logs.create_log_group(
         logGroupName=f"/{name}/app",
@@ -163,7 +232,26 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
     )
     created += 6
     if index < 2:  # EC2 is slow in the emulator: a couple of instances are enough
-        ec2 = clients("ec2", region, account)
+        vpc = ec2.create_vpc(
+            CidrBlock="10.20.0.0/16",
+            TagSpecifications=[{"ResourceType": "vpc", "Tags": tags}],
+        )["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(
+            VpcId=vpc,
+            CidrBlock="10.20.1.0/24",
+            TagSpecifications=[{"ResourceType": "subnet", "Tags": tags}],
+        )["Subnet"]["SubnetId"]
+        group = ec2.create_security_group(
+            GroupName=f"{name}-web",
+            Description="web servers",
+            VpcId=vpc,
+            TagSpecifications=[{"ResourceType": "security-group", "Tags": tags}],
+        )["GroupId"]
+        ec2.authorize_security_group_ingress(
+            GroupId=group, IpProtocol="tcp", FromPort=443, ToPort=443, CidrIp="10.0.0.0/8"
+        )
+        # the first instance, in the default VPC, has a public address and requires IMDSv2;
+        # the second, in the new private subnet, has neither
         ec2.run_instances(
             ImageId=DEMO_IMAGE,
             MinCount=1,
@@ -175,24 +263,11 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
                     "Tags": [{"Key": "Name", "Value": f"{name}-web"}, *tags],
                 }
             ],
-        )
-        vpc = ec2.create_vpc(
-            CidrBlock="10.20.0.0/16",
-            TagSpecifications=[{"ResourceType": "vpc", "Tags": tags}],
-        )["Vpc"]["VpcId"]
-        ec2.create_subnet(
-            VpcId=vpc,
-            CidrBlock="10.20.1.0/24",
-            TagSpecifications=[{"ResourceType": "subnet", "Tags": tags}],
-        )
-        group = ec2.create_security_group(
-            GroupName=f"{name}-web",
-            Description="web servers",
-            VpcId=vpc,
-            TagSpecifications=[{"ResourceType": "security-group", "Tags": tags}],
-        )["GroupId"]
-        ec2.authorize_security_group_ingress(
-            GroupId=group, IpProtocol="tcp", FromPort=443, ToPort=443, CidrIp="10.0.0.0/8"
+            **(
+                {"MetadataOptions": {"HttpTokens": "required", "HttpEndpoint": "enabled"}}
+                if strict
+                else {"SubnetId": subnet, "SecurityGroupIds": [group]}
+            ),
         )
         ec2.create_volume(
             AvailabilityZone=f"{region}a",
@@ -200,6 +275,7 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
             VolumeType="gp3",
             Iops=3000,
             TagSpecifications=[{"ResourceType": "volume", "Tags": tags}],
+            **({"Encrypted": True, "KmsKeyId": key["Arn"]} if strict else {}),
         )
         created += 5
     return created
@@ -284,6 +360,8 @@ def _seed_catalog_rest(
         return clients(service, region, account)
 
     tags = [{"Key": "team", "Value": "platform"}]
+    owned = [*tags, {"Key": "owner", "Value": "platform-team"}]
+    """The first of each pair the demo makes (to pass the scorecards' rules) has an owner."""
     subnets = [s["SubnetId"] for s in c("ec2").describe_subnets()["Subnets"]][:2]
     vpc = c("ec2").describe_vpcs()["Vpcs"][0]["VpcId"]
     role = c("iam").create_role(
@@ -296,7 +374,17 @@ def _seed_catalog_rest(
 
     lower = [{"key": t["Key"], "value": t["Value"]} for t in tags]
     as_map = {t["Key"]: t["Value"] for t in tags}
+    owned_map = {t["Key"]: t["Value"] for t in owned}
     group = c("ec2").create_security_group(GroupName="web-lb", Description="load balancer")
+    key = c("kms").create_key(Description="platform key")["KeyMetadata"]["Arn"]
+    topic = c("sns").create_topic(Name="platform-alerts", Tags=owned)["TopicArn"]
+    instances = [
+        i["InstanceId"]
+        for r in c("ec2").describe_instances()["Reservations"]
+        for i in r["Instances"]
+    ]
+    made: dict[str, str] = {}
+    """ARNs one seed makes and a later one refers to."""
 
     def ecs() -> None:
         ecs = c("ecs")
@@ -317,7 +405,22 @@ def _seed_catalog_rest(
             ],
             tags=lower,
         )
-        ecs.create_service(cluster="services", serviceName="web", taskDefinition="web", tags=lower)
+        ecs.create_service(
+            cluster="services",
+            serviceName="web",
+            taskDefinition="web",
+            loadBalancers=[
+                {
+                    "targetGroupArn": made["target group"],
+                    "containerName": "web",
+                    "containerPort": 80,
+                }
+            ],
+            networkConfiguration={
+                "awsvpcConfiguration": {"subnets": subnets, "securityGroups": [group["GroupId"]]}
+            },
+            tags=lower,
+        )
 
     def codebuild() -> None:
         build = c("codebuild")
@@ -338,14 +441,41 @@ def _seed_catalog_rest(
 
     def elbv2() -> None:
         lb = c("elbv2")
-        lb.create_load_balancer(
+        public = lb.create_load_balancer(
             Name="web",
             Subnets=subnets,
             SecurityGroups=[group["GroupId"]],
             Scheme="internet-facing",
-            Tags=tags,
+            Tags=owned,
+        )["LoadBalancers"][0]["LoadBalancerArn"]
+        internal = lb.create_load_balancer(
+            Name="internal", Subnets=subnets, Scheme="internal", Tags=tags
+        )["LoadBalancers"][0]["LoadBalancerArn"]
+        target_group = lb.create_target_group(
+            Name="web", Protocol="HTTP", Port=80, VpcId=vpc, Tags=tags
+        )["TargetGroups"][0]["TargetGroupArn"]
+        made["target group"] = target_group
+        lb.create_listener(  # HTTP answered with a redirect to HTTPS: passes ELB.1
+            LoadBalancerArn=public,
+            Protocol="HTTP",
+            Port=80,
+            DefaultActions=[
+                {
+                    "Type": "redirect",
+                    "RedirectConfig": {
+                        "Protocol": "HTTPS",
+                        "Port": "443",
+                        "StatusCode": "HTTP_301",
+                    },
+                }
+            ],
         )
-        lb.create_target_group(Name="web", Protocol="HTTP", Port=80, VpcId=vpc, Tags=tags)
+        lb.create_listener(  # plain HTTP to the targets: fails ELB.1
+            LoadBalancerArn=internal,
+            Protocol="HTTP",
+            Port=8080,
+            DefaultActions=[{"Type": "forward", "TargetGroupArn": target_group}],
+        )
 
     def autoscaling() -> None:
         scaling = c("autoscaling")
@@ -358,6 +488,7 @@ def _seed_catalog_rest(
             MinSize=0,
             MaxSize=2,
             VPCZoneIdentifier=subnets[0],
+            TargetGroupARNs=[made["target group"]],
             Tags=[{**t, "PropagateAtLaunch": True} for t in tags],
         )
 
@@ -366,7 +497,22 @@ def _seed_catalog_rest(
         eks.create_cluster(
             name="platform",
             roleArn=role,
-            resourcesVpcConfig={"subnetIds": subnets},
+            resourcesVpcConfig={
+                "subnetIds": subnets,
+                "securityGroupIds": [group["GroupId"]],
+                "endpointPublicAccess": True,
+            },
+            encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": key}}],
+            tags=owned_map,
+        )
+        eks.create_cluster(
+            name="internal",
+            roleArn=role,
+            resourcesVpcConfig={
+                "subnetIds": subnets,
+                "endpointPublicAccess": False,
+                "endpointPrivateAccess": True,
+            },
             tags=as_map,
         )
         eks.create_nodegroup(
@@ -384,9 +530,21 @@ def _seed_catalog_rest(
             "Outputs": {"TopicArn": {"Value": {"Ref": "Topic"}}},
         }
         stacks = c("cloudformation")
-        stacks.create_stack(StackName="network", TemplateBody=json.dumps(template), Tags=tags)
+        stacks.create_stack(
+            StackName="network",
+            TemplateBody=json.dumps(template),
+            RoleARN=role,
+            NotificationARNs=[topic],
+            Tags=tags,
+        )
         template["Description"] = "shared network resources (v2)"
-        stacks.update_stack(StackName="network", TemplateBody=json.dumps(template), Tags=tags)
+        stacks.update_stack(
+            StackName="network",
+            TemplateBody=json.dumps(template),
+            RoleARN=role,
+            NotificationARNs=[topic],
+            Tags=tags,
+        )
 
     def events() -> None:
         rules = c("events")
@@ -408,6 +566,7 @@ def _seed_catalog_rest(
         streams = c("kinesis")
         streams.create_stream(StreamName="clicks", ShardCount=1)
         streams.add_tags_to_stream(StreamName="clicks", Tags=as_map)
+        streams.start_stream_encryption(StreamName="clicks", EncryptionType="KMS", KeyId=key)
 
     def route53() -> None:
         dns = c("route53")
@@ -433,15 +592,102 @@ def _seed_catalog_rest(
             EmailIdentity="team@example.com", ConfigurationSetName="transactional", Tags=tags
         )
 
+    def acm() -> None:
+        made["certificate"] = c("acm").request_certificate(
+            DomainName="demo.example.com", Tags=tags
+        )["CertificateArn"]
+
+    def cloudfront() -> None:
+        site = f"demo-site-{account[-4:]}"
+        c("s3").create_bucket(Bucket=site)
+        cloudfront_site(
+            c,
+            reference="demo",
+            aliases=("cdn.demo.example.com",),
+            bucket=site,
+            viewer="redirect-to-https",
+            certificate=made.get("certificate"),
+            tags=owned,
+        )
+        cloudfront_site(c, reference="demo-plain", bucket=site)
+
+    def rds_instances() -> None:
+        rds = c("rds")
+        rds.create_db_subnet_group(
+            DBSubnetGroupName="orders",
+            DBSubnetGroupDescription="orders database",
+            SubnetIds=subnets,
+        )
+        rds.create_db_instance(
+            DBInstanceIdentifier="orders",
+            DBInstanceClass="db.t3.micro",
+            Engine="postgres",
+            MasterUsername="app",
+            MasterUserPassword="not-read-by-the-integration",
+            AllocatedStorage=20,
+            PubliclyAccessible=False,
+            DBSubnetGroupName="orders",
+            VpcSecurityGroupIds=[group["GroupId"]],
+            StorageEncrypted=True,
+            KmsKeyId=key,
+            MultiAZ=True,
+            BackupRetentionPeriod=7,
+            Tags=owned,
+        )
+        rds.create_db_instance(
+            DBInstanceIdentifier="reports",
+            DBInstanceClass="db.t3.micro",
+            Engine="postgres",
+            MasterUsername="app",
+            MasterUserPassword="not-read-by-the-integration",
+            AllocatedStorage=20,
+            PubliclyAccessible=True,
+            BackupRetentionPeriod=1,
+            Tags=tags,
+        )
+
+    def rds_clusters() -> None:
+        rds = c("rds")
+        rds.create_db_cluster(
+            DBClusterIdentifier="ledger",
+            Engine="aurora-postgresql",
+            MasterUsername="app",
+            MasterUserPassword="not-read-by-the-integration",
+            VpcSecurityGroupIds=[group["GroupId"]],
+            StorageEncrypted=True,
+            KmsKeyId=key,
+            DeletionProtection=True,
+            AvailabilityZones=[f"{region}a", f"{region}b"],
+            Tags=owned,
+        )
+        for zone in ("a", "b"):  # writers in two zones: a Multi-AZ cluster
+            rds.create_db_instance(
+                DBInstanceIdentifier=f"ledger-{zone}",
+                DBClusterIdentifier="ledger",
+                DBInstanceClass="db.r6g.large",
+                Engine="aurora-postgresql",
+                AvailabilityZone=f"{region}{zone}",
+                Tags=owned,
+            )
+        rds.create_db_cluster(
+            DBClusterIdentifier="scratch",
+            Engine="aurora-postgresql",
+            MasterUsername="app",
+            MasterUserPassword="not-read-by-the-integration",
+            Tags=tags,
+        )
+
     canned: list[Answer] = []
     seeds: dict[str, Callable[[], Any]] = {
-        "CodeDeploy": lambda: canned.extend(codedeploy_web(c, account, region, role)[1]),
+        "load balancers and target groups": elbv2,
+        "ACM": acm,
+        "CodeDeploy": lambda: canned.extend(
+            codedeploy_web(c, account, region, role, *instances[:1])[1]
+        ),
         "CodePipeline": lambda: canned.extend(
             codepipeline_deliver(c, region, pipeline_role, role)[1]
         ),
-        "CloudFront": lambda: cloudfront_site(
-            c, reference="demo", aliases=("cdn.demo.example.com",)
-        ),
+        "CloudFront": cloudfront,
         "MemoryDB users": lambda: c("memorydb").create_user(
             UserName="reporting",
             AuthenticationMode={"Type": "iam"},
@@ -450,7 +696,6 @@ def _seed_catalog_rest(
         ),
         "ECS services and task definitions": ecs,
         "CodeBuild": codebuild,
-        "load balancers and target groups": elbv2,
         "Auto Scaling": autoscaling,
         "EKS": eks,
         "API Gateway": lambda: c("apigateway").create_rest_api(
@@ -459,11 +704,13 @@ def _seed_catalog_rest(
         "API Gateway v2": lambda: c("apigatewayv2").create_api(
             Name="events", ProtocolType="HTTP", Tags=as_map
         ),
-        "ACM": lambda: c("acm").request_certificate(DomainName="demo.example.com", Tags=tags),
         "CloudFormation": cloudformation,
-        "CloudWatch": lambda: errors_alarm(c, "errors", tags),
+        "CloudWatch": lambda: errors_alarm(c, "errors", tags, actions=(topic,)),
         "EFS": lambda: c("efs").create_file_system(
-            CreationToken="shared", Tags=[{"Key": "Name", "Value": "shared"}]
+            CreationToken="shared",
+            Encrypted=True,
+            KmsKeyId=key,
+            Tags=[{"Key": "Name", "Value": "shared"}],
         ),
         "ElastiCache": lambda: c("elasticache").create_cache_cluster(
             CacheClusterId="sessions",
@@ -471,6 +718,7 @@ def _seed_catalog_rest(
             EngineVersion="7.1",
             CacheNodeType="cache.t3.micro",
             NumCacheNodes=1,
+            SecurityGroupIds=[group["GroupId"]],
             Tags=tags,
         ),
         "EventBridge": events,
@@ -488,7 +736,12 @@ def _seed_catalog_rest(
         "MSK": lambda: c("kafka").create_cluster_v2(
             ClusterName="events",
             Provisioned={
-                "BrokerNodeGroupInfo": {"InstanceType": "kafka.t3.small", "ClientSubnets": subnets},
+                "BrokerNodeGroupInfo": {
+                    "InstanceType": "kafka.t3.small",
+                    "ClientSubnets": subnets,
+                    "SecurityGroups": [group["GroupId"]],
+                },
+                "EncryptionInfo": {"EncryptionAtRest": {"DataVolumeKMSKeyId": key}},
                 "KafkaVersion": "3.6.0",
                 "NumberOfBrokerNodes": 2,
             },
@@ -496,27 +749,19 @@ def _seed_catalog_rest(
         ),
         "MSK Serverless": lambda: c("kafka").create_cluster_v2(
             ClusterName="stream",
-            Serverless={"VpcConfigs": [{"SubnetIds": subnets}]},
+            Serverless={
+                "VpcConfigs": [{"SubnetIds": subnets, "SecurityGroupIds": [group["GroupId"]]}]
+            },
             Tags=as_map,
         ),
-        "OpenSearch": lambda: c("opensearch").create_domain(DomainName="search", TagList=tags),
-        "RDS instances": lambda: c("rds").create_db_instance(
-            DBInstanceIdentifier="orders",
-            DBInstanceClass="db.t3.micro",
-            Engine="postgres",
-            MasterUsername="app",
-            MasterUserPassword="not-read-by-the-integration",
-            AllocatedStorage=20,
-            PubliclyAccessible=False,
-            Tags=tags,
+        "OpenSearch": lambda: c("opensearch").create_domain(
+            DomainName="search",
+            VPCOptions={"SubnetIds": subnets[:1], "SecurityGroupIds": [group["GroupId"]]},
+            EncryptionAtRestOptions={"Enabled": True, "KmsKeyId": key},
+            TagList=tags,
         ),
-        "RDS clusters": lambda: c("rds").create_db_cluster(
-            DBClusterIdentifier="ledger",
-            Engine="aurora-postgresql",
-            MasterUsername="app",
-            MasterUserPassword="not-read-by-the-integration",
-            Tags=tags,
-        ),
+        "RDS instances": rds_instances,
+        "RDS clusters": rds_clusters,
         "Route 53": route53,
         "SES": ses,
         "Step Functions": lambda: c("stepfunctions").create_state_machine(

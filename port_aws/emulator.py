@@ -449,8 +449,30 @@ class Emulator:
         return emulator_clients(self.url)(service, region, account or MANAGEMENT_ACCOUNT)
 
 
+def _lambda_vpc_of_subnets() -> None:
+    """Lambda answers a function's ``VpcConfig.VpcId`` with the VPC of its subnets, as AWS does
+    (the emulator answers a fixed placeholder id, which names no VPC of the account)."""
+    from moto.awslambda.models import LambdaFunction
+    from moto.ec2.models import ec2_backends
+
+    def vpc_config(function: Any) -> dict[str, Any] | None:
+        config: dict[str, Any] | None = function._vpc_config
+        if not config:
+            return None
+        config = dict(config)
+        subnets = config.get("SubnetIds") or []
+        if subnets:
+            backend = ec2_backends[function.account_id][function.region]
+            with contextlib.suppress(Exception):  # an unknown subnet: no VPC, as before
+                config["VpcId"] = backend.get_subnet(subnets[0]).vpc_id
+        return config
+
+    LambdaFunction.vpc_config = property(vpc_config)  # type: ignore[method-assign,assignment]
+
+
 def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    _lambda_vpc_of_subnets()
     app = FaultLayer(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
     print(f"PORT {server.server_address[1]}", flush=True)

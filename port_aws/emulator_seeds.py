@@ -17,10 +17,10 @@ Answer = dict[str, Any]
 
 
 def codedeploy_web(
-    client: Client, account: str, region: str, role: str
+    client: Client, account: str, region: str, role: str, instance: str = "i-0123456789abcdef0"
 ) -> tuple[str, list[Answer]]:
-    """Application ``web``, group ``prod``, one deployment and its instance target; returns the
-    deployment id and the canned answers."""
+    """Application ``web``, group ``prod``, one deployment and its target, ``instance``; returns
+    the deployment id and the canned answers."""
     codedeploy = client("codedeploy")
     codedeploy.create_application(
         applicationName="web", computePlatform="Server", tags=[{"Key": "team", "Value": "web"}]
@@ -45,7 +45,6 @@ def codedeploy_web(
     group: dict[str, Any] = codedeploy.get_deployment_group(
         applicationName="web", deploymentGroupName="prod"
     )["deploymentGroupInfo"]
-    instance = "i-0123456789abcdef0"
     now = time.time()
     last = {
         "deploymentId": deployment,
@@ -203,10 +202,22 @@ def codepipeline_deliver(
 
 
 def cloudfront_site(
-    client: Client, reference: str = "seed", aliases: tuple[str, ...] = ()
+    client: Client,
+    reference: str = "seed",
+    aliases: tuple[str, ...] = (),
+    bucket: str = "site",
+    viewer: str = "allow-all",
+    certificate: str | None = None,
+    tags: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """A distribution in front of an S3 origin, tagged ``team=edge``; returns it."""
-    origin = {"Id": "site", "DomainName": "site.s3.amazonaws.com"}
+    """A distribution in front of the S3 origin ``bucket``, tagged ``team=edge`` (or ``tags``),
+    with the viewer protocol policy ``viewer`` and an optional ACM certificate; returns it."""
+    origin = {"Id": "site", "DomainName": f"{bucket}.s3.amazonaws.com"}
+    viewer_certificate = (
+        {"ViewerCertificate": {"ACMCertificateArn": certificate, "SSLSupportMethod": "sni-only"}}
+        if certificate
+        else {}
+    )
     created = client("cloudfront").create_distribution_with_tags(
         DistributionConfigWithTags={
             "DistributionConfig": {
@@ -217,22 +228,30 @@ def cloudfront_site(
                 },
                 "DefaultCacheBehavior": {
                     "TargetOriginId": "site",
-                    "ViewerProtocolPolicy": "allow-all",
+                    "ViewerProtocolPolicy": viewer,
                 },
                 "Aliases": {"Quantity": len(aliases), "Items": list(aliases)},
+                **viewer_certificate,
                 "Comment": "",
                 "Enabled": True,
             },
-            "Tags": {"Items": [{"Key": "team", "Value": "edge"}]},
+            "Tags": {"Items": tags or [{"Key": "team", "Value": "edge"}]},
         }
     )
     return dict(created["Distribution"])
 
 
-def errors_alarm(client: Client, name: str, tags: list[dict[str, str]] | None = None) -> None:
-    """A metric alarm on Lambda's summed ``Errors`` (one or more in a minute)."""
+def errors_alarm(
+    client: Client,
+    name: str,
+    tags: list[dict[str, str]] | None = None,
+    actions: tuple[str, ...] = (),
+) -> None:
+    """A metric alarm on Lambda's summed ``Errors`` (one or more in a minute), notifying the
+    topics ``actions``."""
     client("cloudwatch").put_metric_alarm(
         AlarmName=name,
+        AlarmActions=list(actions),
         MetricName="Errors",
         Namespace="AWS/Lambda",
         Statistic="Sum",

@@ -24,6 +24,7 @@ from port_ocean.integration_testing import IntegrationTestHarness, InterceptTran
 from pydantic.v1 import ValidationError
 
 from port_aws import resync
+from port_aws.posture import CatalogPreview
 from port_aws.stats import RESYNC_REPORT, KindStats
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +73,7 @@ class EntitySink(list[dict[str, Any]]):
         self.written = 0
         self.by_blueprint: Counter[str] = Counter()
         self.by_blueprint_account: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self.catalog = CatalogPreview()
         if not lines:
             stream.write("[")
 
@@ -88,6 +90,7 @@ class EntitySink(list[dict[str, Any]]):
         if blueprint == "awsAccount":
             account = entity.get("identifier")
         self.by_blueprint_account[blueprint][str(account or NO_ACCOUNT)] += 1
+        self.catalog.observe(entity)
 
     def close(self) -> None:
         if not self.lines:
@@ -213,6 +216,7 @@ class PipelineResult:
     errors: list[str] = field(default_factory=list)
     deleted: int = 0
     mapping: MappingReport = field(default_factory=MappingReport)
+    catalog: CatalogPreview = field(default_factory=CatalogPreview)
 
     @property
     def failed(self) -> bool:
@@ -283,6 +287,7 @@ async def run_pipeline(
         errors=[str(e) for e in result.errors],
         deleted=len(result.deleted_entities),
         mapping=report,
+        catalog=sink.catalog,
     )
 
 
@@ -315,6 +320,8 @@ def render_summary(result: PipelineResult, mapping: dict[str, Any]) -> str:
         column_totals = [t + n for t, n in zip(column_totals, counts, strict=True)]
         rows.append(row(kind, counts, sum(counts)))
     rows.append(row("total", column_totals, sum(column_totals)))
+    rows.append("")
+    rows += result.catalog.render()
     mapping_rows = result.mapping.render()
     if mapping_rows:
         rows.append("")

@@ -1,7 +1,7 @@
 """Elastic Load Balancing v2: load balancers and target groups (tags read in batches of 20 ARNs
 with DescribeTags, matched back by ARN)."""
 
-from port_aws.catalog.calls import read_filtered
+from port_aws.catalog.calls import each_item, read_filtered
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Enrichment,
@@ -29,6 +29,27 @@ def _tags(key: str) -> Enrichment:
         return found
 
     return Enrichment(fetch, ("elasticloadbalancing:DescribeTags",))
+
+
+async def _listeners(sc: SliceContext, item: Item) -> Item:
+    """A load balancer's listeners: port, protocol, TLS policy and the types of the default
+    actions (certificates and rule bodies are left out)."""
+    found: list[Item] = []
+    async for page in sc.pages(
+        "elbv2", "describe_listeners", LoadBalancerArn=item["LoadBalancerArn"]
+    ):
+        found += [
+            {
+                "Port": listener.get("Port"),
+                "Protocol": listener.get("Protocol"),
+                "SslPolicy": listener.get("SslPolicy"),
+                "DefaultActions": [
+                    {"Type": a.get("Type")} for a in listener.get("DefaultActions", [])
+                ],
+            }
+            for listener in page.get("Listeners", [])
+        ]
+    return {"Listeners": found}
 
 
 def _live(
@@ -74,6 +95,14 @@ TYPES = [
         id="LoadBalancerArn",
         arn="{LoadBalancerArn}",
         tags=_tags("LoadBalancerArn"),
+        enrichments={
+            "DescribeListeners": Enrichment(
+                each_item("LoadBalancerArn", _listeners),
+                ("elasticloadbalancing:DescribeListeners",),
+                "Listeners: each listener's port, protocol and default actions (one call per "
+                "load balancer)",
+            ),
+        },
         permissions=("elasticloadbalancing:DescribeLoadBalancers",),
         live_events=_live(
             "LoadBalancer",

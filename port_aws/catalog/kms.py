@@ -5,7 +5,7 @@ Only key metadata is read; nothing is encrypted or decrypted.
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import each_listed, last_part, tagged
+from port_aws.catalog.calls import each_listed, last_part, per_item, tagged
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Enrichment,
@@ -92,6 +92,18 @@ TYPES = [
         enrichments={
             "ListAliases": Enrichment(
                 _aliases, ("kms:ListAliases",), "Aliases: alias names of each key (one list call)"
+            ),
+            "GetKeyRotationStatus": Enrichment(
+                per_item(
+                    "kms",
+                    "get_key_rotation_status",
+                    key="KeyId",
+                    param="KeyId",
+                    answer="KeyRotationEnabled",
+                    prop="KeyRotationEnabled",
+                ),
+                ("kms:GetKeyRotationStatus",),
+                "KeyRotationEnabled: whether the key rotates automatically (one call per key)",
             ),
         },
         permissions=("kms:ListKeys", "kms:DescribeKey"),
