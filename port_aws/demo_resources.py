@@ -366,7 +366,7 @@ def _seed_catalog_rest(
     vpc = c("ec2").describe_vpcs()["Vpcs"][0]["VpcId"]
     role = c("iam").create_role(
         RoleName="demo-service",
-        AssumeRolePolicyDocument=_trust("codebuild", "codedeploy", "eks", "states"),
+        AssumeRolePolicyDocument=_trust("codebuild", "codedeploy", "eks", "states", "ecs-tasks"),
     )["Role"]["Arn"]
     pipeline_role = c("iam").create_role(
         RoleName="demo-pipeline", AssumeRolePolicyDocument=_trust("codepipeline")
@@ -395,6 +395,8 @@ def _seed_catalog_rest(
             memory="512",
             networkMode="awsvpc",
             requiresCompatibilities=["FARGATE"],
+            taskRoleArn=role,
+            executionRoleArn=role,
             containerDefinitions=[
                 {
                     "name": "web",
@@ -485,7 +487,7 @@ def _seed_catalog_rest(
         scaling.create_auto_scaling_group(
             AutoScalingGroupName="web",
             LaunchConfigurationName="web",
-            MinSize=0,
+            MinSize=1,
             MaxSize=2,
             VPCZoneIdentifier=subnets[0],
             TargetGroupARNs=[made["target group"]],

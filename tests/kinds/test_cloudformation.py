@@ -22,4 +22,8 @@ async def test_stacks(aws: Emulator) -> None:
     assert stack["title"] == "network"
     assert stack["properties"]["stackStatus"] == "CREATE_COMPLETE"
     assert stack["properties"]["tags"] == [{"Key": "team", "Value": "net"}]
-    assert stack["relations"] == {"account": DEFAULT_ACCOUNT}
+    assert stack["relations"] == {
+        "account": DEFAULT_ACCOUNT,
+        "role": None,
+        "notificationTopics": [],
+    }

@@ -27,11 +27,11 @@ async def test_alarms_and_log_groups(aws: Emulator) -> None:
     assert arn == f"arn:aws:cloudwatch:us-east-1:{DEFAULT_ACCOUNT}:alarm:cpu-high"
     assert alarm["properties"]["metricName"] == "CPUUtilization"
     assert alarm["properties"]["tags"] == [{"Key": "team", "Value": "ops"}]
-    assert alarm["relations"] == {"account": DEFAULT_ACCOUNT}
+    assert alarm["relations"] == {"account": DEFAULT_ACCOUNT, "topics": []}
 
     [(arn, group)] = by_blueprint(result, "logsLogGroup").items()
     assert arn == f"arn:aws:logs:us-east-1:{DEFAULT_ACCOUNT}:log-group:/app/web"
     assert group["properties"]["retentionInDays"] == 14
     assert group["properties"]["tags"] == [{"Key": "team", "Value": "web"}]
-    assert group["relations"] == {"account": DEFAULT_ACCOUNT}
+    assert group["relations"] == {"account": DEFAULT_ACCOUNT, "kmsKey": None}
     assert aws.count("logs", "GetLogEvents") == aws.count("logs", "FilterLogEvents") == 0

@@ -40,7 +40,11 @@ async def test_applications_groups_deployments_and_targets(aws: Emulator) -> Non
     assert group["title"] == "prod"
     assert group["properties"]["deploymentType"] == "IN_PLACE"
     assert group["properties"]["tags"] == [{"Key": "env", "Value": "prod"}]
-    assert group["relations"] == {"account": DEFAULT_ACCOUNT, "application": application_arn}
+    assert group["relations"] == {
+        "account": DEFAULT_ACCOUNT,
+        "application": application_arn,
+        "role": f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/ci",
+    }
 
     [(arn, found)] = by_blueprint(result, "codedeployDeployment").items()
     assert arn == deployment_arn
@@ -55,7 +59,11 @@ async def test_applications_groups_deployments_and_targets(aws: Emulator) -> Non
     assert arn == f"{deployment_arn}/target/i-0123456789abcdef0"
     assert target["properties"]["deploymentTargetType"] == "InstanceTarget"
     assert target["properties"]["status"] == "Succeeded"
-    assert target["relations"] == {"account": DEFAULT_ACCOUNT, "deployment": deployment_arn}
+    assert target["relations"] == {
+        "account": DEFAULT_ACCOUNT,
+        "deployment": deployment_arn,
+        "instance": f"arn:aws:ec2:us-east-1:{DEFAULT_ACCOUNT}:instance/i-0123456789abcdef0",
+    }
 
     assert aws.count("codedeploy", "BatchGetApplications") == 1
     assert aws.count("codedeploy", "BatchGetDeployments") == 1

@@ -30,7 +30,10 @@ async def test_pipelines_with_structure_and_history(aws: Emulator) -> None:
     assert pipeline["title"] == "deliver"
     assert pipeline["properties"]["stageNames"] == ["Source", "Build"]
     assert pipeline["properties"]["tags"] == [{"key": "team", "value": "delivery"}]
-    assert pipeline["relations"] == {"account": DEFAULT_ACCOUNT}
+    assert pipeline["relations"] == {
+        "account": DEFAULT_ACCOUNT,
+        "role": f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/ci",
+    }
     linked = {"account": DEFAULT_ACCOUNT, "pipeline": PIPELINE}
 
     stages = by_blueprint(result, "codepipelineStage")

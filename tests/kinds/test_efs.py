@@ -17,4 +17,4 @@ async def test_file_systems(aws: Emulator) -> None:
     assert found["title"] == "shared"
     assert found["properties"]["lifeCycleState"] == "available"
     assert found["properties"]["tags"] == [{"Key": "Name", "Value": "shared"}]
-    assert found["relations"] == {"account": DEFAULT_ACCOUNT}
+    assert found["relations"] == {"account": DEFAULT_ACCOUNT, "kmsKey": None}

@@ -31,7 +31,11 @@ async def test_hosted_zones_and_distributions(aws: Emulator) -> None:
     assert arn == f"arn:aws:cloudfront::{DEFAULT_ACCOUNT}:distribution/{distribution['Id']}"
     assert found["properties"]["enabled"] is True
     assert found["properties"]["tags"] == [{"Key": "team", "Value": "edge"}]
-    assert found["relations"] == {"account": DEFAULT_ACCOUNT}
+    assert found["relations"] == {
+        "account": DEFAULT_ACCOUNT,
+        "originBuckets": ["arn:aws:s3:::site"],
+        "certificate": None,
+    }
     # once per account, not once per region
     assert aws.count("route53", "GET /2013-04-01/hostedzone") == 1
     assert aws.count("cloudfront", "GET /2020-05-31/distribution") == 1

@@ -16,5 +16,5 @@ async def test_streams(aws: Emulator) -> None:
     assert arn == f"arn:aws:kinesis:us-east-1:{DEFAULT_ACCOUNT}:stream/clicks"
     assert stream["properties"]["streamStatus"] == "ACTIVE"
     assert stream["properties"]["tags"] == [{"Key": "team", "Value": "web"}]
-    assert stream["relations"] == {"account": DEFAULT_ACCOUNT}
+    assert stream["relations"] == {"account": DEFAULT_ACCOUNT, "kmsKey": None}
     assert aws.count("kinesis", "GetRecords") == 0

@@ -16,5 +16,11 @@ async def test_domains(aws: Emulator) -> None:
     arn = f"arn:aws:es:us-east-1:{DEFAULT_ACCOUNT}:domain"
     assert set(domains) == {f"{arn}/search", f"{arn}/logs"}
     assert domains[f"{arn}/logs"]["properties"]["tags"] == [{"Key": "team", "Value": "logs"}]
-    assert domains[f"{arn}/logs"]["relations"] == {"account": DEFAULT_ACCOUNT}
+    assert domains[f"{arn}/logs"]["relations"] == {
+        "account": DEFAULT_ACCOUNT,
+        "vpc": None,
+        "subnets": [],
+        "securityGroups": [],
+        "kmsKey": None,
+    }
     assert aws.count("es", "POST /2021-01-01/opensearch/domain-info") == 1

@@ -16,7 +16,7 @@ async def test_secrets_are_listed_without_their_values(aws: Emulator) -> None:
     assert identifier == arn
     assert secret["title"] == "db-password"
     assert secret["properties"]["tags"] == [{"Key": "team", "Value": "data"}]
-    assert secret["relations"] == {"account": DEFAULT_ACCOUNT}
+    assert secret["relations"] == {"account": DEFAULT_ACCOUNT, "kmsKey": None}
     assert "hunter2" not in repr(result.upserted_entities)
     assert aws.count("secretsmanager", "GetSecretValue") == 0
     assert aws.count("secretsmanager", "BatchGetSecretValue") == 0

@@ -29,4 +29,4 @@ async def test_state_machines(aws: Emulator) -> None:
     assert machine["properties"]["type"] == "STANDARD"
     assert machine["properties"]["roleArn"] == role["Role"]["Arn"]
     assert machine["properties"]["tags"] == [{"Key": "team", "Value": "shop"}]
-    assert machine["relations"] == {"account": DEFAULT_ACCOUNT}
+    assert machine["relations"] == {"account": DEFAULT_ACCOUNT, "role": role["Role"]["Arn"]}
