@@ -8,9 +8,11 @@ sends per kind, any other request to Port — nor in the logs or errors. Names s
 can still show which variables exist.
 """
 
+import asyncio
 import json
 from typing import Any
 
+import pytest
 import yaml
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
@@ -579,7 +581,7 @@ async def test_resolved_stack_parameters_stay_in_aws(aws: Emulator, logs: list[s
     assert not [line for line in logs if SENTINEL in line]
 
 
-GLUE_SCHEMA: dict[str, Any] = {
+MWAA_SCHEMA: dict[str, Any] = {
     "typeName": "AWS::MWAA::Environment",
     "properties": {
         "Name": {"type": "string"},
@@ -606,10 +608,28 @@ GLUE_SCHEMA: dict[str, Any] = {
 def test_the_blueprint_command_leaves_maps_that_may_hold_secrets_out() -> None:
     omitted = {"AirflowConfigurationOptions", "DefaultArguments", "AuthParameters"}
     omitted.add("MasterUserPassword")
-    assert set(left_out(GLUE_SCHEMA)) == omitted
-    blueprint, mapping = blueprint_and_mapping("AWS::MWAA::Environment", GLUE_SCHEMA)
+    assert set(left_out(MWAA_SCHEMA)) == omitted
+    blueprint, mapping = blueprint_and_mapping("AWS::MWAA::Environment", MWAA_SCHEMA)
     mapped = mapping["resources"][0]["port"]["entity"]["mappings"]["properties"]
     assert not omitted & set(mapped)
     assert not omitted & set(blueprint["schema"]["properties"])
     kept = {"Name", "KmsKey", "KeyName", "LoggingConfiguration", "WebserverUrl", "Tags"}
     assert kept | {"SecretArn"} <= set(mapped)
+
+
+async def test_the_blueprint_command_prints_no_mapping_of_such_maps(
+    aws: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from port_aws.__main__ import main
+
+    kind = "AWS::MWAA::Environment"
+    aws.cloudcontrol({"types": {kind: {**GENERIC_SEED[kind], "schema": MWAA_SCHEMA}}})
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(key, value)
+    assert await asyncio.to_thread(main, ["blueprint", kind]) == 0
+    out = capsys.readouterr().out
+    mapping = yaml.safe_load(out.split("# Mapping", 1)[1].split("\n", 1)[1])
+    mapped = mapping["resources"][0]["port"]["entity"]["mappings"]["properties"]
+    assert "AirflowConfigurationOptions" not in mapped and "DefaultArguments" not in mapped
+    assert mapped["KmsKey"] == ".Properties.KmsKey"
+    assert "# Left out, as they may hold secrets" in out and "AirflowConfigurationOptions" in out

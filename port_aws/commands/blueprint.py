@@ -165,9 +165,8 @@ def run(args: argparse.Namespace) -> int:
     print("\n# Mapping (append to the integration's mapping)")
     print(yaml.safe_dump(mapping, sort_keys=False, width=100), end="")
     if omitted := left_out(schema):
-        print(
-            f"\n# Left out, as they may hold secrets (the item carries them scrubbed): {', '.join(omitted)}"
-        )
+        names = ", ".join(omitted)
+        print(f"\n# Left out, as they may hold secrets (the items carry them scrubbed): {names}")
     needed = cloudcontrol.handler_permissions(schema)
     if needed:
         print(f"\n# The role also needs (template parameter ExtraReadActions): {','.join(needed)}")
