@@ -435,6 +435,50 @@ async def test_secret_values_reach_neither_port_nor_the_logs(
     # identifiers named like secrets stay
     for kept in ("kms-at-rest", "alias/pipes", "key/abc", "secret:events!c", "utc", "data"):
         assert kept in text, kept
+    # each seeded field was read and replaced (not merely absent)
+    items = {e["blueprint"]: e["properties"]["everything"] for e in result.upserted_entities}
+    for blueprint, path in REPLACED:
+        assert _value(items[blueprint], path) == REDACTED, (blueprint, path)
+    for blueprint, path, inner in IN_DOCUMENTS:
+        document = yaml.safe_load(_value(items[blueprint], path))  # JSON is YAML too
+        assert _value(document, inner) == REDACTED, (blueprint, path, inner)
+
+
+REPLACED = [
+    ("cloudformationStack", "Outputs.0.OutputValue"),
+    ("cloudformationStack", "Parameters.0.ParameterValue"),
+    ("cloudformationStack", "Parameters.1.ParameterValue"),
+    ("codepipelinePipeline", "Variables.0.defaultValue"),
+    ("codepipelinePipeline", "Stages.2.actions.1.configuration.UserParameters"),
+    ("codepipelineExecution", "Variables.0.resolvedValue"),
+    ("codepipelineActionExecution", "Input.ResolvedConfiguration.DbPassword"),
+    ("codepipelineActionExecution", "Output.OutputVariables.RELEASE_TOKEN"),
+    ("AWSGlueJob", "DefaultArguments.--api_key"),
+    ("AWSGlueJob", "DefaultArguments.--db_pass"),
+    ("AWSEventsConnection", "AuthParameters.ApiKeyAuthParameters.ApiKeyValue"),
+    ("AWSEventsConnection", "AuthParameters.InvocationHttpParameters.HeaderParameters.0.Value"),
+    ("AWSPipesPipe", "TargetParameters.HttpParameters.HeaderParameters.Authorization"),
+    ("AWSMWAAEnvironment", "AirflowConfigurationOptions.core.fernet_key"),
+]
+"""(blueprint, path) of values the resync must show replaced; ``core.fernet_key`` is one key."""
+
+IN_DOCUMENTS = [
+    ("codebuildProject", "Source.buildspec", "env.variables.DEPLOY_TOKEN"),
+    ("codebuildBuildRun", "Source.buildspec", "env.variables.DEPLOY_TOKEN"),
+    ("codebuildBuildRun", "SecondarySources.0.buildspec", "env.variables.DEPLOY_TOKEN"),
+    ("codepipelinePipeline", "Stages.1.actions.0.configuration.EnvironmentVariables", "0.value"),
+    ("codepipelinePipeline", "Stages.2.actions.0.configuration.ParameterOverrides", "Token"),
+    ("codepipelineActionExecution", "Input.Configuration.EnvironmentVariables", "0.value"),
+]
+"""(blueprint, path of a JSON or YAML document in a string, path in it) of replaced values."""
+
+
+def _value(item: Any, path: str) -> Any:
+    if path in item:
+        return item[path]
+    head, _, rest = path.partition(".")
+    inner = item[int(head)] if isinstance(item, list) else item[head]
+    return _value(inner, rest) if rest else inner
 
 
 def _example_kinds(content: bytes) -> list[str]:
