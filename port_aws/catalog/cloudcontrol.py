@@ -29,7 +29,7 @@ from botocore.exceptions import ClientError
 
 from port_aws.catalog.calls import each_listed
 from port_aws.catalog.model import CALLS_PER_SECOND, Item, ResourceType, SliceContext
-from port_aws.items import REDACTED
+from port_aws.items import scrub_by_names
 from port_aws.stats import SliceProblem
 
 TYPE_NAME = re.compile(r"^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$")
@@ -73,8 +73,6 @@ NOT_AVAILABLE_CODES = frozenset(
 )
 """Cloud Control's answers when it cannot list this type in this region."""
 
-_SECRET_KEY = re.compile(r"password|secret|token|credential|privatekey|apikey", re.IGNORECASE)
-
 
 class TypeNotAvailable(Exception):
     """Cloud Control cannot list this type in this region; the slice fails, nothing is deleted."""
@@ -110,55 +108,10 @@ def is_global(kind: str) -> bool:
 
 
 def scrub(value: Any) -> Any:
-    """The model without secrets: values of secret-looking keys and of environment variables
-    are replaced by a marker (names are kept so a mapping can still show which exist)."""
-    if isinstance(value, list):
-        return [scrub(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    clean: dict[str, Any] = {}
-    for key, inner in value.items():
-        if _SECRET_KEY.search(key) and not isinstance(inner, bool):
-            clean[key] = REDACTED
-        elif _ENVIRONMENT_KEY.search(key) and isinstance(inner, dict | list):
-            clean[key] = _environment(inner)
-        elif key == "OptionSettings" and isinstance(inner, list):
-            clean[key] = [_option(v) for v in inner]
-        else:
-            clean[key] = scrub(inner)
-    return clean
-
-
-_ENVIRONMENT_KEY = re.compile(r"(environment|variables)$", re.IGNORECASE)
-"""Keys of environment blocks: ``Environment`` (Lambda, ECS, Batch, SageMaker),
-``EnvironmentVariables`` (Amplify), ``RuntimeEnvironmentVariables`` (App Runner), ``Variables``."""
-
-
-def _environment(value: Any) -> Any:
-    """An environment block with every string value replaced by the marker: ``{NAME: value}``
-    maps keep their names, lists of ``{"Name", "Value"}`` entries their names and types."""
-    if isinstance(value, list):
-        return [_variable(v) if isinstance(v, dict) else _environment(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _environment(v) for k, v in value.items()}
-    return REDACTED if isinstance(value, str) else value
-
-
-_VARIABLE_LABELS = frozenset({"Name", "name", "Type", "type"})
-
-
-def _variable(entry: dict[str, Any]) -> dict[str, Any]:
-    """One variable of a list (``{"Name", "Value", "Type"}``, ``{"Name", "DefaultValue"}`` …):
-    its name and type kept, everything else redacted."""
-    return {k: v if k in _VARIABLE_LABELS else _environment(v) for k, v in entry.items()}
-
-
-def _option(setting: Any) -> Any:
-    """An Elastic Beanstalk option setting; those of the application's environment namespace
-    are environment variables."""
-    if isinstance(setting, dict) and str(setting.get("Namespace", "")).endswith(":environment"):
-        return {**setting, "Value": REDACTED} if "Value" in setting else setting
-    return scrub(setting)
+    """The model without secrets: the ``secrets`` path ``items.GENERIC`` (the name rule,
+    ``items.scrub_by_names``), applied as each model is parsed; names are kept so a mapping can
+    still show which exist."""
+    return scrub_by_names(value)
 
 
 def _model(identifier: str, properties: str | None) -> Item:

@@ -15,6 +15,10 @@ async def _stack(sc: SliceContext, identifier: str) -> Item:
     return stack
 
 
+SECRETS = ("Outputs[].OutputValue", "Parameters[].ParameterValue", "Parameters[].ResolvedValue")
+"""Output values and parameter values (``ResolvedValue`` is an SSM parameter's value); AWS masks
+only ``NoEcho`` parameters itself. Their keys and descriptions stay."""
+
 LIVE_EVENTS = LiveEvents(
     source="cloudformation.amazonaws.com",
     upserts=(
@@ -40,6 +44,7 @@ TYPES = [
         items="Stacks",
         id="StackId",
         arn="{StackId}",
+        secrets=SECRETS,
         permissions=("cloudformation:DescribeStacks",),
         live_events=LIVE_EVENTS,
     ),

@@ -51,6 +51,14 @@ PLAINTEXT_VARIABLES = "Environment.environmentVariables[type=PLAINTEXT|].value"
 """Plain-text environment variables hold their value; PARAMETER_STORE and SECRETS_MANAGER ones
 hold only the name of where the value is kept."""
 
+BUILDSPEC_VARIABLES = (
+    "Source.buildspec@yaml.env.variables.*",
+    "SecondarySources[].buildspec@yaml.env.variables.*",
+)
+"""The values of an inline buildspec's ``env.variables``; its ``parameter-store`` and
+``secrets-manager`` entries name where values are kept and stay (a buildspec file name is no
+document and stays as it is)."""
+
 
 async def _project_named(sc: SliceContext, identifier: str) -> Item:
     read = read_filtered("codebuild", "batch_get_projects", "projects", "names")
@@ -74,7 +82,7 @@ PROJECT_EVENTS = LiveEvents(
 TYPES = [
     ResourceType(
         kind="AWS::CodeBuild::Project",
-        secrets=(PLAINTEXT_VARIABLES,),
+        secrets=(PLAINTEXT_VARIABLES, *BUILDSPEC_VARIABLES),
         service="codebuild",
         operation="list_projects",
         items="projects",
@@ -88,7 +96,11 @@ TYPES = [
     ),
     ResourceType(
         kind="AWS::CodeBuild::BuildRun",
-        secrets=(PLAINTEXT_VARIABLES, "ExportedEnvironmentVariables[].value"),
+        secrets=(
+            PLAINTEXT_VARIABLES,
+            *BUILDSPEC_VARIABLES,
+            "ExportedEnvironmentVariables[].value",
+        ),
         service="codebuild",
         id="Id",
         lister=_builds,

@@ -254,12 +254,31 @@ async def _execution_details(sc: SliceContext, item: Item) -> Item:
     return pascal_keys(answer.get("pipelineExecution", {}))
 
 
+ACTION_SECRETS = (
+    "EnvironmentVariables@json[type=PLAINTEXT|].value",
+    "ParameterOverrides@json.*",
+    "UserParameters",
+)
+"""Paths in an action's ``configuration`` (AWS masks only the settings its action type declares
+secret): a CodeBuild action's plain-text environment variables (a JSON string; parameter and
+secret names stay), a CloudFormation action's parameter values (a JSON string), a Lambda
+action's free-text ``UserParameters``."""
+
+
+def _in_configuration(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}.{path}" for path in ACTION_SECRETS)
+
+
 TYPES = [
     ResourceType(
         kind="AWS::CodePipeline::Pipeline",
         service="codepipeline",
         id="Arn",
         lister=_pipelines,
+        secrets=(
+            *_in_configuration("Stages[].actions[].configuration"),
+            "Variables[].defaultValue",
+        ),
         tags=tagged("Arn", lower=True),
         permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
         live_events=PIPELINE_EVENTS,
@@ -274,6 +293,7 @@ TYPES = [
         service="codepipeline",
         id="Arn",
         lister=_stages,
+        secrets=_in_configuration("Actions[].configuration"),
         no_live_events="part of a pipeline, read with it: a pipeline event cannot tell which parts were removed",
         permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
         action_aliases=always("GetPipelineStagesAction"),
@@ -283,6 +303,7 @@ TYPES = [
         service="codepipeline",
         id="Arn",
         lister=_actions,
+        secrets=_in_configuration("Configuration"),
         no_live_events="part of a pipeline, read with it: a pipeline event cannot tell which parts were removed",
         permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
         action_aliases=always("GetPipelineActionsDetails"),
@@ -292,6 +313,7 @@ TYPES = [
         service="codepipeline",
         id="Arn",
         lister=_executions,
+        secrets=("Variables[].resolvedValue",),
         history=True,
         no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         enrichments={
@@ -312,6 +334,11 @@ TYPES = [
         service="codepipeline",
         id="Arn",
         lister=_action_executions,
+        secrets=(
+            *_in_configuration("Input.Configuration"),
+            "Input.ResolvedConfiguration.*",
+            "Output.OutputVariables.*",
+        ),
         history=True,
         no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         permissions=("codepipeline:ListPipelines", "codepipeline:ListActionExecutions"),

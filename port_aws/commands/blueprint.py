@@ -12,6 +12,7 @@ import yaml
 from botocore.exceptions import BotoCoreError, ClientError
 
 from port_aws.catalog import cloudcontrol
+from port_aws.items import holds_secrets
 
 PORT_TYPES = {
     "string": "string",
@@ -42,10 +43,39 @@ def _pointer_name(pointer: str) -> str:
     return pointer.rsplit("/", 1)[-1]
 
 
+def _definition(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """A property's spec with a local ``$ref`` (``#/definitions/Name``) followed once."""
+    ref = str(spec.get("$ref") or "")
+    if ref.startswith("#/definitions/"):
+        found = (schema.get("definitions") or {}).get(_pointer_name(ref))
+        return found if isinstance(found, dict) else spec
+    return spec
+
+
+def _user_map(spec: dict[str, Any]) -> bool:
+    """An object whose keys its user chooses (no declared properties): Glue's
+    ``DefaultArguments``, MWAA's ``AirflowConfigurationOptions``."""
+    return _json_type(spec) == "object" and not spec.get("properties")
+
+
+def left_out(schema: dict[str, Any]) -> list[str]:
+    """Top-level properties the printed blueprint and mapping leave out, as they may hold
+    secrets (the item carries them scrubbed, ``items.scrub_by_names``): value maps
+    (``…Arguments``, ``…Parameters``, ``…Environment``, ``…Variables``, ``…Headers``), names of
+    secrets, and maps of user-chosen keys other than ``Tags``."""
+    properties: dict[str, Any] = schema.get("properties") or {}
+    return [
+        name
+        for name, spec in properties.items()
+        if holds_secrets(name) or (name != "Tags" and _user_map(_definition(spec, schema)))
+    ]
+
+
 def blueprint_and_mapping(
     kind: str, schema: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     secret = {_pointer_name(p) for p in schema.get("writeOnlyProperties") or []}
+    secret |= set(left_out(schema))
     properties = {
         name: spec for name, spec in (schema.get("properties") or {}).items() if name not in secret
     }
@@ -134,6 +164,9 @@ def run(args: argparse.Namespace) -> int:
     print(json.dumps(blueprint, indent=2))
     print("\n# Mapping (append to the integration's mapping)")
     print(yaml.safe_dump(mapping, sort_keys=False, width=100), end="")
+    if omitted := left_out(schema):
+        names = ", ".join(omitted)
+        print(f"\n# Left out, as they may hold secrets (the items carry them scrubbed): {names}")
     needed = cloudcontrol.handler_permissions(schema)
     if needed:
         print(f"\n# The role also needs (template parameter ExtraReadActions): {','.join(needed)}")
