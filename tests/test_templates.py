@@ -10,7 +10,7 @@ import pytest
 from cfnlint.api import ManualArgs, lint_file
 
 from port_aws import live_rules, policy
-from port_aws.catalog import required_actions
+from port_aws.catalog import RESOURCE_TYPES, required_actions
 from tests.cfn_eval import Stack, combinations, load, loads
 
 TEMPLATES = [policy.SINGLE, policy.MEMBER, policy.MULTI]
@@ -63,7 +63,15 @@ def test_template_grants_exactly_the_catalog_actions_read_only(path: Path) -> No
     assert sorted(actions) == required_actions()
     assert not set(actions) & policy.DATA_PLANE_ACTIONS
     assert all("*" not in a for a in actions)
-    assert all(s["Effect"] == "Allow" and s["Resource"] == "*" for s in statements)
+    assert all(s["Effect"] == "Allow" for s in statements)
+    scoped = policy.scoped_resources()
+    for statement in statements:
+        [action, *others] = statement["Action"]
+        if action in scoped:
+            assert others == []
+            assert statement["Resource"] == [{"Fn::Sub": arn} for arn in scoped[action]]
+        else:
+            assert statement["Resource"] == "*"
     sids = [s["Sid"] for s in statements]
     assert sids == sorted(sids) and len(set(sids)) == len(sids)
 
@@ -80,12 +88,92 @@ def test_no_data_plane_action_in_any_generated_policy() -> None:
         policy.statements(["s3:Get*"])
 
 
+def _iam_matches(pattern: str, arn: str) -> bool:
+    """IAM's resource matching: each colon-separated part of the ARN on its own (the last, the
+    resource, may hold colons), ``*`` any characters (``/`` included), ``?`` exactly one."""
+    patterns, parts = pattern.split(":", 5), arn.split(":", 5)
+    return pattern == "*" or (
+        len(patterns) == len(parts)
+        and all(
+            re.fullmatch(
+                "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in p), a
+            )
+            for p, a in zip(patterns, parts, strict=True)
+        )
+    )
+
+
+def _apigateway_granted(partition: str, path: str, region: str = "eu-west-1") -> bool:
+    document = policy.read_only_document(partition)
+    arn = f"arn:{partition}:apigateway:{region}::{path}"
+    return any(
+        "apigateway:GET" in s["Action"]
+        and any(
+            _iam_matches(r, arn)
+            for r in ([s["Resource"]] if s["Resource"] == "*" else s["Resource"])
+        )
+        for s in document["Statement"]
+    )
+
+
+API_ID = "a1b2c3d4e5"
+"""An API Gateway API id: 10 characters, as API Gateway gives them."""
+
+
+@pytest.mark.parametrize("partition", PARTITIONS)
+def test_apigateway_reads_only_the_paths_the_kinds_call(partition: str) -> None:
+    """``apigateway:GET`` on ``*`` let the role read API key values and API exports. The
+    generated policy grants the request paths of the calls the API Gateway kinds make
+    (botocore's request URIs; HTTP APIs' ``/v2`` is not part of the IAM resource) and none of
+    the key, export or SDK paths."""
+    from botocore.session import get_session
+
+    session = get_session()
+    called = [
+        ("apigateway", "GetRestApis"),
+        ("apigateway", "GetRestApi"),
+        ("apigatewayv2", "GetApis"),
+        ("apigatewayv2", "GetApi"),
+    ]
+    for service, operation in called:
+        uri = session.get_service_model(service).operation_model(operation).http["requestUri"]
+        path = re.sub(r"\{[^}]+\}", API_ID, uri.removeprefix("/v2"))
+        assert _apigateway_granted(partition, path), (operation, path)
+    kinds = [rt for rt in RESOURCE_TYPES.values() if "apigateway:GET" in rt.all_permissions]
+    assert {rt.kind for rt in kinds} == {"AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"}
+    refused = [
+        "/apikeys",
+        f"/apikeys/{API_ID}",
+        f"/restapis/{API_ID}/stages/prod/exports/swagger",
+        f"/restapis/{API_ID}/stages/prod/exports/oas30",
+        f"/restapis/{API_ID}/stages/prod/sdks/javascript",
+        f"/restapis/{API_ID}/exports",
+        f"/restapis/{API_ID}/resources",
+        f"/apis/{API_ID}/exports/OAS30",
+        f"/apis/{API_ID}/stages",
+        "/usageplans",
+        f"/usageplans/{API_ID}/keys",
+        "/clientcertificates",
+        "/domainnames",
+        f"/tags/arn:aws:apigateway:eu-west-1::/restapis/{API_ID}",
+    ]
+    for path in refused:
+        assert not _apigateway_granted(partition, path), path
+    # and the statement is what the templates carry, for the kinds of the catalog only
+    assert policy.apigateway_read_paths() == [
+        "/apis",
+        "/apis/??????????",
+        "/restapis",
+        "/restapis/??????????",
+    ]
+
+
 def test_policies_pass_the_policy_linter_and_fit_a_managed_policy() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import parliament
 
-    for document in (policy.read_only_document(), policy.organizations_document()):
+    for document in (policy.read_only_document("aws"), policy.organizations_document()):
         analyzed = parliament.analyze_policy_string(json.dumps(document))
         severe = [
             (f.issue, f.detail)
