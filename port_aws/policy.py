@@ -140,7 +140,7 @@ def apigateway_read_paths() -> list[str]:
     return sorted(paths)
 
 
-def scoped_resources(partition: str = TEMPLATE_PARTITION) -> dict[str, list[str]]:
+def scoped_resources(partition: str = "aws") -> dict[str, list[str]]:
     """Actions granted on named resources rather than ``*``: API Gateway's reads."""
     return {
         APIGATEWAY_READ: [
@@ -149,7 +149,7 @@ def scoped_resources(partition: str = TEMPLATE_PARTITION) -> dict[str, list[str]
     }
 
 
-def statements(actions: Iterable[str], partition: str = TEMPLATE_PARTITION) -> list[dict[str, Any]]:
+def statements(actions: Iterable[str], partition: str = "aws") -> list[dict[str, Any]]:
     """One Allow statement per service prefix, services and actions sorted, no wildcards; on
     ``*``, except the actions of ``scoped_resources`` (alone in their service's statement)."""
     by_service: dict[str, set[str]] = {}
@@ -181,13 +181,13 @@ def statements(actions: Iterable[str], partition: str = TEMPLATE_PARTITION) -> l
     return found
 
 
-def document(actions: Iterable[str], partition: str = TEMPLATE_PARTITION) -> dict[str, Any]:
+def document(actions: Iterable[str], partition: str = "aws") -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": statements(actions, partition)}
 
 
-def read_only_document(partition: str = TEMPLATE_PARTITION) -> dict[str, Any]:
+def read_only_document(partition: str = "aws") -> dict[str, Any]:
     """The policy every integration role gets: what the catalog's kinds call (ARNs in
-    ``partition``, the templates' ``${AWS::Partition}`` by default)."""
+    ``partition``; the templates write ``TEMPLATE_PARTITION``)."""
     return document(required_actions(), partition)
 
 
@@ -260,7 +260,7 @@ def _embedded_lines(path: Path) -> list[str]:
 
 
 BLOCKS: dict[str, Callable[[], list[str]]] = {
-    "read-only-policy": lambda: _statement_lines(read_only_document()),
+    "read-only-policy": lambda: _statement_lines(read_only_document(TEMPLATE_PARTITION)),
     "organizations-policy": lambda: _statement_lines(organizations_document()),
     "member-template": lambda: _embedded_lines(MEMBER),
     "live-events-region-template": lambda: _embedded_lines(REGION),
@@ -349,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--check", action="store_true", help="only report stale templates (exit status 1)"
     )
     args = parser.parse_args(argv)
-    size = policy_size(read_only_document())
+    size = policy_size(read_only_document(TEMPLATE_PARTITION))  # the longest partition name
     if size > MANAGED_POLICY_LIMIT:
         print(
             f"the generated policy has {size} characters, over IAM's managed policy limit of "

@@ -64,7 +64,7 @@ def test_template_grants_exactly_the_catalog_actions_read_only(path: Path) -> No
     assert not set(actions) & policy.DATA_PLANE_ACTIONS
     assert all("*" not in a for a in actions)
     assert all(s["Effect"] == "Allow" for s in statements)
-    scoped = policy.scoped_resources()
+    scoped = policy.scoped_resources(policy.TEMPLATE_PARTITION)
     for statement in statements:
         [action, *others] = statement["Action"]
         if action in scoped:
