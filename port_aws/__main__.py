@@ -21,8 +21,8 @@ EXAMPLES = {
     "doctor": "python -m port_aws doctor\n  python -m port_aws doctor --kind AWS::S3::Bucket "
     "--env-file .env",
     "quick-create": "python -m port_aws quick-create --region eu-west-1 --template-url "
-    "https://my-bucket.s3.amazonaws.com/multi-account.yaml \\\n    --param "
-    "OIDCIssuerURL=https://oidc.example.com --param OrganizationalUnitIds=ou-ab12-cdef3456",
+    "https://my-bucket.s3.amazonaws.com/multi-account.yaml \\\n    --port-org-id "
+    "org_1234567890 --param OrganizationalUnitIds=ou-ab12-cdef3456",
 }
 
 

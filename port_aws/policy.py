@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from port_aws.catalog import required_actions
+from port_aws.catalog import RESOURCE_TYPES, required_actions
 from port_aws.live_rules import bus_rule_lines, destination_rule_lines, forward_rule_lines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,8 +109,49 @@ EXTRA_READ_PATTERN = rf"^({_READ_ACTION}(,{_READ_ACTION})*)?$"
 and no data-plane reads."""
 
 
-def statements(actions: Iterable[str]) -> list[dict[str, Any]]:
-    """One Allow statement per service prefix, services and actions sorted, no wildcards."""
+APIGATEWAY_READ = "apigateway:GET"
+"""API Gateway authorizes by HTTP method on resource paths: one action for every read."""
+API_ID_LENGTH = 10
+"""API Gateway's API ids (REST, HTTP and WebSocket APIs) are 10 characters long."""
+TEMPLATE_PARTITION = "${AWS::Partition}"
+"""The partition in the templates' ARNs (a ``!Sub``)."""
+
+
+def apigateway_read_paths() -> list[str]:
+    """The API Gateway resource paths the kinds read: each kind's collection (``/restapis``,
+    ``/apis``: the list calls) and one API of it (the live events' read of one API), taken
+    from the ARN templates of the kinds that need ``apigateway:GET``.
+
+    IAM's ``*`` matches across ``/``: ``/restapis/*`` would also allow
+    ``/restapis/<id>/stages/<stage>/exports/<type>`` (an API's whole definition) and
+    ``/restapis/<id>/stages/<stage>/sdks/<type>``. One API is written with one ``?`` per
+    character of its id, which matches no deeper path of a real API; API keys (``/apikeys``)
+    and usage plans are never named."""
+    paths: set[str] = set()
+    for rt in RESOURCE_TYPES.values():
+        if APIGATEWAY_READ not in rt.all_permissions:
+            continue
+        found = re.fullmatch(
+            r"arn:\{partition\}:apigateway:\{region\}::(/[a-z]+)/\{\w+\}", rt.arn or ""
+        )
+        if found is None:
+            raise ValueError(f"{rt.kind}: expected an API Gateway ARN template, got {rt.arn!r}")
+        paths |= {found[1], f"{found[1]}/{'?' * API_ID_LENGTH}"}
+    return sorted(paths)
+
+
+def scoped_resources(partition: str = "aws") -> dict[str, list[str]]:
+    """Actions granted on named resources rather than ``*``: API Gateway's reads."""
+    return {
+        APIGATEWAY_READ: [
+            f"arn:{partition}:apigateway:*::{path}" for path in apigateway_read_paths()
+        ]
+    }
+
+
+def statements(actions: Iterable[str], partition: str = "aws") -> list[dict[str, Any]]:
+    """One Allow statement per service prefix, services and actions sorted, no wildcards; on
+    ``*``, except the actions of ``scoped_resources`` (alone in their service's statement)."""
     by_service: dict[str, set[str]] = {}
     for action in actions:
         service, _, name = action.partition(":")
@@ -119,24 +160,35 @@ def statements(actions: Iterable[str]) -> list[dict[str, Any]]:
         if action in DATA_PLANE_ACTIONS:
             raise ValueError(f"{action} reads data-plane content and is never granted")
         by_service.setdefault(service, set()).add(action)
-    return [
-        {
-            "Sid": "Read" + "".join(part.capitalize() for part in re.split(r"[^a-z0-9]+", service)),
-            "Effect": "Allow",
-            "Action": sorted(by_service[service]),
-            "Resource": "*",
-        }
-        for service in sorted(by_service)
-    ]
+    scoped = scoped_resources(partition)
+    found = []
+    for service in sorted(by_service):
+        granted = sorted(by_service[service])
+        resources: str | list[str] = "*"
+        if set(granted) & set(scoped):
+            if len(granted) != 1:
+                raise ValueError(f"{service}: a scoped action shares its statement: {granted}")
+            resources = scoped[granted[0]]
+        found.append(
+            {
+                "Sid": "Read"
+                + "".join(part.capitalize() for part in re.split(r"[^a-z0-9]+", service)),
+                "Effect": "Allow",
+                "Action": granted,
+                "Resource": resources,
+            }
+        )
+    return found
 
 
-def document(actions: Iterable[str]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": statements(actions)}
+def document(actions: Iterable[str], partition: str = "aws") -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": statements(actions, partition)}
 
 
-def read_only_document() -> dict[str, Any]:
-    """The policy every integration role gets: what the catalog's kinds call."""
-    return document(required_actions())
+def read_only_document(partition: str = "aws") -> dict[str, Any]:
+    """The policy every integration role gets: what the catalog's kinds call (ARNs in
+    ``partition``; the templates write ``TEMPLATE_PARTITION``)."""
+    return document(required_actions(), partition)
 
 
 def organizations_document() -> dict[str, Any]:
@@ -155,7 +207,10 @@ def _statement_lines(policy: dict[str, Any]) -> list[str]:
     for statement in policy["Statement"]:
         lines += [f"- Sid: {statement['Sid']}", "  Effect: Allow", "  Action:"]
         lines += [f"    - {action}" for action in statement["Action"]]
-        lines.append('  Resource: "*"')
+        if statement["Resource"] == "*":
+            lines.append('  Resource: "*"')
+        else:
+            lines += ["  Resource:", *(f'    - !Sub "{arn}"' for arn in statement["Resource"])]
     return lines
 
 
@@ -205,7 +260,7 @@ def _embedded_lines(path: Path) -> list[str]:
 
 
 BLOCKS: dict[str, Callable[[], list[str]]] = {
-    "read-only-policy": lambda: _statement_lines(read_only_document()),
+    "read-only-policy": lambda: _statement_lines(read_only_document(TEMPLATE_PARTITION)),
     "organizations-policy": lambda: _statement_lines(organizations_document()),
     "member-template": lambda: _embedded_lines(MEMBER),
     "live-events-region-template": lambda: _embedded_lines(REGION),
@@ -294,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--check", action="store_true", help="only report stale templates (exit status 1)"
     )
     args = parser.parse_args(argv)
-    size = policy_size(read_only_document())
+    size = policy_size(read_only_document(TEMPLATE_PARTITION))  # the longest partition name
     if size > MANAGED_POLICY_LIMIT:
         print(
             f"the generated policy has {size} characters, over IAM's managed policy limit of "

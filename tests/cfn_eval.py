@@ -2,7 +2,8 @@
 
 Templates are parsed with cfn-lint's own YAML loader (so ``!Ref``, ``!Sub``... become the
 ``{"Ref": ...}``/``{"Fn::Sub": ...}`` forms CloudFormation sees). ``Stack(template, params)``
-then resolves parameters (defaults included), evaluates every condition (``Fn::Equals``,
+then resolves parameters (defaults included; values checked against ``AllowedValues`` and
+``AllowedPattern``, as CloudFormation refuses a stack otherwise), evaluates every condition (``Fn::Equals``,
 ``Fn::Not``, ``Fn::And``, ``Fn::Or``, ``Condition``; ``Fn::Contains`` in Rules) and resolves property values
 (``Ref``, ``Fn::If``, ``Fn::Sub``, ``Fn::Join``, ``Fn::Select``, ``Fn::Split``, ``Fn::GetAtt``),
 dropping ``AWS::NoValue``. A resource's ``Ref``/``GetAtt`` resolve to a placeholder
@@ -61,6 +62,11 @@ class Stack:
                 raw = str(spec["Default"])
             allowed = spec.get("AllowedValues")
             assert allowed is None or raw in [str(a) for a in allowed], f"{name}={raw!r}"
+            pattern = spec.get("AllowedPattern")
+            unresolved = raw.startswith("<") and raw.endswith(">")  # another stack's resource
+            assert pattern is None or unresolved or re.fullmatch(str(pattern), raw), (
+                f"{name}={raw!r} does not match its AllowedPattern"
+            )
             self.params[name] = raw.split(",") if spec["Type"] == "CommaDelimitedList" else raw
         self.conditions: dict[str, bool] = {}
         for name in template.get("Conditions", {}):

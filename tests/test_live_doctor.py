@@ -411,6 +411,7 @@ def test_a_member_whose_targets_cannot_be_read_is_a_warning(
 # -- the templates ---------------------------------------------------------------------------
 
 LIVE = {
+    "PortOrgId": "org_1234567890",
     "OrganizationalUnitIds": "r-ab12",
     "EnableLiveEvents": "true",
     "LiveEventsWebhookUrl": "https://port-aws.example.com/integration/webhook",
@@ -469,7 +470,9 @@ def test_live_events_regions_are_checked(given: dict[str, str], failure: str) ->
 
 def test_no_second_stack_set_without_further_regions_or_live_events() -> None:
     assert "MemberLiveEventsRegions" not in Stack(load(policy.MULTI), LIVE).resources()
-    off = Stack(load(policy.MULTI), {"OrganizationalUnitIds": "r-ab12"})
+    off = Stack(
+        load(policy.MULTI), {"PortOrgId": "org_1234567890", "OrganizationalUnitIds": "r-ab12"}
+    )
     assert off.rule_failures() == []
     assert "MemberLiveEventsRegions" not in off.resources()
 
@@ -507,6 +510,8 @@ def test_eventbridges_own_events_count_among_the_declared_ones(
 
 MULTI_LINK = [
     "quick-create",
+    "--port-org-id",
+    "org_1234567890",
     "--template-url",
     "https://s3.amazonaws.com/port-templates/aws/multi-account.yaml",
     "--param",

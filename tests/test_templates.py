@@ -1,6 +1,7 @@
 """The CloudFormation templates: lint, generated permissions, and every parameter combination."""
 
 import json
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -9,13 +10,24 @@ import pytest
 from cfnlint.api import ManualArgs, lint_file
 
 from port_aws import live_rules, policy
-from port_aws.catalog import required_actions
+from port_aws.catalog import RESOURCE_TYPES, required_actions
 from tests.cfn_eval import Stack, combinations, load, loads
 
 TEMPLATES = [policy.SINGLE, policy.MEMBER, policy.MULTI]
 PARTITIONS = {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1", "aws-cn": "cn-north-1"}
 ISSUER = "https://oidc.example.com/tenants/abc"
 ISSUER_PATH = "oidc.example.com/tenants/abc"
+ORG_ID = "org_Ab12Cd34Ef"
+"""A Port organization id as Port shows it."""
+
+
+def _stack(template: dict[str, Any], params: dict[str, str] | None = None, **where: str) -> Stack:
+    """A stack of ``template`` with ``params`` and, when the template asks for it and it is not
+    given, ``ORG_ID`` as PortOrgId."""
+    given = dict(params or {})
+    if "PortOrgId" in template["Parameters"]:
+        given.setdefault("PortOrgId", ORG_ID)
+    return Stack(template, given, **where)
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
@@ -51,7 +63,15 @@ def test_template_grants_exactly_the_catalog_actions_read_only(path: Path) -> No
     assert sorted(actions) == required_actions()
     assert not set(actions) & policy.DATA_PLANE_ACTIONS
     assert all("*" not in a for a in actions)
-    assert all(s["Effect"] == "Allow" and s["Resource"] == "*" for s in statements)
+    assert all(s["Effect"] == "Allow" for s in statements)
+    scoped = policy.scoped_resources(policy.TEMPLATE_PARTITION)
+    for statement in statements:
+        [action, *others] = statement["Action"]
+        if action in scoped:
+            assert others == []
+            assert statement["Resource"] == [{"Fn::Sub": arn} for arn in scoped[action]]
+        else:
+            assert statement["Resource"] == "*"
     sids = [s["Sid"] for s in statements]
     assert sids == sorted(sids) and len(set(sids)) == len(sids)
 
@@ -68,12 +88,92 @@ def test_no_data_plane_action_in_any_generated_policy() -> None:
         policy.statements(["s3:Get*"])
 
 
+def _iam_matches(pattern: str, arn: str) -> bool:
+    """IAM's resource matching: each colon-separated part of the ARN on its own (the last, the
+    resource, may hold colons), ``*`` any characters (``/`` included), ``?`` exactly one."""
+    patterns, parts = pattern.split(":", 5), arn.split(":", 5)
+    return pattern == "*" or (
+        len(patterns) == len(parts)
+        and all(
+            re.fullmatch(
+                "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in p), a
+            )
+            for p, a in zip(patterns, parts, strict=True)
+        )
+    )
+
+
+def _apigateway_granted(partition: str, path: str, region: str = "eu-west-1") -> bool:
+    document = policy.read_only_document(partition)
+    arn = f"arn:{partition}:apigateway:{region}::{path}"
+    return any(
+        "apigateway:GET" in s["Action"]
+        and any(
+            _iam_matches(r, arn)
+            for r in ([s["Resource"]] if s["Resource"] == "*" else s["Resource"])
+        )
+        for s in document["Statement"]
+    )
+
+
+API_ID = "a1b2c3d4e5"
+"""An API Gateway API id: 10 characters, as API Gateway gives them."""
+
+
+@pytest.mark.parametrize("partition", PARTITIONS)
+def test_apigateway_reads_only_the_paths_the_kinds_call(partition: str) -> None:
+    """``apigateway:GET`` on ``*`` let the role read API key values and API exports. The
+    generated policy grants the request paths of the calls the API Gateway kinds make
+    (botocore's request URIs; HTTP APIs' ``/v2`` is not part of the IAM resource) and none of
+    the key, export or SDK paths."""
+    from botocore.session import get_session
+
+    session = get_session()
+    called = [
+        ("apigateway", "GetRestApis"),
+        ("apigateway", "GetRestApi"),
+        ("apigatewayv2", "GetApis"),
+        ("apigatewayv2", "GetApi"),
+    ]
+    for service, operation in called:
+        uri = session.get_service_model(service).operation_model(operation).http["requestUri"]
+        path = re.sub(r"\{[^}]+\}", API_ID, uri.removeprefix("/v2"))
+        assert _apigateway_granted(partition, path), (operation, path)
+    kinds = [rt for rt in RESOURCE_TYPES.values() if "apigateway:GET" in rt.all_permissions]
+    assert {rt.kind for rt in kinds} == {"AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"}
+    refused = [
+        "/apikeys",
+        f"/apikeys/{API_ID}",
+        f"/restapis/{API_ID}/stages/prod/exports/swagger",
+        f"/restapis/{API_ID}/stages/prod/exports/oas30",
+        f"/restapis/{API_ID}/stages/prod/sdks/javascript",
+        f"/restapis/{API_ID}/exports",
+        f"/restapis/{API_ID}/resources",
+        f"/apis/{API_ID}/exports/OAS30",
+        f"/apis/{API_ID}/stages",
+        "/usageplans",
+        f"/usageplans/{API_ID}/keys",
+        "/clientcertificates",
+        "/domainnames",
+        f"/tags/arn:aws:apigateway:eu-west-1::/restapis/{API_ID}",
+    ]
+    for path in refused:
+        assert not _apigateway_granted(partition, path), path
+    # and the statement is what the templates carry, for the kinds of the catalog only
+    assert policy.apigateway_read_paths() == [
+        "/apis",
+        "/apis/??????????",
+        "/restapis",
+        "/restapis/??????????",
+    ]
+
+
 def test_policies_pass_the_policy_linter_and_fit_a_managed_policy() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import parliament
 
-    for document in (policy.read_only_document(), policy.organizations_document()):
+    for document in (policy.read_only_document("aws"), policy.organizations_document()):
         analyzed = parliament.analyze_policy_string(json.dumps(document))
         severe = [
             (f.issue, f.detail)
@@ -99,8 +199,9 @@ def _trust(stack: Stack) -> dict[str, Any]:
 
 
 ROLE_CHOICES = {
+    "RoleName": ["", "port-reader"],
     "CreateOIDCProvider": ["true", "false"],
-    "OIDCSubject": ["", "port:org/tenant:integration"],
+    "OIDCSubject": ["", "system:serviceaccount:port:integration"],
     "PermissionsPolicy": ["Generated", "ReadOnlyAccess"],
     "OIDCAudience": ["sts.amazonaws.com", "sts.amazonaws.com.cn"],
 }
@@ -123,7 +224,8 @@ def _assert_role(stack: Stack, params: dict[str, str], partition: str) -> None:
         "Condition": {
             "StringEquals": {
                 f"{ISSUER_PATH}:aud": params["OIDCAudience"],
-                f"{ISSUER_PATH}:sub": params["OIDCSubject"] or "my-aws",
+                f"{ISSUER_PATH}:sub": params["OIDCSubject"]
+                or f"system:serviceaccount:org-{ORG_ID}-port-oidc-sa",
             }
         },
     }
@@ -131,10 +233,11 @@ def _assert_role(stack: Stack, params: dict[str, str], partition: str) -> None:
         assert stack.properties("OIDCProvider") == {
             "Url": ISSUER,
             "ClientIdList": [params["OIDCAudience"]],
-            "Tags": [{"Key": "port-integration", "Value": "my-aws"}],
+            "Tags": [{"Key": "port:integration", "Value": "my-aws"}],
         }
     role = stack.properties("IntegrationRole")
-    assert role["RoleName"] == "port-reader"
+    assert role["RoleName"] == (params.get("RoleName") or "PortIntegrationRole-my-aws")
+    assert role["Tags"] == [{"Key": "port:integration", "Value": "my-aws"}]
     if params["PermissionsPolicy"] == "ReadOnlyAccess":
         assert "ReadOnlyPolicy" not in resources
         assert role["ManagedPolicyArns"] == [f"arn:{partition}:iam::aws:policy/ReadOnlyAccess"]
@@ -155,9 +258,8 @@ def test_single_and_member_templates_for_every_parameter_combination(
             **params,
             "OIDCIssuerURL": ISSUER,
             "IntegrationIdentifier": "my-aws",
-            "RoleName": "port-reader",
         }
-        stack = Stack(template, given, partition=partition, region=PARTITIONS[partition])
+        stack = _stack(template, given, partition=partition, region=PARTITIONS[partition])
         _assert_role(stack, given, partition)
         assert set(stack.resources().values()) <= {
             "AWS::IAM::OIDCProvider",
@@ -166,13 +268,116 @@ def test_single_and_member_templates_for_every_parameter_combination(
         }
 
 
-def test_single_account_defaults_trust_the_placeholder_issuer_with_sts_audience() -> None:
-    stack = Stack(load(policy.SINGLE))
-    [statement] = _trust(stack)["Statement"]
-    assert statement["Condition"]["StringEquals"] == {
-        "oidc.port.example:aud": "sts.amazonaws.com",
-        "oidc.port.example:sub": "aws-hosted-by-port",
+# -- Port's published trust ---------------------------------------------------------------------
+
+PORT_ISSUER = "https://oidc.eks.eu-west-1.amazonaws.com/id/56E5F51C07138118A9183ECEAA68FAF4"
+PORT_ISSUER_PATH = PORT_ISSUER.removeprefix("https://")
+
+
+def _member_of(multi: Stack, **where: str) -> Stack:
+    """The member template's stack with the parameters the multi-account StackSet passes."""
+    passed = {
+        p["ParameterKey"]: p["ParameterValue"]
+        for p in multi.properties("MemberRoles")["Parameters"]
     }
+    return Stack(load(policy.MEMBER), passed, **where)
+
+
+def _port_given(path: Path) -> dict[str, str]:
+    """What Port's installation page gives (and the OUs, which a multi-account stack needs)."""
+    given = {"PortOrgId": "org_1234567890"}
+    if path == policy.MULTI:
+        given["OrganizationalUnitIds"] = "r-ab12"
+    return given
+
+
+def _defaults(path: Path) -> Stack:
+    """The stack a customer gets with only what Port's installation page gives."""
+    return Stack(load(path), _port_given(path))
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_defaults_are_ports_documented_trust(path: Path) -> None:
+    """Pinned to Port's "IAM Role Architecture" page of AWS Hosted by Port (port-labs/port-docs,
+    docs/build-your-software-catalog/sync-data-to-catalog/cloud-providers/aws-v3/
+    iam-role-architecture.md): the provider's URL (Port's production EKS issuer, eu-west-1),
+    client id ``sts.amazonaws.com`` and tag ``port:integration`` = the integration identifier;
+    the trust policy's Federated principal and its ``aud`` and ``sub`` conditions, the subject
+    being ``system:serviceaccount:org-YOUR_ORG_ID-port-oidc-sa`` with the organization id.
+    The role name ``PortIntegrationRole-<integration identifier>`` and the StackSet name
+    ``Port-Integration-v3`` are the defaults of Port's installation form as its installation
+    page gave them (same repository, aws-v3/installations/installation.md, September 2025)."""
+    stacks = [_defaults(path)]
+    if path == policy.MULTI:
+        assert stacks[0].properties("MemberRoles")["StackSetName"] == "Port-Integration-v3"
+        stacks.append(_member_of(stacks[0]))
+    for stack in stacks:
+        assert stack.properties("OIDCProvider") == {
+            "Url": PORT_ISSUER,
+            "ClientIdList": ["sts.amazonaws.com"],
+            "Tags": [{"Key": "port:integration", "Value": "aws-hosted-by-port"}],
+        }
+        [statement] = _trust(stack)["Statement"]
+        assert statement == {
+            "Effect": "Allow",
+            "Principal": {"Federated": "<OIDCProvider>"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {
+                    f"{PORT_ISSUER_PATH}:aud": "sts.amazonaws.com",
+                    f"{PORT_ISSUER_PATH}:sub": (
+                        "system:serviceaccount:org-org_1234567890-port-oidc-sa"
+                    ),
+                }
+            },
+        }
+        role = stack.properties("IntegrationRole")
+        assert role["RoleName"] == "PortIntegrationRole-aws-hosted-by-port"
+        assert role["Tags"] == [{"Key": "port:integration", "Value": "aws-hosted-by-port"}]
+    # an existing provider: the principal is the page's, with the account's id
+    reused = Stack(load(path), {**_port_given(path), "CreateOIDCProvider": "false"})
+    [statement] = _trust(reused)["Statement"]
+    assert statement["Principal"]["Federated"] == (
+        f"arn:aws:iam::123456789012:oidc-provider/{PORT_ISSUER_PATH}"
+    )
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_port_org_id_is_required_and_validated(path: Path) -> None:
+    spec = load(path)["Parameters"]["PortOrgId"]
+    assert "Default" not in spec  # CloudFormation refuses a stack without it
+    with pytest.raises(AssertionError, match="PortOrgId has no default"):
+        Stack(load(path), {"OrganizationalUnitIds": "r-ab12"} if path == policy.MULTI else {})
+    for good in ("org_1234567890", "org_abc123def456", "org_KU9ZG8eVcbHnP1Ih"):
+        assert re.fullmatch(spec["AllowedPattern"], good), good
+    for bad in ("", "org_", "1234567890", "org-abc123", "org_ab c", "org_ab/../c", "org_ab:c"):
+        assert not re.fullmatch(spec["AllowedPattern"], bad), bad
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_a_role_never_trusts_the_bare_integration_identifier(path: Path) -> None:
+    """An empty OIDCSubject used to make the role accept sub = the integration identifier,
+    whose default is the same for every customer. Now an empty one is the organization's own
+    subject, and the pattern refuses any subject the identifier could be."""
+    declared = load(path)["Parameters"]
+    subject = declared["OIDCSubject"]["AllowedPattern"]
+    identifier = declared["IntegrationIdentifier"]["AllowedPattern"]
+    for bare in ("aws-hosted-by-port", "my-aws", "aws.prod_1", "A" * 44):
+        assert re.fullmatch(identifier, bare)
+        assert not re.fullmatch(subject, bare), bare
+        given = {**_port_given(path), "IntegrationIdentifier": bare, "OIDCSubject": bare}
+        with pytest.raises(AssertionError, match=r"OIDCSubject=.* does not match"):
+            Stack(load(path), given)
+    assert ":" not in identifier  # a subject needs one: none can be an identifier
+    for other in ("system:serviceaccount:port:ocean", "repo:org/name:ref:refs/heads/main"):
+        assert re.fullmatch(subject, other), other
+    for identifier_value in ("aws-hosted-by-port", "team-a"):
+        stack = Stack(load(path), {**_port_given(path), "IntegrationIdentifier": identifier_value})
+        for member in [stack, *([_member_of(stack)] if path == policy.MULTI else [])]:
+            [statement] = _trust(member)["Statement"]
+            sub = statement["Condition"]["StringEquals"][f"{PORT_ISSUER_PATH}:sub"]
+            assert sub == "system:serviceaccount:org-org_1234567890-port-oidc-sa"
+            assert sub != identifier_value
 
 
 MULTI_CHOICES = {
@@ -192,12 +397,11 @@ def test_multi_account_template_for_every_parameter_combination(partition: str) 
             **params,
             "OIDCIssuerURL": ISSUER,
             "IntegrationIdentifier": "my-aws",
-            "RoleName": "port-reader",
             "OrganizationalUnitIds": "ou-ab12-11111111,r-ab12",
             "AccountIds": "" if scope == "ALL" else "111111111111,222222222222",
         }
         region = PARTITIONS[partition]
-        stack = Stack(template, given, partition=partition, region=region)
+        stack = _stack(template, given, partition=partition, region=region)
         assert stack.rule_failures() == []
         _assert_role(stack, given, partition)
         organizations = stack.properties("OrganizationsPolicy")
@@ -227,13 +431,15 @@ def test_multi_account_template_for_every_parameter_combination(partition: str) 
         assert passed["CreateOIDCProvider"] == params["MemberCreateOIDCProvider"]
         for name in ("OIDCIssuerURL", "OIDCAudience", "OIDCSubject", "RoleName"):
             assert passed[name] == given[name]
-        member_stack = Stack(member, passed, partition=partition, region=region)
+        assert passed["PortOrgId"] == ORG_ID
+        member_stack = _stack(member, passed, partition=partition, region=region)
         _assert_role(
             member_stack, {**given, "CreateOIDCProvider": passed["CreateOIDCProvider"]}, partition
         )
 
         assert set(stack.outputs()) == {"PortIntegrationRoleArn", "MemberRoleName", "StackSetId"}
-        assert stack.outputs()["MemberRoleName"] == "port-reader"
+        assert stack.outputs()["MemberRoleName"] == "<IntegrationRole>"  # the role's name
+        assert stack_set["StackSetName"] == "Port-Integration-v3"
 
 
 def test_multi_account_embeds_exactly_the_member_template() -> None:
@@ -252,7 +458,7 @@ def test_multi_account_embeds_exactly_the_member_template() -> None:
     ],
 )
 def test_multi_account_rules_reject_inconsistent_scope(scope: str, ids: str, expected: str) -> None:
-    stack = Stack(
+    stack = _stack(
         load(policy.MULTI),
         {"OrganizationalUnitIds": "r-ab12", "AccountScope": scope, "AccountIds": ids},
     )
@@ -283,7 +489,7 @@ def _live_resources(stack: Stack) -> dict[str, str]:
 def test_live_events_are_off_by_default_and_create_nothing(path: Path) -> None:
     params = {"OrganizationalUnitIds": "r-ab12"} if path == policy.MULTI else {}
     for partition, region in PARTITIONS.items():
-        stack = Stack(load(path), params, partition=partition, region=region)
+        stack = _stack(load(path), params, partition=partition, region=region)
         assert stack.params["EnableLiveEvents"] == "false"
         assert _live_resources(stack) == {}
         assert not set(stack.resources().values()) & {*EVENTS, "AWS::Events::EventBus"}
@@ -368,7 +574,7 @@ def _assert_webhook_wiring(stack: Stack, partition: str) -> None:
 
 @pytest.mark.parametrize("partition", ["aws", "aws-cn"])
 def test_single_account_live_events_when_enabled(partition: str) -> None:
-    stack = Stack(load(policy.SINGLE), LIVE, partition=partition, region=PARTITIONS[partition])
+    stack = _stack(load(policy.SINGLE), LIVE, partition=partition, region=PARTITIONS[partition])
     assert stack.rule_failures() == []
     rules = _numbered("LiveEventsRule")
     assert _live_resources(stack) == {
@@ -383,7 +589,7 @@ def test_single_account_live_events_when_enabled(partition: str) -> None:
 
 def test_multi_account_live_events_when_enabled_forward_member_events_to_an_org_bus() -> None:
     params = {**LIVE, "OrganizationalUnitIds": "r-ab12", "OrganizationId": ORG}
-    stack = Stack(load(policy.MULTI), params)
+    stack = _stack(load(policy.MULTI), params)
     assert stack.rule_failures() == []
     _assert_webhook_wiring(stack, "aws")
     assert stack.properties("LiveEventsBus") == {"Name": "aws-hosted-by-port-live-events"}
@@ -412,7 +618,7 @@ def test_multi_account_live_events_when_enabled_forward_member_events_to_an_org_
     assert group["Regions"] == ["us-east-1"]
 
     bus_arn = f"arn:aws:events:us-east-1:123456789012:event-bus/{ORG}-bus"
-    member = Stack(
+    member = _stack(
         load(policy.MEMBER), {**passed, "LiveEventsBusArn": bus_arn}, account="210987654321"
     )
     assert member.rule_failures() == []
@@ -450,13 +656,13 @@ def test_multi_account_live_events_when_enabled_forward_member_events_to_an_org_
             }
         ]
 
-    disabled = Stack(load(policy.MULTI), {"OrganizationalUnitIds": "r-ab12"})
+    disabled = _stack(load(policy.MULTI), {"OrganizationalUnitIds": "r-ab12"})
     passed = {
         p["ParameterKey"]: p["ParameterValue"]
         for p in disabled.properties("MemberRoles")["Parameters"]
     }
     assert (passed["EnableLiveEvents"], passed["LiveEventsBusArn"]) == ("false", "")
-    assert _live_resources(Stack(load(policy.MEMBER), passed)) == {}
+    assert _live_resources(_stack(load(policy.MEMBER), passed)) == {}
 
 
 @pytest.mark.parametrize(
@@ -474,7 +680,7 @@ def test_enabled_live_events_need_their_parameters(path: Path, missing: str, exp
     if path == policy.MULTI:
         given["OrganizationalUnitIds"] = "r-ab12"
     given[missing] = ""
-    [failure] = Stack(load(path), given).rule_failures()
+    [failure] = _stack(load(path), given).rule_failures()
     assert expected in failure
 
 
@@ -490,7 +696,7 @@ def test_live_events_are_refused_in_govcloud_where_api_destinations_do_not_exist
             else {}
         ),
     }
-    stack = Stack(load(path), given, partition="aws-us-gov", region="us-gov-west-1")
+    stack = _stack(load(path), given, partition="aws-us-gov", region="us-gov-west-1")
     [failure] = stack.rule_failures()
     assert "GovCloud" in failure
     assert _live_resources(stack) == {}
@@ -502,7 +708,7 @@ def test_live_events_region_template_forwards_to_the_given_bus() -> None:
     matches = lint_file(path, ManualArgs(regions=list(PARTITIONS.values())))
     assert [str(m) for m in matches] == []
     bus = "arn:aws-cn:events:cn-north-1:123456789012:event-bus/default"
-    stack = Stack(
+    stack = _stack(
         load(path), {"LiveEventsBusArn": bus}, partition="aws-cn", region="cn-northwest-1"
     )
     forward_rules = _numbered("LiveEventsForwardRule")
@@ -519,13 +725,13 @@ def test_live_events_region_template_forwards_to_the_given_bus() -> None:
         [target] = rule["Targets"]
         assert (target["Arn"], target["RoleArn"]) == (bus, "<LiveEventsForwardRole.Arn>")
     # the installation stacks give the bus to forward to
-    single = Stack(load(policy.SINGLE), LIVE, partition="aws-cn", region="cn-north-1")
+    single = _stack(load(policy.SINGLE), LIVE, partition="aws-cn", region="cn-north-1")
     assert single.outputs()["LiveEventsBusArn"] == bus
-    multi = Stack(
+    multi = _stack(
         load(policy.MULTI), {**LIVE, "OrganizationalUnitIds": "r-ab12", "OrganizationId": ORG}
     )
     assert multi.outputs()["LiveEventsBusArn"] == "<LiveEventsBus.Arn>"
-    assert "LiveEventsBusArn" not in Stack(load(policy.SINGLE)).outputs()
+    assert "LiveEventsBusArn" not in _stack(load(policy.SINGLE)).outputs()
 
 
 def test_stale_event_patterns_are_detected_and_regenerated() -> None:

@@ -1,13 +1,16 @@
 """``python -m port_aws quick-create``: the AWS console link that opens a stack ready to create.
 
-From a template hosted on S3 (https), a region, a stack name and parameter values, prints the
-CloudFormation console's quick-create link for that partition's console. The values are checked
-against the template itself (its local copy): parameters without a default must be given,
-allowed values and patterns hold, the template's ``Rules`` assertions pass, and a default on a
-reserved example domain (a placeholder, such as the OIDC issuer's) must be replaced, and secret
-(NoEcho) parameters such as LiveEventsApiKey stay out of the link (typed in the console). Bad input
-is one line on stderr naming the option, and exit status 2; without ``--template-url`` it says
-how to host a template on S3 for a link.
+From a template hosted on S3 (https), a region, a stack name, the Port organization id and
+parameter values, prints the CloudFormation console's quick-create link for that partition's
+console. Every link is checked against a template: the file of ``cloudformation/`` the URL names,
+or ``--template-file``; a URL naming no such file without ``--template-file`` is refused.
+Parameters must be declared and those without a default given, allowed values and patterns
+hold, the template's ``Rules`` assertions pass, a default on a reserved example domain (a
+placeholder) must be replaced, the role's trust subject is never empty nor the bare integration
+identifier, and secret (NoEcho) parameters, of that template or of any template of
+``cloudformation/``, stay out of the link (typed in the console). Bad input is one line on
+stderr naming the option, and exit status 2; without ``--template-url`` it says how to host a
+template on S3 for a link.
 """
 
 import argparse
@@ -118,11 +121,29 @@ def load_template(path: Path) -> dict[str, Any]:
     return template
 
 
+def shipped_templates() -> list[Path]:
+    return sorted(TEMPLATES.glob("*.yaml"))
+
+
 def default_template_file(template_url: str) -> Path | None:
     """The local copy of a shipped template the URL names by file name, if there is one."""
     name = urlsplit(template_url).path.rsplit("/", 1)[-1]
-    path = TEMPLATES / name
-    return path if name and path.is_file() else None
+    return next((path for path in shipped_templates() if path.name == name), None)
+
+
+def template_file(template_url: str, given: Path | None) -> Path:
+    """The template a link is checked against: ``--template-file``, else the shipped file the
+    URL names; neither is refused (an unchecked link could carry anything)."""
+    found = given or default_template_file(template_url)
+    if found is None:
+        name = urlsplit(template_url).path.rsplit("/", 1)[-1]
+        known = ", ".join(path.name for path in shipped_templates())
+        raise ConfigError(
+            "--template-url",
+            f"{name!r} is not a template of cloudformation/ ({known}): give --template-file with "
+            "the local copy of the template, to check the values against",
+        )
+    return found
 
 
 def _check_value(key: str, value: str, spec: dict[str, Any]) -> None:
@@ -171,30 +192,90 @@ def secret_parameters(template: dict[str, Any]) -> list[str]:
     return [key for key, spec in declared.items() if str(spec.get("NoEcho")).lower() == "true"]
 
 
+def known_secrets() -> set[str]:
+    """NoEcho parameters of every template of ``cloudformation/``: refused in any link, whatever
+    template it is checked against."""
+    return {key for path in shipped_templates() for key in secret_parameters(load_template(path))}
+
+
+PORT_ORG_ID = "PortOrgId"
+SUBJECT = "OIDCSubject"
+IDENTIFIER = "IntegrationIdentifier"
+
+
+def check_subject(params: dict[str, str], template: dict[str, Any]) -> None:
+    """The role's trust subject is tenant-scoped: never empty, never the integration identifier
+    (the same for every customer by default). In the shipped templates an empty OIDCSubject is
+    Port's subject for the organization (``PortOrgId``); a template without ``PortOrgId`` needs
+    an explicit subject."""
+    declared: dict[str, dict[str, Any]] = dict(template.get("Parameters") or {})
+    if SUBJECT not in declared:
+        return
+    subject = params.get(SUBJECT)
+    identifier = params.get(IDENTIFIER, str(declared.get(IDENTIFIER, {}).get("Default", "")))
+    if subject == "":
+        raise ConfigError(
+            "--param",
+            f"{SUBJECT} is empty: leave it out for Port's subject of your organization "
+            "(--port-org-id), or give the token's sub claim",
+        )
+    if subject is None and PORT_ORG_ID not in declared:
+        raise ConfigError(
+            "--param",
+            f"{SUBJECT}: this template has no {PORT_ORG_ID}, so its default subject is not your "
+            f"organization's: give {SUBJECT}=<the token's sub claim>, or use the templates of "
+            "cloudformation/",
+        )
+    if subject is not None and subject == identifier:
+        raise ConfigError(
+            "--param",
+            f"{SUBJECT}: {subject!r} is the bare integration identifier, which any Port "
+            "customer's token could carry: leave it out for your organization's subject",
+        )
+
+
+def check_port_org_id(params: dict[str, str], template: dict[str, Any]) -> None:
+    declared: dict[str, dict[str, Any]] = dict(template.get("Parameters") or {})
+    if PORT_ORG_ID not in declared:
+        return
+    value = params.get(PORT_ORG_ID)
+    pattern = declared[PORT_ORG_ID].get("AllowedPattern")
+    if value is None or (pattern is not None and re.fullmatch(str(pattern), value) is None):
+        got = "" if value is None else f", got {value!r}"
+        raise ConfigError(
+            "--port-org-id",
+            f"expected your Port organization id as Port's installation page shows it "
+            f"(org_ then letters and digits){got}",
+        )
+
+
 def check_against_template(
     params: dict[str, str], template: dict[str, Any], pseudo: dict[str, str] | None = None
 ) -> None:
-    """Parameters known, required ones given, values allowed, placeholders replaced, secrets
-    left out, then the template's ``Rules`` assertions, with the stack's values (given or
-    default; a secret counts as typed in the console) and ``pseudo`` parameters such as
-    ``AWS::Partition``."""
+    """Secrets left out, parameters known, the Port organization id and a tenant-scoped subject,
+    required ones given, values allowed, placeholders replaced, then the template's ``Rules``
+    assertions, with the stack's values (given or default; a secret counts as typed in the
+    console) and ``pseudo`` parameters such as ``AWS::Partition``."""
     declared: dict[str, dict[str, Any]] = dict(template.get("Parameters") or {})
-    secrets = secret_parameters(template)
+    secrets = set(secret_parameters(template)) | known_secrets()
     for key, value in params.items():
-        if key not in declared:
-            raise ConfigError(
-                "--param",
-                f"{key} is not a parameter of the template; it declares {', '.join(declared)}",
-            )
         if key in secrets:
             raise ConfigError(
                 "--param",
                 f"{key} is a secret: a link would keep it in browser history and logs; leave it "
                 "out and type it in the console's field",
             )
-        _check_value(key, value, declared[key])
+        if key not in declared:
+            raise ConfigError(
+                "--param",
+                f"{key} is not a parameter of the template; it declares {', '.join(declared)}",
+            )
+        if key != PORT_ORG_ID:
+            _check_value(key, value, declared[key])
         if _PLACEHOLDER.search(value) and value == str(declared[key].get("Default")):
             raise ConfigError("--param", f"{key}: {value!r} is a placeholder: give the real value")
+    check_port_org_id(params, template)
+    check_subject(params, template)
     values: dict[str, str] = dict(pseudo or {})
     for key, spec in declared.items():
         if key in params:
@@ -251,14 +332,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         params = parse_params(args.param or [])
+        if args.port_org_id is not None:
+            if PORT_ORG_ID in params:
+                raise ConfigError("--param", f"{PORT_ORG_ID} is given twice (use --port-org-id)")
+            params = {PORT_ORG_ID: args.port_org_id, **params}
         url = quick_create_url(args.template_url, args.region, args.stack_name, params)
-        template_file = args.template_file or default_template_file(args.template_url)
-        template = load_template(template_file) if template_file is not None else None
-        if template is not None:
-            pseudo = {"AWS::Region": args.region, "AWS::Partition": region_partition(args.region)}
-            check_against_template(params, template, pseudo)
+        template = load_template(template_file(args.template_url, args.template_file))
+        pseudo = {"AWS::Region": args.region, "AWS::Partition": region_partition(args.region)}
+        check_against_template(params, template, pseudo)
         print(url)
-        if template is not None and params.get("EnableLiveEvents") == "true":
+        if params.get("EnableLiveEvents") == "true":
             for key in secret_parameters(template):
                 print(
                     f"quick-create: type {key} in the console (it is not in the link)",
@@ -285,6 +368,14 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--region", required=True, help="region of the stack, e.g. eu-west-1")
     parser.add_argument(
+        "--port-org-id",
+        metavar="ORG_ID",
+        help=(
+            "your Port organization id (org_…), shown on Port's installation page: the role "
+            "trusts your organization's tokens only"
+        ),
+    )
+    parser.add_argument(
         "--stack-name", default=DEFAULT_STACK_NAME, help=f"default: {DEFAULT_STACK_NAME}"
     )
     parser.add_argument(
@@ -298,7 +389,7 @@ def register(subparsers: Any) -> None:
         type=Path,
         help=(
             "local copy of the template, to check the values against (default: the file of "
-            "cloudformation/ the URL names, e.g. multi-account.yaml)"
+            "cloudformation/ the URL names, e.g. multi-account.yaml; required for any other URL)"
         ),
     )
     parser.set_defaults(func=run)
