@@ -30,12 +30,13 @@ from port_ocean.core.handlers.webhook.webhook_event import (
 )
 
 from port_aws.accounts import error_code, error_message
-from port_aws.arn import ACCOUNT_ID
+from port_aws.arn import ACCOUNT_ID, REGION_NAME, owner_of
 from port_aws.bounds import UnboundedListing
 from port_aws.catalog import RESOURCE_TYPES
 from port_aws.catalog.model import (
     EC2_STATE_CHANGE,
     TAG_CHANGE,
+    Elsewhere,
     Gone,
     KindOptions,
     ResourceType,
@@ -55,7 +56,6 @@ MAX_IDS_PER_EVENT = 100
 """Resources read again for one event (``RunInstances`` may launch many); more are left to
 the next resync."""
 
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 _RETRYABLE = frozenset(
     {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"}
 )
@@ -160,7 +160,7 @@ def parse_event(payload: Any) -> CloudTrailEvent:
     if not isinstance(account, str) or not ACCOUNT_ID.match(account):
         raise BadEvent("account: expected a 12-digit account id")
     region = payload.get("region")
-    if not isinstance(region, str) or not _REGION.match(region):
+    if not isinstance(region, str) or not REGION_NAME.match(region):
         raise BadEvent("region: expected an AWS region name")
     if detail_type != CLOUDTRAIL_DETAIL_TYPE:
         return _native_event(payload, account, region)
@@ -290,7 +290,8 @@ async def read_again(
     outcome = Outcome([], [])
     async with sc.stack:
         for identifier in identifiers[:MAX_IDS_PER_EVENT]:
-            one = await _reread(rt, sc, identifier)
+            elsewhere = _elsewhere(identifier, sc)
+            one = Outcome([], [], elsewhere) if elsewhere else await _reread(rt, sc, identifier)
             outcome.upserted += one.upserted
             outcome.deleted += one.deleted
             outcome.dropped = "; ".join(filter(None, (outcome.dropped, one.dropped)))
@@ -306,6 +307,8 @@ async def _reread(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcom
             item = await read_one(rt, sc, entry)
         except Gone:
             return _gone(rt, sc, identifier)
+        except Elsewhere as error:
+            return Outcome([], [], str(error))
         except (ClientError, BotoCoreError, TimeoutError, OSError, UnboundedListing) as error:
             code = error_code(error)
             if code in live.not_found:
@@ -322,11 +325,31 @@ async def _reread(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcom
     return Outcome([], [], "retries exhausted")
 
 
+def _elsewhere(identifier: str, sc: SliceContext) -> str:
+    """Why an identifier that is an ARN or a URL is not of the event's account and region (its
+    read would go to, or its delete remove, another account's or region's resource), or ""
+    when it names them, or names none (a plain name is read where the event was recorded)."""
+    owner = owner_of(identifier)
+    if owner is None:
+        return ""
+    if owner.partition is not None and owner.partition != sc.partition:
+        return f"{identifier} is in partition {owner.partition}, not the event's {sc.partition}"
+    if owner.account is not None and owner.account != sc.account.id:
+        return f"{identifier} is in account {owner.account}, not the event's {sc.account.id}"
+    if owner.region is not None and owner.region != sc.region:
+        return f"{identifier} is in region {owner.region}, not the event's {sc.region}"
+    return ""
+
+
 def _gone(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcome:
     assert rt.live_events is not None
     props = rt.live_events.gone(identifier, sc)
     if props is None:
         return Outcome([], [], f"{identifier} is gone, but the event does not tell its ARN")
+    for value in props.values():
+        elsewhere = _elsewhere(value, sc) if isinstance(value, str) else ""
+        if elsewhere:
+            return Outcome([], [], elsewhere)
     return Outcome(
         [],
         [
