@@ -7,10 +7,11 @@ access denied, throttling and timeouts keep the entity (the next resync repairs 
 """
 
 import asyncio
+import hashlib
 import hmac
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -232,11 +233,107 @@ def _decoded(identifier: str) -> str:
 
 
 def key_matches(settings_key: str | None, headers: Mapping[str, str]) -> bool:
-    """Constant-time comparison of the header with the configured key; no key refuses all."""
+    """Constant-time comparison of the header with the configured key (of their digests, so
+    neither the key's characters nor its length show in the time taken); no key refuses all."""
     if not settings_key:
         return False
-    sent = headers.get(API_KEY_HEADER, "")
-    return hmac.compare_digest(sent.encode(), settings_key.encode())
+    sent = hashlib.sha256(headers.get(API_KEY_HEADER, "").encode()).digest()
+    return hmac.compare_digest(sent, hashlib.sha256(settings_key.encode()).digest())
+
+
+MAX_BODY_BYTES = 256 * 1024
+"""The largest webhook body accepted: a CloudTrail event is a few KB (EventBridge caps an event
+at 256 KB)."""
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Any]
+Send = Callable[[Message], Any]
+ASGIApp = Callable[[Scope, Receive, Send], Any]
+
+
+class WebhookGate:
+    """In front of Ocean's app, which reads any webhook body whole and queues it before its
+    processor checks the key: a POST to the live-events webhook with a wrong or missing key is
+    answered 401, one whose body exceeds ``MAX_BODY_BYTES`` 413, before any of it is read
+    past the limit, parsed or queued. Other requests pass untouched."""
+
+    def __init__(self, app: ASGIApp, key: Callable[[], str | None] | None = None) -> None:
+        self.app = app
+        self.key = key or _configured_key
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if (
+            scope.get("type") != "http"
+            or scope.get("method") != "POST"
+            or not path.endswith(f"/integration{WEBHOOK_PATH}")
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = {
+            name.decode("latin-1").lower(): value.decode("latin-1")
+            for name, value in scope.get("headers", [])
+        }
+        key = self.key()
+        if not key:
+            _warn_no_key()
+        if not key_matches(key, headers):
+            await _refuse(send, 401, "wrong or missing x-port-aws-ocean-api-key")
+            return
+        declared = headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
+            await _refuse(send, 413, f"body over {MAX_BODY_BYTES} bytes")
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away: nothing to queue
+            body += message.get("body", b"")
+            if len(body) > MAX_BODY_BYTES:
+                await _refuse(send, 413, f"body over {MAX_BODY_BYTES} bytes")
+                return
+            if not message.get("more_body", False):
+                break
+        whole = bytes(body)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return {"type": "http.disconnect"}
+            replayed = True
+            return {"type": "http.request", "body": whole, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+async def _refuse(send: Send, status: int, reason: str) -> None:
+    body = f'{{"status": "refused", "message": "{reason}"}}'.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _configured_key() -> str | None:
+    return _configured_settings().live_events_api_key
+
+
+def _configured_settings() -> Settings:
+    from port_ocean.context.ocean import ocean
+
+    from port_aws.settings import load_settings
+
+    return load_settings(ocean.integration_config)
 
 
 @dataclass
@@ -384,11 +481,7 @@ class LiveEventProcessor(AbstractWebhookProcessor):
     """Every CloudTrail event EventBridge forwards, for every kind that declares it."""
 
     def _settings(self) -> Settings:
-        from port_ocean.context.ocean import ocean
-
-        from port_aws.settings import load_settings
-
-        return load_settings(ocean.integration_config)
+        return _configured_settings()
 
     async def authenticate(self, payload: EventPayload, headers: EventHeaders) -> bool:
         key = self._settings().live_events_api_key
