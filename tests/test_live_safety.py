@@ -5,19 +5,33 @@ deleted only when S3 answers ``NoSuchBucket``.
 Each test has two phases: the resource is read into the catalog (a resync, or the event of its
 own account and region), then the event naming it from elsewhere deletes nothing."""
 
+import asyncio
+import contextlib
 import json
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from port_aws import live
+from port_aws import run as run_module
+from port_aws.accounts import discover_accounts
 from port_aws.arn import Owner, owner_of
 from port_aws.catalog import RESOURCE_TYPES
 from port_aws.catalog.model import KindOptions
-from port_aws.live import API_KEY_HEADER, WEBHOOK_PATH, apply_event, forget_run, parse_event
+from port_aws.live import (
+    API_KEY_HEADER,
+    WEBHOOK_PATH,
+    LiveRuns,
+    apply_event,
+    forget_run,
+    parse_event,
+)
 from port_aws.run import ResyncRun
-from port_aws.settings import load_settings
+from port_aws.settings import Settings, load_settings
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, mapping_for, resync
 from tests.test_live_events import SEEDERS, _until, cloudtrail, webhook_app
 
@@ -222,3 +236,101 @@ async def test_an_arn_of_another_account_or_region_is_never_deleted(
 )
 def test_where_an_identifier_says_its_resource_is(identifier: str, owner: Owner | None) -> None:
     assert owner_of(identifier) == owner
+
+
+# The live run: no reader process, replaced runs closed, discovery refreshed outside events.
+
+QUEUE = RESOURCE_TYPES["AWS::SQS::Queue"]
+
+
+def _children() -> set[int]:
+    """This process's child processes (the emulator's among them)."""
+    me = str(os.getpid())
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            if stat.read_text().rsplit(")", 1)[1].split()[1] == me:
+                found.add(int(stat.parent.name))
+    return found
+
+
+async def _event_work(runs: LiveRuns, settings: Settings, url: str) -> ResyncRun:
+    """One event's work on the live run: the queue read again; the run it used."""
+    event = parse_event(cloudtrail("TagQueue", {"queueUrl": url}))
+    async with runs.use(settings) as run:
+        outcome = await apply_event(QUEUE, event, run, KindOptions())
+    assert len(outcome.upserted) == 1 and not outcome.dropped, outcome
+    return run
+
+
+async def test_live_runs_start_no_reader_and_close_the_runs_they_replace(
+    aws: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With readerProcesses set, across two replacements of the live run (a settings change,
+    then the refresh every RUN_TTL_SECONDS): no child process is started, and each replaced
+    run is closed."""
+    url = aws.client("sqs").create_queue(QueueName="watched")["QueueUrl"]
+    config = {**STATIC, "reader_processes": 2}
+    before = _children()
+    runs = LiveRuns()
+    try:
+        first = await _event_work(runs, load_settings(config), url)
+        changed = load_settings({**config, "progress_interval_seconds": 30})
+        second = await _event_work(runs, changed, url)  # replaced: the settings changed
+        assert second is not first
+        monkeypatch.setattr(live, "RUN_TTL_SECONDS", 0.0)
+        assert await _event_work(runs, changed, url) is second  # the refresh starts aside
+        monkeypatch.setattr(live, "RUN_TTL_SECONDS", 900.0)
+        await _until(lambda: first.clients.closed and second.clients.closed)
+        third = await _event_work(runs, changed, url)
+        assert third not in (first, second) and not third.clients.closed
+        assert first.clients.closed and second.clients.closed
+        assert _children() - before == set()
+    finally:
+        await runs.aclose()
+    assert third.clients.closed
+
+
+async def test_discovery_is_refreshed_outside_events(
+    aws: Emulator, monkeypatch: pytest.MonkeyPatch, logs: list[str]
+) -> None:
+    """Accounts discovered again while a large organization's walk takes its time: events go
+    on with the last good discovery meanwhile (one is handled while the walk is held), the new
+    one is used once complete; a refresh that fails leaves events on the last good one."""
+    url = aws.client("sqs").create_queue(QueueName="watched")["QueueUrl"]
+    settings = load_settings(STATIC)
+    walks: list[str] = []
+    held = asyncio.Event()
+    discover = discover_accounts
+
+    async def walk(*args: Any, **kwargs: Any) -> Any:
+        walks.append("walk")
+        if len(walks) == 2:
+            await held.wait()  # the refresh: a large organization, still walking
+        if len(walks) == 3:
+            raise RuntimeError("Organizations walk failed")
+        return await discover(*args, **kwargs)
+
+    monkeypatch.setattr(run_module, "discover_accounts", walk)
+    runs = LiveRuns()
+    try:
+        first = await _event_work(runs, settings, url)
+        monkeypatch.setattr(live, "RUN_TTL_SECONDS", 0.0)
+        during = await _event_work(runs, settings, url)  # starts the refresh, not held by it
+        assert during is first and len(walks) == 2 and not held.is_set()
+        assert await _event_work(runs, settings, url) is first  # one refresh at a time
+        assert len(walks) == 2
+        monkeypatch.setattr(live, "RUN_TTL_SECONDS", 900.0)
+        held.set()
+        await _until(lambda: first.clients.closed)
+        refreshed = await _event_work(runs, settings, url)
+        assert refreshed is not first
+
+        monkeypatch.setattr(live, "RUN_TTL_SECONDS", 0.0)
+        assert await _event_work(runs, settings, url) is refreshed  # this refresh fails
+        await _until(lambda: any("discovering the accounts again failed" in x for x in logs))
+        monkeypatch.setattr(live, "RUN_TTL_SECONDS", 900.0)
+        assert await _event_work(runs, settings, url) is refreshed
+        assert not refreshed.clients.closed
+    finally:
+        await runs.aclose()
