@@ -3,7 +3,9 @@
 An event only says *which* resource changed. The resource is always read again with the
 account's role in the event's account and region, through the same shaping, enrichments and
 scrubbing as a resync. It is deleted only when the service answers with its not-found code;
-access denied, throttling and timeouts keep the entity (the next resync repairs it).
+access denied, throttling and timeouts keep the entity (the next resync repairs it). An
+identifier that is an ARN or a URL naming another account or region than the event's is
+neither read nor deleted: the event is dropped with that reason.
 """
 
 import asyncio
