@@ -3,6 +3,7 @@
 import difflib
 from typing import Any
 
+from port_ocean.context.ocean import PortOceanContext
 from port_ocean.core.handlers.port_app_config.api import APIPortAppConfig
 from port_ocean.core.handlers.port_app_config.models import (
     PortAppConfig,
@@ -16,6 +17,7 @@ from pydantic.v1 import ValidationError as PydanticV1Error
 
 from port_aws.catalog import RESOURCE_TYPES, resource_type
 from port_aws.catalog.model import KindOptions
+from port_aws.live import WebhookGate
 from port_aws.processor import BatchJQEntityProcessor
 from port_aws.regions import RegionPolicy
 
@@ -161,3 +163,8 @@ class AWSAppConfigHandler(APIPortAppConfig):
 class AWSIntegration(BaseIntegration):
     AppConfigHandlerClass = AWSAppConfigHandler
     EntityProcessorClass = BatchJQEntityProcessor
+
+    def __init__(self, context: PortOceanContext) -> None:
+        super().__init__(context)
+        # Live events' key and body size are checked before Ocean reads and queues a request.
+        context.app.fast_api_app.add_middleware(WebhookGate)

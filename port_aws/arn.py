@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from port_aws.errors import ConfigError
 
@@ -20,6 +21,7 @@ _ROLE_ARN = re.compile(
 _OU_ID = re.compile(r"^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$")
 _ROOT_ID = re.compile(r"^r-[0-9a-z]{4,32}$")
 ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+REGION_NAME = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -88,3 +90,33 @@ def split_list(value: str) -> list[str]:
 
 def arn(partition: str, service: str, region: str, account: str, resource: str) -> str:
     return f"arn:{partition}:{service}:{region}:{account}:{resource}"
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Where an ARN or an AWS endpoint URL says its resource is; None for what it does not
+    say (an S3 ARN names no account, an IAM ARN no region, a URL no partition)."""
+
+    partition: str | None
+    account: str | None
+    region: str | None
+
+
+def owner_of(identifier: str) -> Owner | None:
+    """The partition, account and region an ARN (``arn:aws:sns:eu-west-1:123456789012:t``) or
+    a URL (``https://sqs.eu-west-1.amazonaws.com/123456789012/q``) names; None for anything
+    else (a plain name, which is read in the account and region it came with)."""
+    if identifier.startswith("arn:"):
+        parts = identifier.split(":", 5)
+        if len(parts) < 6:
+            return Owner(None, None, None)
+        _, partition, _, region, account, _ = parts
+        return Owner(partition or None, account or None, region or None)
+    if not identifier.startswith(("https://", "http://")):
+        return None
+    url = urlsplit(identifier)
+    labels = (url.hostname or "").split(".")
+    in_region = next((label for label in labels if REGION_NAME.match(label)), None)
+    segments = [s for s in url.path.split("/") if s]
+    of_account = segments[0] if segments and ACCOUNT_ID.match(segments[0]) else None
+    return Owner(None, of_account, in_region)

@@ -3,14 +3,19 @@
 An event only says *which* resource changed. The resource is always read again with the
 account's role in the event's account and region, through the same shaping, enrichments and
 scrubbing as a resync. It is deleted only when the service answers with its not-found code;
-access denied, throttling and timeouts keep the entity (the next resync repairs it).
+access denied, throttling and timeouts keep the entity (the next resync repairs it). An
+identifier that is an ARN or a URL naming another account or region than the event's is
+neither read nor deleted: the event is dropped with that reason.
 """
 
 import asyncio
+import contextlib
+import contextvars
+import hashlib
 import hmac
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -30,18 +35,20 @@ from port_ocean.core.handlers.webhook.webhook_event import (
 )
 
 from port_aws.accounts import error_code, error_message
-from port_aws.arn import ACCOUNT_ID
+from port_aws.arn import ACCOUNT_ID, REGION_NAME, owner_of
 from port_aws.bounds import UnboundedListing
 from port_aws.catalog import RESOURCE_TYPES
 from port_aws.catalog.model import (
     EC2_STATE_CHANGE,
     TAG_CHANGE,
+    Elsewhere,
     Gone,
     KindOptions,
     ResourceType,
     SliceContext,
 )
 from port_aws.engine import read_one
+from port_aws.readers import without_readers
 from port_aws.run import ResyncRun
 from port_aws.settings import Settings
 
@@ -55,7 +62,6 @@ MAX_IDS_PER_EVENT = 100
 """Resources read again for one event (``RunInstances`` may launch many); more are left to
 the next resync."""
 
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 _RETRYABLE = frozenset(
     {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"}
 )
@@ -160,7 +166,7 @@ def parse_event(payload: Any) -> CloudTrailEvent:
     if not isinstance(account, str) or not ACCOUNT_ID.match(account):
         raise BadEvent("account: expected a 12-digit account id")
     region = payload.get("region")
-    if not isinstance(region, str) or not _REGION.match(region):
+    if not isinstance(region, str) or not REGION_NAME.match(region):
         raise BadEvent("region: expected an AWS region name")
     if detail_type != CLOUDTRAIL_DETAIL_TYPE:
         return _native_event(payload, account, region)
@@ -232,11 +238,107 @@ def _decoded(identifier: str) -> str:
 
 
 def key_matches(settings_key: str | None, headers: Mapping[str, str]) -> bool:
-    """Constant-time comparison of the header with the configured key; no key refuses all."""
+    """Constant-time comparison of the header with the configured key (of their digests, so
+    neither the key's characters nor its length show in the time taken); no key refuses all."""
     if not settings_key:
         return False
-    sent = headers.get(API_KEY_HEADER, "")
-    return hmac.compare_digest(sent.encode(), settings_key.encode())
+    sent = hashlib.sha256(headers.get(API_KEY_HEADER, "").encode()).digest()
+    return hmac.compare_digest(sent, hashlib.sha256(settings_key.encode()).digest())
+
+
+MAX_BODY_BYTES = 256 * 1024
+"""The largest webhook body accepted: a CloudTrail event is a few KB (EventBridge caps an event
+at 256 KB)."""
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Any]
+Send = Callable[[Message], Any]
+ASGIApp = Callable[[Scope, Receive, Send], Any]
+
+
+class WebhookGate:
+    """In front of Ocean's app, which reads any webhook body whole and queues it before its
+    processor checks the key: a POST to the live-events webhook with a wrong or missing key is
+    answered 401, one whose body exceeds ``MAX_BODY_BYTES`` 413, before any of it is read
+    past the limit, parsed or queued. Other requests pass untouched."""
+
+    def __init__(self, app: ASGIApp, key: Callable[[], str | None] | None = None) -> None:
+        self.app = app
+        self.key = key or _configured_key
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if (
+            scope.get("type") != "http"
+            or scope.get("method") != "POST"
+            or not path.endswith(f"/integration{WEBHOOK_PATH}")
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = {
+            name.decode("latin-1").lower(): value.decode("latin-1")
+            for name, value in scope.get("headers", [])
+        }
+        key = self.key()
+        if not key:
+            _warn_no_key()
+        if not key_matches(key, headers):
+            await _refuse(send, 401, "wrong or missing x-port-aws-ocean-api-key")
+            return
+        declared = headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
+            await _refuse(send, 413, f"body over {MAX_BODY_BYTES} bytes")
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away: nothing to queue
+            body += message.get("body", b"")
+            if len(body) > MAX_BODY_BYTES:
+                await _refuse(send, 413, f"body over {MAX_BODY_BYTES} bytes")
+                return
+            if not message.get("more_body", False):
+                break
+        whole = bytes(body)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return {"type": "http.disconnect"}
+            replayed = True
+            return {"type": "http.request", "body": whole, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+async def _refuse(send: Send, status: int, reason: str) -> None:
+    body = f'{{"status": "refused", "message": "{reason}"}}'.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _configured_key() -> str | None:
+    return _configured_settings().live_events_api_key
+
+
+def _configured_settings() -> Settings:
+    from port_ocean.context.ocean import ocean
+
+    from port_aws.settings import load_settings
+
+    return load_settings(ocean.integration_config)
 
 
 @dataclass
@@ -290,7 +392,8 @@ async def read_again(
     outcome = Outcome([], [])
     async with sc.stack:
         for identifier in identifiers[:MAX_IDS_PER_EVENT]:
-            one = await _reread(rt, sc, identifier)
+            elsewhere = _elsewhere(identifier, sc)
+            one = Outcome([], [], elsewhere) if elsewhere else await _reread(rt, sc, identifier)
             outcome.upserted += one.upserted
             outcome.deleted += one.deleted
             outcome.dropped = "; ".join(filter(None, (outcome.dropped, one.dropped)))
@@ -306,6 +409,8 @@ async def _reread(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcom
             item = await read_one(rt, sc, entry)
         except Gone:
             return _gone(rt, sc, identifier)
+        except Elsewhere as error:
+            return Outcome([], [], str(error))
         except (ClientError, BotoCoreError, TimeoutError, OSError, UnboundedListing) as error:
             code = error_code(error)
             if code in live.not_found:
@@ -322,11 +427,31 @@ async def _reread(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcom
     return Outcome([], [], "retries exhausted")
 
 
+def _elsewhere(identifier: str, sc: SliceContext) -> str:
+    """Why an identifier that is an ARN or a URL is not of the event's account and region (its
+    read would go to, or its delete remove, another account's or region's resource), or ""
+    when it names them, or names none (a plain name is read where the event was recorded)."""
+    owner = owner_of(identifier)
+    if owner is None:
+        return ""
+    if owner.partition is not None and owner.partition != sc.partition:
+        return f"{identifier} is in partition {owner.partition}, not the event's {sc.partition}"
+    if owner.account is not None and owner.account != sc.account.id:
+        return f"{identifier} is in account {owner.account}, not the event's {sc.account.id}"
+    if owner.region is not None and owner.region != sc.region:
+        return f"{identifier} is in region {owner.region}, not the event's {sc.region}"
+    return ""
+
+
 def _gone(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcome:
     assert rt.live_events is not None
     props = rt.live_events.gone(identifier, sc)
     if props is None:
         return Outcome([], [], f"{identifier} is gone, but the event does not tell its ARN")
+    for value in props.values():
+        elsewhere = _elsewhere(value, sc) if isinstance(value, str) else ""
+        if elsewhere:
+            return Outcome([], [], elsewhere)
     return Outcome(
         [],
         [
@@ -339,33 +464,125 @@ def _gone(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcome:
     )
 
 
-_run: tuple[float, ResyncRun] | None = None
+REFRESH_RETRY_SECONDS = 60.0
+"""Seconds before a failed discovery of the live events' accounts is tried again."""
 
 
-def live_run(settings: Settings) -> ResyncRun:
-    """Accounts and sessions shared by live events: discovered again every RUN_TTL_SECONDS (new
-    and removed accounts), and bounded by the same limits as a resync."""
-    global _run
-    now = time.monotonic()
-    if _run is None or _run[1].settings != settings or now - _run[0] > RUN_TTL_SECONDS:
-        _run = (now, ResyncRun(settings))
-    return _run[1]
+class LiveRuns:
+    """The run live events share: its accounts discovered for the first event, then again every
+    ``RUN_TTL_SECONDS`` in the background (new and removed accounts) while events go on with
+    the last good discovery, so a large organization's walk never holds an event (nor eats its
+    processing budget); a new run when the settings change. A live run never starts reader
+    processes, and a replaced run is closed once the events using it are done."""
+
+    def __init__(self) -> None:
+        self._current: ResyncRun | None = None
+        self._settings: Settings | None = None
+        """The settings ``_current`` was made for, as configured."""
+        self._discovered_at = 0.0
+        self._refresh: asyncio.Task[None] | None = None
+        self._users: dict[int, int] = {}
+        """Events using each run (by id)."""
+        self._retired: dict[int, ResyncRun] = {}
+        """Replaced runs still in use by an event: closed when it is done."""
+        self._closing: set[asyncio.Task[None]] = set()
+
+    @contextlib.asynccontextmanager
+    async def use(self, settings: Settings) -> AsyncIterator[ResyncRun]:
+        run = self._run_for(settings)
+        self._users[id(run)] = self._users.get(id(run), 0) + 1
+        try:
+            yield run
+        finally:
+            self._users[id(run)] -= 1
+            if not self._users[id(run)]:
+                del self._users[id(run)]
+                if id(run) in self._retired:
+                    self._close(self._retired.pop(id(run)))
+
+    def _run_for(self, settings: Settings) -> ResyncRun:
+        if self._current is None or self._settings != settings:
+            # No discovery of these settings yet: the event waits for the first one.
+            self._replace(ResyncRun(without_readers(settings)), settings)
+            assert self._current is not None
+            return self._current
+        discovery = self._current.start_discovery()
+        failed = discovery.done() and (discovery.cancelled() or discovery.exception() is not None)
+        due = REFRESH_RETRY_SECONDS if failed else RUN_TTL_SECONDS
+        idle = self._refresh is None or self._refresh.done()
+        if idle and time.monotonic() - self._discovered_at > due:
+            # Outside any event: its own task, in an empty context (no event's figures).
+            self._refresh = asyncio.get_running_loop().create_task(
+                self._rediscover(settings), context=contextvars.Context()
+            )
+        return self._current
+
+    async def _rediscover(self, settings: Settings) -> None:
+        run = ResyncRun(without_readers(settings))
+        try:
+            await run.discovery()
+        except Exception as error:
+            logger.warning(
+                f"Live events: discovering the accounts again failed ({type(error).__name__}: "
+                f"{error}); events go on with the accounts discovered before, tried again in "
+                f"{REFRESH_RETRY_SECONDS:g} s"
+            )
+            self._discovered_at = time.monotonic() - RUN_TTL_SECONDS + REFRESH_RETRY_SECONDS
+            await run.aclose()
+            return
+        if self._settings != settings:  # replaced meanwhile by a run of other settings
+            await run.aclose()
+            return
+        self._replace(run, settings)
+
+    def _replace(self, run: ResyncRun, settings: Settings) -> None:
+        old, self._current, self._settings = self._current, run, settings
+        self._discovered_at = time.monotonic()
+        if old is None:
+            return
+        if id(old) in self._users:
+            self._retired[id(old)] = old
+        else:
+            self._close(old)
+
+    def _close(self, run: ResyncRun) -> None:
+        discovery = run.start_discovery()
+        if not discovery.done():
+            discovery.cancel()
+        closing = asyncio.ensure_future(run.aclose())
+        self._closing.add(closing)
+        closing.add_done_callback(self._closing.discard)
+
+    async def aclose(self) -> None:
+        """Close every run (the current one, those replaced) and stop a refresh."""
+        if self._refresh is not None:
+            self._refresh.cancel()
+            with contextlib.suppress(BaseException):
+                await self._refresh
+        for run in [*self._retired.values(), *filter(None, [self._current])]:
+            self._close(run)
+        self._current, self._settings, self._retired = None, None, {}
+        await asyncio.gather(*self._closing, return_exceptions=True)
+
+
+_runs = LiveRuns()
+
+
+def live_runs() -> LiveRuns:
+    return _runs
 
 
 def forget_run() -> None:
-    global _run
-    _run = None
+    """Start afresh (tests: each harness its own runs)."""
+    global _runs
+    _runs = LiveRuns()
 
 
 class LiveEventProcessor(AbstractWebhookProcessor):
     """Every CloudTrail event EventBridge forwards, for every kind that declares it."""
 
     def _settings(self) -> Settings:
-        from port_ocean.context.ocean import ocean
-
-        from port_aws.settings import load_settings
-
-        return load_settings(ocean.integration_config)
+        return _configured_settings()
 
     async def authenticate(self, payload: EventPayload, headers: EventHeaders) -> bool:
         key = self._settings().live_events_api_key
@@ -401,7 +618,8 @@ class LiveEventProcessor(AbstractWebhookProcessor):
         rt = RESOURCE_TYPES[resource.kind]
         options = getattr(resource.selector, "options", None)
         kind_options = options() if callable(options) else KindOptions()
-        outcome = await apply_event(rt, event, live_run(self._settings()), kind_options)
+        async with _runs.use(self._settings()) as run:
+            outcome = await apply_event(rt, event, run, kind_options)
         if outcome.dropped:
             logger.warning(
                 f"Live event {event.source}:{event.name} for {rt.kind} in "

@@ -36,7 +36,7 @@ import pickle
 import struct
 import sys
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,12 @@ READER_EXITED = "ReaderExited"
 """The code of a slice whose reader is gone (or never started): the slice is read again in the
 integration's process."""
 _LENGTH = struct.Struct(">I")
+
+
+def without_readers(settings: Settings) -> Settings:
+    """The settings of a run that never starts readers, whatever ``readerProcesses`` says: live
+    events read one resource per event, and their run outlives any resync."""
+    return replace(settings, limits=replace(settings.limits, reader_processes=0))
 
 
 def reader_count(settings: Settings) -> int:

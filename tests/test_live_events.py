@@ -216,18 +216,24 @@ async def _until(check: Any, seconds: float = 10.0) -> None:
         await asyncio.sleep(0.05)
 
 
-async def webhook_app(key: str, **extra: Any) -> tuple[IntegrationTestHarness, Any]:
-    """The integration in Ocean's harness with an SQS mapping and ``liveEventsApiKey`` = key,
-    its webhook route mounted and its webhook workers started (shut it down after)."""
+async def webhook_app(
+    key: str,
+    mapping: dict[str, Any] | None = None,
+    config: dict[str, Any] | None = None,
+    **extra: Any,
+) -> tuple[IntegrationTestHarness, Any]:
+    """The integration in Ocean's harness with an SQS mapping (or ``mapping``), the static
+    credentials (or ``config``) and ``liveEventsApiKey`` = key, its webhook route mounted and
+    its webhook workers started (shut it down after)."""
     harness = IntegrationTestHarness(
         integration_path=str(ROOT),
-        port_mapping_config=mapping_for("AWS::SQS::Queue"),
+        port_mapping_config=mapping or mapping_for("AWS::SQS::Queue"),
         third_party_transport=InterceptTransport(strict=False),
         config_overrides={
             "integration": {
                 "identifier": "aws-test",
                 "type": "aws-hosted-by-port",
-                "config": {**STATIC, "live_events_api_key": key},
+                "config": {**(config or STATIC), "live_events_api_key": key},
             },
             "base_url": "http://localhost:8000",
         },

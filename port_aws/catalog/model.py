@@ -257,6 +257,12 @@ class Gone(Exception):
     The entity is deleted, as on a not-found code."""
 
 
+class Elsewhere(Exception):
+    """Raised by a ``LiveEvents.read`` when the resource named exists but is not the event's
+    account's (an S3 bucket name is global: a bucket policy may let this account's role act on
+    another account's bucket). Nothing is upserted or deleted; the message says why."""
+
+
 TAG_CHANGE = "Tag Change on Resource"
 """EventBridge's event for a tag added, changed or removed on a resource (any caller)."""
 EC2_STATE_CHANGE = "EC2 Instance State-change Notification"

@@ -5,9 +5,9 @@ from collections.abc import AsyncIterator
 from port_aws.bounds import each_at_once
 from port_aws.catalog.calls import always, each_item
 from port_aws.catalog.model import (
+    Elsewhere,
     Enrichment,
     Fetch,
-    Gone,
     Item,
     LiveEvents,
     ResourceType,
@@ -43,12 +43,16 @@ async def _buckets(sc: SliceContext) -> AsyncIterator[list[Item]]:
 
 
 async def _bucket(sc: SliceContext, name: str) -> Item:
-    """One bucket as the resync lists it: ListBuckets narrowed to its name as a prefix."""
+    """One bucket as the resync lists it: ListBuckets narrowed to its name as a prefix. A
+    bucket this account does not list may be another account's (bucket names are global, and
+    a bucket policy lets other accounts act on it): only S3's own ``NoSuchBucket`` (from
+    GetBucketLocation) says it is gone; an answer, or access denied, keeps the entity."""
     async for answer in sc.pages("s3", "list_buckets", Prefix=name):
         found = [dict(b) for b in answer.get("Buckets", []) if b.get("Name") == name]
         if found:
             return (await _located(sc, found))[0]
-    raise Gone(name)
+    await sc.call("s3", "get_bucket_location", Bucket=name)
+    raise Elsewhere(f"bucket {name} exists but is not one of account {sc.account.id}'s")
 
 
 def _in_region_policy(item: Item, sc: SliceContext) -> Item | None:
@@ -73,7 +77,7 @@ LIVE_EVENTS = LiveEvents(
     deletes=("DeleteBucket",),
     ids=("requestParameters.bucketName",),
     read=_bucket,
-    not_found=(),
+    not_found=("NoSuchBucket",),
     gone=lambda name, sc: {"BucketName": name, "Arn": f"arn:{sc.partition}:s3:::{name}"},
 )
 
