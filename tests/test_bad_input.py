@@ -168,3 +168,11 @@ async def test_unreadable_port_app_config() -> None:
     mapping["resources"] = "AWS::S3::Bucket"
     result = await resync(STATIC, mapping, EXISTING)
     _one_clear_line(result, "resources")
+
+
+async def test_invalid_jq_fails_the_kind_naming_the_expression() -> None:
+    mapping = mapping_for("AWS::S3::Bucket")
+    mapping["resources"][0]["port"]["entity"]["mappings"]["identifier"] = ".Properties.Arn |"
+    result = await resync(STATIC, mapping, EXISTING)
+    line = _one_clear_line(result, "AWS::S3::Bucket: port.entity.mappings.identifier")
+    assert "invalid JQ '.Properties.Arn |': jq: error: syntax error" in line

@@ -250,7 +250,8 @@ async def test_events_posted_to_the_webhook_route(aws: Emulator) -> None:
     url = sqs.create_queue(QueueName="orders")["QueueUrl"]
     arn = f"arn:aws:sqs:{REGION}:{DEFAULT_ACCOUNT}:orders"
     harness, app = await webhook_app(
-        "the-right-key-0123", port_search_entities_response=[{"identifier": arn, "blueprint": "sqsQueue"}]
+        "the-right-key-0123",
+        port_search_entities_response=[{"identifier": arn, "blueprint": "sqsQueue"}],
     )
     mock = harness.port_mock
     create = cloudtrail("CreateQueue", {"queueName": "orders"}, {"queueUrl": url})

@@ -235,6 +235,7 @@ class _Port(BaseHTTPRequestHandler):
 @pytest.fixture
 def port() -> Iterator[type[_Port]]:
     """A stand-in for Port's API on loopback; set ``status`` before use."""
+
     class Port(_Port):
         requests: ClassVar[list[str]] = []
 
