@@ -6,7 +6,7 @@ import pytest
 
 from port_aws.arn import parse_account_ids, parse_ou_ids, parse_role_arn
 from port_aws.errors import ConfigError
-from port_aws.settings import config_from_environment, load_settings
+from port_aws.settings import MAXIMA, config_from_environment, load_settings, snake
 
 ROLE = "arn:aws:iam::111111111111:role/port-integration"
 
@@ -188,3 +188,11 @@ def test_an_env_file_that_is_not_utf8_is_one_line_naming_it(tmp_path: Path) -> N
     with pytest.raises(ConfigError) as raised:
         config_from_environment({}, env)
     assert str(raised.value).startswith(f"{env}: not UTF-8 text (byte 0xe9 at offset 43)")
+
+
+def test_readme_states_every_maximum() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for setting, maximum in MAXIMA.items():
+        head = f"| `{setting}` | `{snake(setting).upper()}` |"
+        [row] = [line for line in readme.splitlines() if line.startswith(head)]
+        assert f"at most {maximum}" in row, row
