@@ -216,3 +216,18 @@ async def test_invalid_jq_in_a_resync_fails_its_kind_and_deletes_nothing(aws: Em
     )
     assert "\n" not in error
     assert {e["blueprint"] for e in faulty.upserted_entities} == {"sqsQueue"}
+
+
+@pytest.mark.parametrize("file", ["--env-file", "--mapping"])
+def test_a_file_that_is_not_utf8_is_one_line_naming_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, file: str
+) -> None:
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("# caf\xe9\n".encode("latin-1"))
+    output = tmp_path / "entities.json"
+    status = main(["preview", file, str(latin1), "--output", str(output)])
+    captured = capsys.readouterr()
+    lines = (captured.out + captured.err).strip().splitlines()
+    assert status == 2
+    assert lines == [f"error: {latin1}: not UTF-8 text (byte 0xe9 at offset 5); save it as UTF-8"]
+    assert not output.exists()
