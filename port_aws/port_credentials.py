@@ -58,11 +58,11 @@ class StartError(Exception):
         self.status = status
 
 
-def missing(environ: Mapping[str, str], env_file: Path) -> list[str]:
+def missing(environ: Mapping[str, str], env_file: Path | None) -> list[str]:
     """The required variables set neither in ``environ`` nor in ``env_file`` (blank counts as
     unset)."""
     found: dict[str, str] = {}
-    if env_file.is_file():
+    if env_file is not None and env_file.is_file():
         found.update({k.upper(): v for k, v in read_env_file(env_file).items() if v})
     found.update({k.upper(): v for k, v in environ.items() if v})
     return [name for name in REQUIRED if not found.get(name, "").strip()]
@@ -120,7 +120,7 @@ def check_settings(
 
     try:
         config, merged = config_from_environment(environ, env_file)
-        if absent := missing(environ, env_file or Path(os.devnull)):
+        if absent := missing(environ, env_file):
             raise StartError(_credentials_line(absent))
         settings = load_settings(config, merged)
         loop = asyncio.new_event_loop()  # not asyncio.run: Ocean uses the current loop next
