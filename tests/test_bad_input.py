@@ -106,6 +106,9 @@ CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         "maxConcurrencyPerService",
     ),
     ("reader processes as words", {**STATIC, "reader_processes": "two"}, "readerProcesses"),
+    ("attempts above the maximum", {**STATIC, "max_attempts": 1_000_000}, "maxAttempts"),
+    ("a 100 KB external id", {**STATIC, "external_id": "x" * 100_000}, "externalId"),
+    ("a short live-events key", {**STATIC, "live_events_api_key": "abc"}, "liveEventsApiKey"),
     ("no credentials at all", {"account_role_arn": ROLE}, "credentialProviderPriority"),
 ]
 

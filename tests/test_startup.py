@@ -137,6 +137,12 @@ BAD_SETTINGS: list[tuple[str, dict[str, str], str]] = [
         "number from 1 to 1024, got 'abc'",
     ),
     (
+        "a number beyond the maximum",
+        {"OCEAN__INTEGRATION__CONFIG__MAX_CONCURRENCY": "1e20"},
+        "error: maxConcurrency (OCEAN__INTEGRATION__CONFIG__MAX_CONCURRENCY): expected a whole "
+        "number from 1 to 1024, got '1e20'",
+    ),
+    (
         "a short live-events key",
         {"OCEAN__INTEGRATION__CONFIG__LIVE_EVENTS_API_KEY": "abc"},
         "error: liveEventsApiKey (OCEAN__INTEGRATION__CONFIG__LIVE_EVENTS_API_KEY): expected 16 "
