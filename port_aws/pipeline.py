@@ -259,6 +259,10 @@ class PipelineResult:
         return None
 
 
+RESYNC_FAILED = ("Failed to execute resync function", "Event failed with error")
+"""How Ocean logs (with a traceback) the error a kind raised, and the resync's end."""
+
+
 def _quiet_ocean(verbose: bool) -> None:
     """Show the integration's own progress and summaries; Ocean's internals only on error."""
     logger.remove()
@@ -269,6 +273,8 @@ def _quiet_ocean(verbose: bool) -> None:
     def keep(record: Any) -> bool:
         if record["message"].startswith(RESYNC_REPORT):
             return False  # the per-kind lines above and the summary below say the same
+        if record["message"].startswith(RESYNC_FAILED):
+            return False  # the summary, or the one line of a refused mapping, names each error
         return bool(record["name"].startswith("port_aws") or record["level"].no >= 40)
 
     def line(record: Any) -> str:
