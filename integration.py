@@ -18,6 +18,7 @@ from pydantic.v1 import ValidationError as PydanticV1Error
 from port_aws.catalog import RESOURCE_TYPES, resource_type
 from port_aws.catalog.model import KindOptions
 from port_aws.live import WebhookGate
+from port_aws.port_credentials import check_before_sail
 from port_aws.processor import BatchJQEntityProcessor
 from port_aws.regions import RegionPolicy
 
@@ -168,3 +169,8 @@ class AWSIntegration(BaseIntegration):
         super().__init__(context)
         # Live events' key and body size are checked before Ocean reads and queues a request.
         context.app.fast_api_app.add_middleware(WebhookGate)
+
+
+# `ocean sail` loads this file before it validates its configuration or calls Port: a bad
+# setting, missing or refused Port credentials, or Port out of reach stop it here in one line.
+check_before_sail()

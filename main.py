@@ -1,6 +1,7 @@
 """Resync handlers: every kind of the catalog runs through one engine."""
 
 import asyncio
+from typing import NoReturn
 
 from loguru import logger
 from port_ocean.context.event import event
@@ -10,9 +11,16 @@ from port_ocean.core.ocean_types import ASYNC_GENERATOR_RESYNC_TYPE
 
 from port_aws.catalog import resource_type
 from port_aws.errors import ConfigError
+from port_aws.jq_check import InvalidJQError, invalid_expression
 from port_aws.live import WEBHOOK_PATH, LiveEventProcessor
 from port_aws.resync import close_run, finish_kind, kind_read, run_for
+from port_aws.run import ResyncRun
 from port_aws.settings import load_settings
+from port_aws.stats import KindStats, SliceProblem
+
+# Mappings are data from Port: a JQ expression must not read this process's environment (its
+# secrets: the live-events key, AWS keys). Ocean allows it unless told otherwise.
+ocean.config.allow_environment_variables_jq_access = False
 
 
 @ocean.on_start()
@@ -24,6 +32,18 @@ async def on_start() -> None:
         raise SystemExit(2) from None
 
 
+async def _fail_kind(run: ResyncRun, index: int, kind: str, reason: str) -> NoReturn:
+    """The kind's mapping cannot be applied: nothing of it is read or upserted, it counts as
+    failed in the report, and raising keeps Ocean from deleting its entities."""
+    read = run.reads.get(index)
+    if read is not None:  # started ahead of its turn
+        await read.cancel()
+    stats = KindStats(kind)
+    stats.failed.append(SliceProblem("*", "*", "InvalidMapping", reason))
+    run.kinds.append(stats)
+    raise InvalidJQError(reason)
+
+
 @ocean.on_resync()
 async def resync_kind(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
     assert resource_type(kind) is not None, f"{kind} passed mapping validation"
@@ -33,6 +53,9 @@ async def resync_kind(kind: str) -> ASYNC_GENERATOR_RESYNC_TYPE:
         event.on_abort(run.abort)
     index = current_resource.index
     try:
+        invalid = invalid_expression(current_resource.resource_config.dict(by_alias=True))
+        if invalid is not None:
+            await _fail_kind(run, index, kind, invalid)
         async for batch in kind_read(run, resources, index).stream():
             yield batch
     except asyncio.CancelledError:

@@ -25,6 +25,11 @@ from pydantic.v1 import ValidationError
 
 from port_aws import resync
 from port_aws.posture import CatalogPreview
+from port_aws.accounts import UnknownOuIds
+from port_aws.catalog.cloudcontrol import unknown_everywhere
+from port_aws.errors import ConfigError
+from port_aws.jq_check import invalid_expression
+from port_aws.settings import utf8_text
 from port_aws.stats import RESYNC_REPORT, KindStats
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +45,9 @@ def load_mapping(path: Path) -> dict[str, Any]:
     from integration import AWSPortAppConfig, mapping_error
 
     try:
-        data = yaml.safe_load(path.read_text())
+        data = yaml.safe_load(utf8_text(path))
+    except ConfigError as error:
+        raise MappingFileError(str(error)) from None
     except OSError as error:
         raise MappingFileError(f"{path}: cannot be read: {error.strerror}") from None
     except yaml.YAMLError as error:
@@ -55,7 +62,28 @@ def load_mapping(path: Path) -> dict[str, Any]:
         AWSPortAppConfig.parse_obj(data)
     except ValidationError as error:
         raise MappingFileError(f"{path}: {mapping_error(error)}") from None
+    for resource in data["resources"]:
+        if (problem := invalid_expression(resource)) is not None:
+            raise MappingFileError(f"{path}: {problem}")
     return dict(data)
+
+
+def selects_no_region(mapping: dict[str, Any], partition: str) -> str | None:
+    """One line for the first kind of a (valid) mapping whose ``regionPolicy`` leaves no region
+    to read, as a resync would refuse it; None when every kind has a region."""
+    from integration import AWSPortAppConfig
+    from port_aws.catalog import resource_type
+    from port_aws.engine import _policy_regions as policy_regions  # what a resync applies
+    from port_aws.errors import IncompleteResyncError
+
+    for resource in AWSPortAppConfig.parse_obj(mapping).resources:
+        declared = resource_type(resource.kind)
+        assert declared is not None, f"{resource.kind} passed mapping validation"
+        try:
+            policy_regions(declared, resource.selector.options(), partition)
+        except IncompleteResyncError as error:
+            return str(error)
+    return None
 
 
 NO_ACCOUNT = "not synced"
@@ -222,6 +250,22 @@ class PipelineResult:
     def failed(self) -> bool:
         return bool(self.errors) or any(k.failed for k in self.kinds)
 
+    @property
+    def refused(self) -> str | None:
+        """A failure that is the configuration's or the mapping's, not AWS's (an ``ouId`` the
+        organization does not have, a type name no region knows), as one line; None if none."""
+        for stats in self.kinds:
+            if (line := unknown_everywhere(stats.kind, stats.failed)) is not None:
+                return line
+            for problem in stats.failed:
+                if problem.code == UnknownOuIds.__name__:
+                    return problem.message
+        return None
+
+
+RESYNC_FAILED = ("Failed to execute resync function", "Event failed with error")
+"""How Ocean logs (with a traceback) the error a kind raised, and the resync's end."""
+
 
 def _quiet_ocean(verbose: bool) -> None:
     """Show the integration's own progress and summaries; Ocean's internals only on error."""
@@ -233,11 +277,16 @@ def _quiet_ocean(verbose: bool) -> None:
     def keep(record: Any) -> bool:
         if record["message"].startswith(RESYNC_REPORT):
             return False  # the per-kind lines above and the summary below say the same
+        if record["message"].startswith(RESYNC_FAILED):
+            return False  # the summary, or the one line of a refused mapping, names each error
         return bool(record["name"].startswith("port_aws") or record["level"].no >= 40)
 
-    logger.add(
-        sys.stderr, level="INFO", filter=keep, format="<green>{time:HH:mm:ss}</green> {message}"
-    )
+    def line(record: Any) -> str:
+        """The first line of the message; a traceback (with locals) only with --verbose."""
+        record["extra"]["first_line"] = record["message"].split("\n", 1)[0]
+        return "<green>{time:HH:mm:ss}</green> {extra[first_line]}\n"
+
+    logger.add(sys.stderr, level="INFO", filter=keep, format=line)
 
 
 async def run_pipeline(
@@ -262,6 +311,7 @@ async def run_pipeline(
                 "type": "aws-hosted-by-port",
                 "config": config,
             },
+            "allow_environment_variables_jq_access": False,  # as main.py sets it
             **({} if verbose else {"log_level": "WARNING"}),
         },
     )

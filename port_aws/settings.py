@@ -6,6 +6,7 @@ Every problem is reported as a :class:`ConfigError` naming the setting as users 
 
 import difflib
 import hashlib
+import io
 import json
 import os
 import re
@@ -105,17 +106,43 @@ def _text(config: Mapping[str, Any], key: str) -> str | None:
     return value.strip() or None
 
 
+MAXIMA = {
+    "maxConcurrency": 1024,
+    "maxConcurrencyPerService": 256,
+    "maxConcurrentAccounts": 1024,
+    "maxAttempts": 50,
+    "progressIntervalSeconds": 3600,
+    "callTimeoutSeconds": 3600,
+    "sliceTimeoutSeconds": 86400,
+    "resyncTimeoutSeconds": 604800,
+}
+"""The largest value each numeric setting accepts (README's configuration table lists them)."""
+LIVE_KEY = re.compile(r"[\x21-\x7e]{16,512}")
+"""The live-events key as the templates' ``LiveEventsApiKey`` accepts it."""
+_EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
+"""AWS's ``ExternalId`` of AssumeRole: 2 to 1224 characters of this set."""
+
+
 def _positive_int(config: Mapping[str, Any], key: str, setting: str, default: int) -> int:
     value = config.get(key)
     if value is None or value == "":
         return default
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         number = 0
-    if number < 1 or str(number) != str(value).strip():
-        raise ConfigError(setting, f"expected a whole number of at least 1, got {value!r}")
+    maximum = MAXIMA[setting]
+    if not 1 <= number <= maximum or str(number) != str(value).strip():
+        raise ConfigError(
+            setting, f"expected a whole number from 1 to {maximum}, got {_shown(value)}"
+        )
     return number
+
+
+def _shown(value: Any) -> str:
+    """A value as an error line shows it: at most 40 characters of its repr."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}... ({len(str(value))} characters)"
 
 
 def _role_list(value: Any) -> list[str]:
@@ -368,6 +395,20 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
                 "AWS_WEB_IDENTITY_TOKEN_FILE",
                 f"cannot read the web identity token file {token_file!r} ({error.strerror})",
             ) from None
+    external_id = _text(config, "external_id")
+    if external_id and not _EXTERNAL_ID.fullmatch(external_id):
+        raise ConfigError(
+            "externalId",
+            "expected 2 to 1224 characters of letters, digits and +=,.@:/-_ (AWS's ExternalId), "
+            f"got {_shown(external_id)}",
+        )
+    live_key = _text(config, "live_events_api_key")
+    if live_key and not LIVE_KEY.fullmatch(live_key):
+        raise ConfigError(
+            "liveEventsApiKey",
+            f"expected 16 to 512 printable characters without spaces (as the templates' "
+            f"LiveEventsApiKey), got {len(live_key)} characters",
+        )
     return Settings(
         account_role_arn=account_role_arn,
         account_role_arns=tuple(listed),
@@ -375,7 +416,7 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
         account_scope=scope,  # type: ignore[arg-type]
         account_ids=tuple(account_ids),
         member_role_name=member_role_name,
-        external_id=_text(config, "external_id"),
+        external_id=external_id,
         provider_priority=tuple(priority),
         aws_access_key_id=key_id,
         aws_secret_access_key=secret,
@@ -386,7 +427,7 @@ def load_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None =
         shard=shard,
         limits=limits,
         web_identity_token_file=token_file,
-        live_events_api_key=_text(config, "live_events_api_key"),
+        live_events_api_key=live_key,
     )
 
 
@@ -399,6 +440,25 @@ def env_file(path: Path | None) -> Path | None:
     return path
 
 
+def utf8_text(path: Path) -> str:
+    """A file's text; one that is not UTF-8 is a :class:`ConfigError` naming it."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            str(path),
+            f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
+            "save it as UTF-8",
+        ) from None
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The variables of an env file (``.env``), read as UTF-8 as Ocean reads it."""
+    values = dotenv_values(stream=io.StringIO(utf8_text(path)))
+    return {k: v for k, v in values.items() if v is not None}
+
+
 def config_from_environment(
     environ: Mapping[str, str], env_file: Path | None = None
 ) -> tuple[dict[str, str], dict[str, str]]:
@@ -407,7 +467,7 @@ def config_from_environment(
     environment (for ``AWS_WEB_IDENTITY_TOKEN_FILE`` set in ``.env``)."""
     merged: dict[str, str] = {}
     if env_file is not None and env_file.is_file():
-        merged.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        merged.update(read_env_file(env_file))
     merged.update(environ)
     config = {
         key[len(CONFIG_PREFIX) :].lower(): value

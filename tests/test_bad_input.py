@@ -106,6 +106,9 @@ CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         "maxConcurrencyPerService",
     ),
     ("reader processes as words", {**STATIC, "reader_processes": "two"}, "readerProcesses"),
+    ("attempts above the maximum", {**STATIC, "max_attempts": 1_000_000}, "maxAttempts"),
+    ("a 100 KB external id", {**STATIC, "external_id": "x" * 100_000}, "externalId"),
+    ("a short live-events key", {**STATIC, "live_events_api_key": "abc"}, "liveEventsApiKey"),
     ("no credentials at all", {"account_role_arn": ROLE}, "credentialProviderPriority"),
 ]
 
@@ -168,3 +171,11 @@ async def test_unreadable_port_app_config() -> None:
     mapping["resources"] = "AWS::S3::Bucket"
     result = await resync(STATIC, mapping, EXISTING)
     _one_clear_line(result, "resources")
+
+
+async def test_invalid_jq_fails_the_kind_naming_the_expression() -> None:
+    mapping = mapping_for("AWS::S3::Bucket")
+    mapping["resources"][0]["port"]["entity"]["mappings"]["identifier"] = ".Properties.Arn |"
+    result = await resync(STATIC, mapping, EXISTING)
+    line = _one_clear_line(result, "AWS::S3::Bucket: port.entity.mappings.identifier")
+    assert "invalid JQ '.Properties.Arn |': jq: error: syntax error" in line

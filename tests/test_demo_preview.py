@@ -182,7 +182,7 @@ def test_preview_writes_what_a_custom_mapping_yields_and_reports_its_errors(
                     "entity": {
                         "mappings": {
                             "identifier": ".Properties.BucketName",
-                            "title": ".Properties.BucketName |",
+                            "title": ".Properties.BucketName | tonumber",
                             "blueprint": '"faulty"',
                             "properties": {
                                 "broken": ".Properties.BucketName + 1",
@@ -228,8 +228,8 @@ def test_preview_writes_what_a_custom_mapping_yields_and_reports_its_errors(
     report = done.stdout.split("Mapping errors:")[1].splitlines()
     assert report[0].startswith(" 0 item errors, 2 failing fields")
     title = next(line for line in report if " title: " in line)
-    assert title.startswith("  AWS::S3::Bucket title: '.Properties.BucketName |': ")
-    assert "syntax error" in title
+    assert title.startswith("  AWS::S3::Bucket title: '.Properties.BucketName | tonumber': ")
+    assert 'string ("reports") cannot be parsed as a number' in title
     broken = next(line for line in report if " properties.broken: " in line)
     assert "cannot be added" in broken
     assert "Fields null for some items: 1:" in report

@@ -109,7 +109,8 @@ def test_api_key_compared_and_required() -> None:
     assert not key_matches("s3cret", {"x-port-aws-ocean-api-key": "wrong"})
     assert not key_matches("s3cret", {})
     assert not key_matches(None, {"x-port-aws-ocean-api-key": ""})
-    assert load_settings({"live_events_api_key": " k "}).live_events_api_key == "k"
+    key = "k3y-0f-at-least-16-chars"
+    assert load_settings({"live_events_api_key": f" {key} "}).live_events_api_key == key
 
 
 def native(detail_type: str, source: str, detail: dict[str, Any], resources: list[Any]) -> Any:
@@ -255,7 +256,8 @@ async def test_events_posted_to_the_webhook_route(aws: Emulator) -> None:
     url = sqs.create_queue(QueueName="orders")["QueueUrl"]
     arn = f"arn:aws:sqs:{REGION}:{DEFAULT_ACCOUNT}:orders"
     harness, app = await webhook_app(
-        "k", port_search_entities_response=[{"identifier": arn, "blueprint": "sqsQueue"}]
+        "the-right-key-0123",
+        port_search_entities_response=[{"identifier": arn, "blueprint": "sqsQueue"}],
     )
     mock = harness.port_mock
     create = cloudtrail("CreateQueue", {"queueName": "orders"}, {"queueUrl": url})
@@ -268,7 +270,7 @@ async def test_events_posted_to_the_webhook_route(aws: Emulator) -> None:
             await asyncio.sleep(0.5)
             assert mock.upserted_entities == [] and mock.deleted_entities == []
 
-            key = {"x-port-aws-ocean-api-key": "k"}
+            key = {"x-port-aws-ocean-api-key": "the-right-key-0123"}
             answer = await client.post("/integration/webhook", json=create, headers=key)
             assert answer.status_code == 200
             await _until(lambda: mock.upserted_entities)

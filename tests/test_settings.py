@@ -6,7 +6,7 @@ import pytest
 
 from port_aws.arn import parse_account_ids, parse_ou_ids, parse_role_arn
 from port_aws.errors import ConfigError
-from port_aws.settings import load_settings
+from port_aws.settings import MAXIMA, config_from_environment, load_settings, snake
 
 ROLE = "arn:aws:iam::111111111111:role/port-integration"
 
@@ -83,7 +83,15 @@ ROLE = "arn:aws:iam::111111111111:role/port-integration"
             "'Magic'",
         ),
         ({"member_role_name": "bad name!"}, "memberRoleName", "role name"),
-        ({"max_concurrency": -3}, "maxConcurrency", "at least 1"),
+        ({"max_concurrency": -3}, "maxConcurrency", "from 1 to 1024"),
+        ({"max_concurrency": "1e20"}, "maxConcurrency", "from 1 to 1024, got '1e20'"),
+        ({"max_concurrency": 1e20}, "maxConcurrency", "from 1 to 1024"),
+        ({"max_attempts": 1000000}, "maxAttempts", "from 1 to 50, got 1000000"),
+        ({"resync_timeout_seconds": 10**9}, "resyncTimeoutSeconds", "from 1 to 604800"),
+        ({"external_id": "x" * 100_000}, "externalId", "(100000 characters)"),
+        ({"external_id": "has space"}, "externalId", "2 to 1224 characters"),
+        ({"live_events_api_key": "abc"}, "liveEventsApiKey", "16 to 512 printable"),
+        ({"live_events_api_key": "sixteen chars ok"}, "liveEventsApiKey", "without spaces"),
         ({"max_attempts": "ten"}, "maxAttempts", "whole number"),
         ({"access_denied_policy": "ignore"}, "accessDeniedPolicy", "'empty' or 'fail'"),
     ],
@@ -144,3 +152,47 @@ def test_secrets_are_not_in_the_settings_repr() -> None:
         {"aws_access_key_id": "AKIAX", "aws_secret_access_key": "very-secret"}, environ={}
     )
     assert "very-secret" not in repr(settings)
+
+
+def test_numeric_maxima_are_accepted() -> None:
+    limits = load_settings({"max_concurrency": "1024", "max_attempts": 50}, environ={}).limits
+    assert (limits.max_concurrency, limits.max_attempts) == (1024, 50)
+
+
+def test_the_error_shows_a_long_value_cut_and_never_the_live_key() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"external_id": "x" * 100_000}, environ={})
+    assert len(str(raised.value)) < 300
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"live_events_api_key": "secret key"}, environ={})
+    assert "secret" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "arn:aws:iam::111111111111:role/a, arn:aws:iam::222222222222:role/b",
+        '["arn:aws:iam::111111111111:role/a", "arn:aws:iam::222222222222:role/b"]',
+        ["arn:aws:iam::111111111111:role/a", "arn:aws:iam::222222222222:role/b"],
+    ],
+    ids=["comma list", "JSON array", "list"],
+)
+def test_account_role_arns_as_a_comma_list_or_a_json_array(value: object) -> None:
+    settings = load_settings({"account_role_arns": value}, environ={})
+    assert [r.account_id for r in settings.account_role_arns] == ["111111111111", "222222222222"]
+
+
+def test_an_env_file_that_is_not_utf8_is_one_line_naming_it(tmp_path: Path) -> None:
+    env = tmp_path / "latin1.env"
+    env.write_bytes("OCEAN__INTEGRATION__CONFIG__EXTERNAL_ID=caf\xe9\n".encode("latin-1"))
+    with pytest.raises(ConfigError) as raised:
+        config_from_environment({}, env)
+    assert str(raised.value).startswith(f"{env}: not UTF-8 text (byte 0xe9 at offset 43)")
+
+
+def test_readme_states_every_maximum() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for setting, maximum in MAXIMA.items():
+        head = f"| `{setting}` | `{snake(setting).upper()}` |"
+        [row] = [line for line in readme.splitlines() if line.startswith(head)]
+        assert f"at most {maximum}" in row, row

@@ -23,6 +23,7 @@ from port_aws.pipeline import (
     load_mapping,
     render_summary,
     run_pipeline,
+    selects_no_region,
 )
 from port_aws.preflight import preflight
 from port_aws.settings import config_from_environment, env_file, load_settings
@@ -61,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
         config, environ = config_from_environment(os.environ, env_file(args.env_file))
         settings = load_settings(config, environ)
         mapping = load_mapping(args.mapping)
+        no_region = selects_no_region(mapping, settings.partition)
+        if no_region is not None:
+            raise MappingFileError(f"{args.mapping}: {no_region}")
         asyncio.run(preflight(settings))
     except (ConfigError, MappingFileError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -72,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     result = asyncio.run(run_pipeline(config, mapping, args.output, args.jsonl, args.verbose))
+    if result.refused is not None:
+        print(f"error: {result.refused}", file=sys.stderr)
+        return 2
     print(render_summary(result, mapping))
     print(f"{result.entities} entities written to {args.output.resolve()}")
     if result.failed:
