@@ -94,10 +94,10 @@ class RegionsUnknown(RuntimeError):
         reach = unreachable(error, "ec2")
         self.unreachable = reach is not None
         cause = reach or f"{error_code(error)}: {error_message(error) or type(error).__name__}"
-        fix = "" if reach else ": check the role's credentials and its ec2:DescribeRegions"
+        fix = "" if reach else "; check the role's credentials, and that it may call it"
         super().__init__(
-            f"its regions cannot be listed (ec2:DescribeRegions in {home}: {cause}); none of "
-            f"them is read and its entities are kept{fix}"
+            f"its regions cannot be listed (ec2:DescribeRegions in {home}: {cause}): none is "
+            f"read and its entities are kept{fix}"
         )
 
 
