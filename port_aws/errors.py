@@ -43,7 +43,7 @@ def error_code(error: BaseException) -> str:
 def error_message(error: BaseException) -> str:
     if isinstance(error, ClientError):
         return str(error.response.get("Error", {}).get("Message") or error)
-    return str(error)
+    return unreachable(error) or str(error)
 
 
 UNREACHABLE = (
@@ -56,10 +56,11 @@ UNREACHABLE = (
 nothing (the credentials were not even presented)."""
 
 
-def unreachable(error: BaseException, service: str) -> str | None:
+def unreachable(error: BaseException, service: str = "AWS") -> str | None:
     """ "cannot reach <service> at <endpoint>: …" when ``error`` says no connection could be
     made (the network, a proxy or an endpoint setting is at fault, not the credentials);
-    None for any other error."""
+    None for any other error. Every report of an error's message says so
+    (:func:`error_message`); callers that know the service name it."""
     if not isinstance(error, UNREACHABLE):
         return None
     if isinstance(error, aiohttp.ClientConnectorError):

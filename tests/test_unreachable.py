@@ -162,3 +162,29 @@ def test_credentials_sts_refuses_are_still_refused(
     [line] = err.strip().splitlines()
     assert "AWS refused the StaticCredential credentials: InvalidClientTokenId" in line
     assert "cannot reach" not in line
+
+
+async def test_a_service_that_cannot_be_reached_fails_its_slices_and_says_so(
+    aws: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """STS answers; ECS's endpoint refuses every connection: every slice of the kind fails
+    with "cannot reach", nothing is deleted."""
+    aws.list_regions(["eu-west-1", "us-east-1"])
+    for region in ("eu-west-1", "us-east-1"):
+        aws.client("ecs", region).create_cluster(clusterName=f"c-{region}")
+    config = {**STATIC, "max_attempts": 2}
+    mapping = mapping_for("AWS::ECS::Cluster") | {"entityDeletionThreshold": 1}
+    clean = await resync(config, mapping)
+    assert clean.errors == [] and len(clean.upserted_entities) == 2
+
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{bound.getsockname()[1]}"
+        monkeypatch.setenv("AWS_ENDPOINT_URL_ECS", closed)
+        faulty = await resync(config, mapping, existing=clean.upserted_entities)
+
+    assert faulty.deleted_entities == []
+    [error] = [str(e) for e in faulty.errors]
+    for region in ("eu-west-1", "us-east-1"):
+        assert f"/{region}: EndpointConnectionError: cannot reach AWS at " in error
+    assert f"cannot reach AWS at {closed}/: {REACH}" in error
