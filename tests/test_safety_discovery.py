@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from port_ocean.integration_testing import ResyncResult
 
+from port_aws.__main__ import main
 from port_aws.emulated_org import EmulatedOrg
 from port_aws.errors import ConfigError
 from port_aws.settings import load_settings
@@ -276,6 +277,43 @@ class TestDelegatedAdministratorDenied:
         text = _error_text(faulty)
         assert f"{iam_action} denied to {role(delegate)}: AccessDeniedException" in text
         assert "grant it to the role" in text and "accountDiscovery=single" in text
+
+    def test_doctor_names_the_denied_action(
+        self,
+        org: EmulatedOrg,
+        emulator: Emulator,
+        token_file: Path,
+        delegate: str,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        emulator.faults(
+            [
+                {
+                    "service": "organizations",
+                    "action": "ListRoots",
+                    "status": 400,
+                    "code": "AccessDeniedException",
+                    "message": _iam_denial(
+                        delegate,
+                        "organizations:ListRoots",
+                        NO_POLICY.format(action="organizations:ListRoots"),
+                    ),
+                }
+            ]
+        )
+        monkeypatch.setenv("OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARN", role(delegate))
+
+        status = main(["doctor", "--kind", "AWS::Account::Info"])
+
+        lines = capsys.readouterr().out.splitlines()
+        assert status == 1
+        [failed] = [i for i, line in enumerate(lines) if line.startswith("✗")]
+        assert lines[failed].startswith("✗ organizations")
+        assert f"organizations:ListRoots denied to {role(delegate)}" in lines[failed]
+        assert "the resync would stop here and delete nothing" in lines[failed]
+        assert "grant it to the role" in lines[failed + 1]
+        assert "accountDiscovery=single" in lines[failed + 1]
 
     async def test_organizations_own_not_an_administrator_answer_syncs_the_account_alone(
         self, org: EmulatedOrg, emulator: Emulator, token_file: Path, delegate: str
