@@ -376,6 +376,9 @@ class TestRegionDiscoveryRefusingCredentials:
         assert "AWS::ECS::Cluster: incomplete" in text
 
 
+# The tests below reset the emulator: tests of the module's organization come before them.
+
+
 async def test_a_single_account_installation_still_syncs_and_deletes(
     emulator: Emulator, token_file: Path
 ) -> None:

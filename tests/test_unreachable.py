@@ -114,17 +114,22 @@ def test_doctor_says_cannot_reach_sts(
     assert "nothing was refused: check the network" in out
 
 
+@pytest.mark.parametrize("how", ["static keys", "web identity"])
 def test_preview_says_cannot_reach_sts_in_one_line(
     aws: Emulator,
+    token_file: Path,
     closed_sts: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
+    how: str,
 ) -> None:
+    if how == "static keys":
+        monkeypatch.delenv("AWS_WEB_IDENTITY_TOKEN_FILE")
     status, _, err = _cli(
         monkeypatch,
         capsys,
-        {**STATIC, "max_attempts": 2},
+        _config(how, token_file),
         "preview",
         "--output",
         str(tmp_path / "entities.json"),
