@@ -93,7 +93,10 @@ class RegionsUnknown(RuntimeError):
         self.iam_action = "ec2:DescribeRegions"
         reach = unreachable(error, "ec2")
         self.unreachable = reach is not None
-        cause = reach or f"{error_code(error)}: {error_message(error) or type(error).__name__}"
+        said = error_message(error) or (
+            "no answer in time" if isinstance(error, TimeoutError) else ""
+        )
+        cause = reach or f"{error_code(error)}: {said or type(error).__name__}"
         fix = "" if reach else "; check the role's credentials, and that it may call it"
         super().__init__(
             f"its regions cannot be listed (ec2:DescribeRegions in {home}: {cause}): none is "

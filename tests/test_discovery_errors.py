@@ -198,3 +198,15 @@ def test_doctor_reports_regions_refusing_the_credentials(
     [line] = [line for line in out.splitlines() if line.startswith("✗")]
     assert line.startswith("✗ regions")
     assert "ec2:DescribeRegions in us-east-1: ExpiredTokenException" in line
+
+
+async def test_a_describe_regions_without_an_answer_in_time_leaves_the_regions_unknown(
+    aws: Emulator,
+) -> None:
+    aws.list_regions(None)
+    aws.faults([{"service": "ec2", "action": "DescribeRegions", "delay": 3}])
+
+    with pytest.raises(RegionsUnknown) as raised:
+        await enabled_regions(_session(), "aws", 1)
+
+    assert "ec2:DescribeRegions in us-east-1: TimeoutError: no answer in time" in str(raised.value)
