@@ -305,8 +305,8 @@ async def diagnose(
             Check(
                 "regions",
                 False,
-                f"{account.role_arn or account.id}: neither account:ListRegions nor "
-                "ec2:DescribeRegions answered; every region of the partition would be tried",
+                f"{account.role_arn or account.id}: account:ListRegions did not answer and "
+                "ec2:DescribeRegions is refused; every region of the partition would be tried",
                 "grant account:ListRegions or ec2:DescribeRegions (update the stack to the "
                 "current template)",
             )
