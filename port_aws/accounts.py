@@ -19,14 +19,31 @@ from loguru import logger
 from port_aws.arn import RoleArn
 from port_aws.bounds import all_of, guarded_pages
 from port_aws.credentials import CredentialSource
+from port_aws.errors import error_code as error_code
+from port_aws.errors import error_message as error_message
+from port_aws.errors import unreachable
 from port_aws.settings import Settings, in_shard
 
 NO_ORGANIZATION = "AWSOrganizationsNotInUseException"
 """The only answer that proves the role's account is in no organization."""
-NOT_AN_ADMINISTRATOR = frozenset(
-    {"AccessDeniedException", "AccessDenied", "AccountNotRegisteredException"}
-)
-"""What Organizations answers a member account that is not a delegated administrator."""
+NOT_AN_ADMINISTRATOR = "You don't have permissions to access this resource."
+"""The message of the AccessDeniedException Organizations itself gives a member account that is
+not a delegated administrator (for ListRoots, ListAccounts, …). A denial by the role's IAM
+policy or by an SCP is an AccessDeniedException too, but its message names the principal and
+the action ("User: arn:… is not authorized to perform: organizations:ListRoots … because no
+identity-based policy allows …" / "… with an explicit deny in a service control policy")."""
+NOT_REGISTERED = "AccountNotRegisteredException"
+"""Organizations' own "the specified account is not a delegated administrator"."""
+DENIED = frozenset({"AccessDeniedException", "AccessDenied"})
+
+
+def not_an_administrator(error: BaseException) -> bool:
+    """Whether Organizations itself said the caller's account is not a delegated administrator
+    (never an IAM or SCP denial, which must fail discovery instead)."""
+    code = error_code(error)
+    if code == NOT_REGISTERED:
+        return True
+    return code in DENIED and error_message(error).strip() == NOT_AN_ADMINISTRATOR
 
 
 @dataclass
@@ -62,6 +79,8 @@ class AccountFailure:
     code: str
     message: str
     hint: str
+    unreachable: bool = False
+    """STS could not be reached: nothing refused the role (``message`` says where it failed)."""
 
     def describe(self) -> str:
         return f"account {self.account_id}: cannot assume {self.role_arn}: {self.code}: {self.message}. {self.hint}"
@@ -121,18 +140,6 @@ class Organization:
         return f"delegated administrator (management account {master})"
 
 
-def error_code(error: BaseException) -> str:
-    if isinstance(error, ClientError):
-        return str(error.response.get("Error", {}).get("Code") or "ClientError")
-    return type(error).__name__
-
-
-def error_message(error: BaseException) -> str:
-    if isinstance(error, ClientError):
-        return str(error.response.get("Error", {}).get("Message") or error)
-    return str(error)
-
-
 _HINTS = {
     "InvalidIdentityToken": "The account has no IAM OIDC provider for the token's issuer, or the "
     "token's audience is not in the provider's client ids: deploy the member stack there.",
@@ -175,6 +182,16 @@ async def first_credentials(
             await credentials.get_frozen_credentials()
     except (ClientError, BotoCoreError, OSError, TimeoutError) as error:
         code = "Timeout" if isinstance(error, TimeoutError) else error_code(error)
+        reach = unreachable(error, "sts")
+        if reach is not None:
+            return AccountFailure(
+                account.id,
+                account.role_arn or "",
+                code,
+                reach,
+                "Nothing was refused: the next resync tries again.",
+                unreachable=True,
+            )
         if code == "Timeout":
             return AccountFailure(
                 account.id,
@@ -366,8 +383,11 @@ async def discover_accounts(
         try:
             account_id = await _caller_account(session)
         except (ClientError, BotoCoreError) as error:
+            reach = unreachable(error, "sts")
             raise DiscoveryError(
-                f"the configured credentials ({source.method}) were refused by AWS STS: "
+                f"the configured credentials ({source.method}) could not be checked: {reach}"
+                if reach
+                else f"the configured credentials ({source.method}) were refused by AWS STS: "
                 f"{error_code(error)}: {error_message(error)}"
             ) from error
         return Discovery([Account(account_id, None, session)], [])
@@ -518,8 +538,7 @@ async def read_organization(
         except UnknownOuIds:
             raise
         except (ClientError, BotoCoreError, TimeoutError, RuntimeError) as error:
-            code = error_code(error)
-            member = not is_management and code in NOT_AN_ADMINISTRATOR
+            member = not is_management and not_an_administrator(error)
             if member and mode == "auto" and not settings.uses_organizations_filters:
                 logger.info(
                     f"{role}'s account is a member of organization {described.get('Id')} and not "
@@ -539,6 +558,18 @@ def _organizations_failed(
     settings: Settings, role: str, operation: str, error: BaseException
 ) -> DiscoveryError:
     code = error_code(error)
+    reach = unreachable(error, "organizations")
+    if reach is not None:
+        return DiscoveryError(
+            f"AWS Organizations failed for {role} ({operation}): {reach}{ORGANIZATIONS_FAILED}"
+            "the next resync tries again"
+        )
+    if code in DENIED and not not_an_administrator(error):
+        return DiscoveryError(
+            f"organizations:{operation} denied to {role}: {code}: {error_message(error) or code}"
+            f"{ORGANIZATIONS_FAILED}grant it to the role (update the stack to the current "
+            "template) or set accountDiscovery=single for a single-account installation"
+        )
     if code == "ParentNotFoundException":
         hint = "every ouId must exist in the organization"
     elif code == NO_ORGANIZATION:

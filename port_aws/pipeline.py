@@ -24,11 +24,11 @@ from port_ocean.integration_testing import IntegrationTestHarness, InterceptTran
 from pydantic.v1 import ValidationError
 
 from port_aws import resync
-from port_aws.posture import CatalogPreview
 from port_aws.accounts import UnknownOuIds
 from port_aws.catalog.cloudcontrol import unknown_everywhere
 from port_aws.errors import ConfigError
 from port_aws.jq_check import invalid_expression
+from port_aws.posture import CatalogPreview
 from port_aws.settings import utf8_text
 from port_aws.stats import RESYNC_REPORT, KindStats
 

@@ -7,7 +7,7 @@ command stops before it writes any output.
 
 from port_aws.accounts import Account, error_code, error_message, first_credentials
 from port_aws.credentials import resolve_source
-from port_aws.errors import ConfigError
+from port_aws.errors import ConfigError, EndpointUnreachable, unreachable
 from port_aws.settings import Settings
 
 ASSUME_FIXES = {
@@ -51,6 +51,8 @@ async def preflight(settings: Settings) -> None:
     if role is not None:
         account = Account(role.account_id, None, source.session_for_role(role), str(role))
         failure = await first_credentials(account, settings.limits.call_timeout)
+        if failure is not None and failure.unreachable:
+            raise EndpointUnreachable(failure.message)
         if failure is not None:
             setting = "accountRoleArn" if settings.account_role_arn else "accountRoleArns"
             fix = assume_fix(failure.code, settings, bool(source.token_file))
@@ -62,6 +64,9 @@ async def preflight(settings: Settings) -> None:
         async with source.own_session().client("sts") as sts:
             await sts.get_caller_identity()
     except Exception as error:
+        reach = unreachable(error, "sts")
+        if reach is not None:
+            raise EndpointUnreachable(reach) from None
         raise ConfigError(
             "credentialProviderPriority",
             f"AWS refused the {source.method} credentials: {error_code(error)}: "

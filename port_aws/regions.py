@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from port_aws.arn import PARTITIONS
 from port_aws.bounds import guarded_pages
+from port_aws.errors import error_code, error_message, unreachable
 
 _REGION_PATTERN_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-*?[]!")
 
@@ -74,6 +75,35 @@ class Regions:
     """Where the names come from: account:ListRegions, ec2:DescribeRegions or the partition."""
 
 
+REGIONS_REFUSED = frozenset(
+    {"UnauthorizedOperation", "AccessDenied", "AccessDeniedException", "OptInRequired"}
+)
+"""ec2:DescribeRegions refused to the role (its policy or an SCP) or not subscribed: the only
+answers after which every region of the partition is tried, a region refusing the credentials
+then being one the account has not enabled. Any other failure (credentials refused in the
+partition's home region, which every account has enabled; expired; throttled; unreachable)
+leaves the account's regions unknown, and its slices fail."""
+
+
+class RegionsUnknown(RuntimeError):
+    """The account's regions cannot be told: none of its slices is read, none counts as empty."""
+
+    def __init__(self, partition: str, error: BaseException) -> None:
+        home = PARTITIONS[partition]
+        self.iam_action = "ec2:DescribeRegions"
+        reach = unreachable(error, "ec2")
+        self.unreachable = reach is not None
+        said = error_message(error) or (
+            "no answer in time" if isinstance(error, TimeoutError) else ""
+        )
+        cause = reach or f"{error_code(error)}: {said or type(error).__name__}"
+        fix = "" if reach else "; check the role's credentials, and that it may call it"
+        super().__init__(
+            f"its regions cannot be listed (ec2:DescribeRegions in {home}: {cause}): none is "
+            f"read and its entities are kept{fix}"
+        )
+
+
 @cache
 def _botocore() -> BotocoreSession:
     """One botocore session for endpoint look-ups: each new one loads the endpoint table."""
@@ -99,7 +129,10 @@ def _partition_regions(partition: str) -> tuple[str, ...]:
 async def enabled_regions(
     session: aioboto3.Session, partition: str, call_timeout: float = 120.0
 ) -> Regions:
-    """account:ListRegions (every page), else ec2:DescribeRegions, else the partition's list."""
+    """account:ListRegions (every page), else ec2:DescribeRegions, else (DescribeRegions
+    refused to the role) the partition's list. Raises :class:`RegionsUnknown` when
+    DescribeRegions fails otherwise: credentials refused or expired in the home region must not
+    read as "no region enabled"."""
     home = PARTITIONS[partition]
     if partition == "aws":
         try:
@@ -126,9 +159,11 @@ async def enabled_regions(
         ]
         if regions:
             return Regions(sorted(regions), True, "ec2:DescribeRegions")
-    except (ClientError, BotoCoreError, TimeoutError) as error:
+    except (ClientError, BotoCoreError, TimeoutError, OSError) as error:
+        if error_code(error) not in REGIONS_REFUSED:
+            raise RegionsUnknown(partition, error) from error
         logger.warning(
-            f"ec2:DescribeRegions failed ({error or type(error).__name__}); using every region "
-            f"of partition {partition}"
+            f"ec2:DescribeRegions refused ({error_code(error)}: {error_message(error)}); using "
+            f"every region of partition {partition}"
         )
     return Regions(partition_regions(partition), False, f"every region of partition {partition}")

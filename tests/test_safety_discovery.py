@@ -6,17 +6,19 @@ upserts, and say what failed; the single-account installation keeps working.
 """
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from port_ocean.integration_testing import ResyncResult
 
+from port_aws.__main__ import main
 from port_aws.emulated_org import EmulatedOrg
 from port_aws.errors import ConfigError
 from port_aws.settings import load_settings
-from tests.rig import Emulator, mapping_for, resync
-from tests.test_accounts import KINDS, org, role, synced_accounts
+from tests.rig import Emulator, by_identifier, mapping_for, resync
+from tests.test_accounts import KINDS, ROLE, org, role, synced_accounts
 
 __all__ = ["org"]  # the module-scoped organization fixture
 
@@ -58,10 +60,10 @@ def _accounts_read(result: ResyncResult) -> set[str]:
 @pytest.mark.parametrize(
     ("denied", "expected"),
     [
-        (["ListRoots"], "ListRoots: AccessDeniedException"),
+        (["ListRoots"], "organizations:ListRoots denied to"),
         (
             ["DescribeOrganization", "ListRoots"],
-            "DescribeOrganization: AccessDeniedException",
+            "organizations:DescribeOrganization denied to",
         ),
     ],
     ids=["ListRoots denied", "every Organizations call denied"],
@@ -186,6 +188,195 @@ async def test_a_resync_past_its_deadline_during_the_ou_walk_deletes_nothing(
     _assert_kept(clean, faulty)
     assert org.accounts["prod-eu"] not in _accounts_read(faulty)
     assert "resyncTimeoutSeconds=3 before accounts were discovered" in _error_text(faulty)
+
+
+def _iam_denial(account: str, action: str, why: str) -> str:
+    """The message AWS gives when the caller's own IAM policy or an SCP denies ``action``."""
+    principal = f"arn:aws:sts::{account}:assumed-role/{ROLE}/port-aws-integration"
+    return f"User: {principal} is not authorized to perform: {action} on resource: * {why}"
+
+
+def _unguarded(*kinds: str) -> dict[str, Any]:
+    """The default mapping of ``kinds`` with Ocean's own deletion threshold off, so that only
+    the integration stands between a wrong "empty" and a deletion."""
+    return mapping_for(*kinds) | {"entityDeletionThreshold": 1}
+
+
+NO_POLICY = "because no identity-based policy allows the {action} action"
+SCP = "with an explicit deny in a service control policy"
+
+
+@pytest.fixture
+def delegate(org: EmulatedOrg, emulator: Emulator) -> Iterator[str]:
+    """The integration role's account read as a delegated administrator: moto lets only the
+    management account walk the OU tree (a member gets ParentNotFoundException), so the role
+    stays in the management account and DescribeOrganization is answered, in Organizations'
+    own JSON, with another account as the management account."""
+    described = emulator.client("organizations", "us-east-1", org.management)
+    organization = described.describe_organization()["Organization"]
+    other = "999999999999"
+    organization |= {
+        "MasterAccountId": other,
+        "MasterAccountArn": organization["MasterAccountArn"].replace(org.management, other),
+    }
+    emulator.answers(
+        [
+            {
+                "service": "organizations",
+                "action": "DescribeOrganization",
+                "body": {"Organization": organization},
+            }
+        ]
+    )
+    try:
+        yield org.management
+    finally:
+        emulator.answers([])
+        emulator.faults([])
+
+
+class TestDelegatedAdministratorDenied:
+    """The integration role lives in a delegated administrator account. Only Organizations' own
+    "not a delegated administrator" answer means "sync this account alone"; the role's IAM
+    policy or an SCP denying an Organizations call fails discovery, naming the action, and
+    deletes nothing."""
+
+    @pytest.mark.parametrize(
+        ("action", "why"),
+        [("ListRoots", NO_POLICY), ("ListAccountsForParent", SCP)],
+        ids=["ListRoots denied by the role's policy", "the OU walk denied by an SCP"],
+    )
+    async def test_a_denied_organizations_call_fails_discovery_and_deletes_nothing(
+        self,
+        org: EmulatedOrg,
+        emulator: Emulator,
+        token_file: Path,
+        delegate: str,
+        action: str,
+        why: str,
+    ) -> None:
+        config = {"account_role_arn": role(delegate)}
+        clean = await _clean(emulator, org, config)
+        assert synced_accounts(clean) == set(org.active)
+        iam_action = f"organizations:{action}"
+        emulator.faults(
+            [
+                {
+                    "service": "organizations",
+                    "action": action,
+                    "status": 400,
+                    "code": "AccessDeniedException",
+                    "message": _iam_denial(delegate, iam_action, why.format(action=iam_action)),
+                }
+            ]
+        )
+
+        faulty = await resync(config, _unguarded(*KINDS), existing=clean.upserted_entities)
+
+        _assert_kept(clean, faulty)
+        text = _error_text(faulty)
+        assert f"{iam_action} denied to {role(delegate)}: AccessDeniedException" in text
+        assert "grant it to the role" in text and "accountDiscovery=single" in text
+
+    def test_doctor_names_the_denied_action(
+        self,
+        org: EmulatedOrg,
+        emulator: Emulator,
+        token_file: Path,
+        delegate: str,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        emulator.faults(
+            [
+                {
+                    "service": "organizations",
+                    "action": "ListRoots",
+                    "status": 400,
+                    "code": "AccessDeniedException",
+                    "message": _iam_denial(
+                        delegate,
+                        "organizations:ListRoots",
+                        NO_POLICY.format(action="organizations:ListRoots"),
+                    ),
+                }
+            ]
+        )
+        monkeypatch.setenv("OCEAN__INTEGRATION__CONFIG__ACCOUNT_ROLE_ARN", role(delegate))
+
+        status = main(["doctor", "--kind", "AWS::Account::Info"])
+
+        lines = capsys.readouterr().out.splitlines()
+        assert status == 1
+        [failed] = [i for i, line in enumerate(lines) if line.startswith("✗")]
+        assert lines[failed].startswith("✗ organizations")
+        assert f"organizations:ListRoots denied to {role(delegate)}" in lines[failed]
+        assert "the resync would stop here and delete nothing" in lines[failed]
+        assert "grant it to the role" in lines[failed + 1]
+        assert "accountDiscovery=single" in lines[failed + 1]
+
+    async def test_organizations_own_not_an_administrator_answer_syncs_the_account_alone(
+        self, org: EmulatedOrg, emulator: Emulator, token_file: Path, delegate: str
+    ) -> None:
+        emulator.faults(
+            [
+                {
+                    "service": "organizations",
+                    "action": "ListRoots",
+                    "status": 400,
+                    "code": "AccessDeniedException",
+                    "message": "You don't have permissions to access this resource.",
+                }
+            ]
+        )
+
+        result = await resync({"account_role_arn": role(delegate)}, mapping_for(*KINDS))
+
+        assert result.errors == []
+        assert synced_accounts(result) == {delegate}
+
+
+class TestRegionDiscoveryRefusingCredentials:
+    """The account's region discovery (account:ListRegions, then ec2:DescribeRegions, in the
+    partition's home region, which every account has enabled) answered with a credential
+    error: the credentials are bad, not the regions disabled. Every slice of the account fails
+    and nothing of it is deleted; only a refused DescribeRegions falls back to trying every
+    region of the partition (tests/test_engine.py)."""
+
+    @pytest.mark.parametrize(
+        ("code", "message"),
+        [
+            ("ExpiredTokenException", "The security token included in the request is expired"),
+            ("RequestExpired", "Request has expired."),
+            ("InvalidClientTokenId", "The security token included in the request is invalid."),
+        ],
+    )
+    async def test_credential_errors_fail_the_accounts_slices_and_delete_nothing(
+        self, org: EmulatedOrg, emulator: Emulator, token_file: Path, code: str, message: str
+    ) -> None:
+        refused = org.accounts["prod-a"]
+        emulator.faults([])
+        for name in ("prod-a", "dev-a", "dev-b", "sandbox-a"):
+            ecs = emulator.client("ecs", "us-east-1", org.accounts[name])
+            ecs.create_cluster(clusterName=name)
+        mapping = _unguarded("AWS::ECS::Cluster")  # alone: a kind failing would hide a deletion
+        config = {"account_role_arn": role(org.management), "max_attempts": 2}
+        clean = await resync(config, mapping)
+        assert clean.errors == []
+        cluster = f"arn:aws:ecs:us-east-1:{refused}:cluster/prod-a"
+        assert cluster in by_identifier(clean)
+        emulator.faults([{"account": refused, "status": 400, "code": code, "message": message}])
+
+        faulty = await resync(config, mapping, existing=clean.upserted_entities)
+
+        _assert_kept(clean, faulty)
+        text = _error_text(faulty)
+        assert f"{refused}/* (ec2:DescribeRegions): RegionsUnknown" in text
+        assert f"ec2:DescribeRegions in us-east-1: {code}" in text
+        assert "AWS::ECS::Cluster: incomplete" in text
+
+
+# The tests below reset the emulator: tests of the module's organization come before them.
 
 
 async def test_a_single_account_installation_still_syncs_and_deletes(

@@ -42,10 +42,10 @@ from port_aws.catalog import RESOURCE_TYPES, cloudcontrol, resource_type
 from port_aws.catalog.model import KindOptions, ResourceType, SliceContext
 from port_aws.credentials import CredentialSource, resolve_source
 from port_aws.engine import accounts_for, classify, read_first_page, slice_problem
-from port_aws.errors import ConfigError
+from port_aws.errors import ConfigError, unreachable
 from port_aws.pipeline import MappingFileError, load_mapping
 from port_aws.preflight import assume_fix
-from port_aws.regions import Regions, enabled_regions, service_regions
+from port_aws.regions import Regions, RegionsUnknown, enabled_regions, service_regions
 from port_aws.settings import (
     CONFIG_PREFIX,
     Settings,
@@ -57,6 +57,10 @@ from port_aws.settings import (
 DEFAULT_MAPPING = Path(".port/resources/port-app-config.yml")
 PAGE_SIZE_PARAMS = ("MaxResults", "maxResults", "MaxItems", "MaxRecords", "MaxBuckets", "Limit")
 ERRORS = (ClientError, BotoCoreError, OSError, TimeoutError)
+NETWORK_FIX = (
+    "nothing was refused: check the network, the proxy (HTTPS_PROXY, NO_PROXY) and "
+    "AWS_ENDPOINT_URL, then run doctor again"
+)
 FIND_OU_IDS = (
     "find OU ids in the AWS Organizations console under AWS accounts, or with "
     "`aws organizations list-roots` and `aws organizations list-organizational-units-for-parent "
@@ -133,6 +137,9 @@ async def _integration_role(settings: Settings, source: CredentialSource) -> Che
             async with source.own_session().client("sts") as sts:
                 identity = await sts.get_caller_identity()
         except ERRORS as error:
+            reach = unreachable(error, "sts")
+            if reach is not None:
+                return Check("integration role", False, reach, NETWORK_FIX)
             return Check(
                 "integration role",
                 False,
@@ -144,6 +151,9 @@ async def _integration_role(settings: Settings, source: CredentialSource) -> Che
         await _assume_session(source.session_for_role(role))
     except ERRORS as error:
         code = error_code(error)
+        reach = unreachable(error, "sts")
+        if reach is not None:
+            return Check("integration role", False, f"cannot assume {role}: {reach}", NETWORK_FIX)
         return Check(
             "integration role",
             False,
@@ -251,19 +261,43 @@ async def diagnose(
                 Check(
                     "member role",
                     False,
-                    f"cannot assume {failure.role_arn}: {failure.code}: {failure.message}",
-                    assume_fix(failure.code, settings, bool(source.token_file)),
+                    f"cannot assume {failure.role_arn}: "
+                    + (
+                        failure.message
+                        if failure.unreachable
+                        else f"{failure.code}: {failure.message}"
+                    ),
+                    NETWORK_FIX
+                    if failure.unreachable
+                    else assume_fix(failure.code, settings, bool(source.token_file)),
                 )
             )
 
     limit = settings.limits.max_concurrent_accounts
     partition = settings.partition
 
-    async def regions_of(account: Account) -> tuple[Account, Regions]:
-        found = await enabled_regions(account.session, partition, settings.limits.call_timeout)
+    async def regions_of(account: Account) -> tuple[Account, Regions | RegionsUnknown]:
+        try:
+            found = await enabled_regions(account.session, partition, settings.limits.call_timeout)
+        except RegionsUnknown as error:
+            return account, error
         return account, found
 
-    results = await bounded_gather(limit, [functools.partial(regions_of, a) for a in accounts])
+    listed = await bounded_gather(limit, [functools.partial(regions_of, a) for a in accounts])
+    for account, unknown in listed:
+        if isinstance(unknown, RegionsUnknown):
+            checks.append(
+                Check(
+                    "regions",
+                    False,
+                    f"{account.role_arn or account.id}: {unknown}",
+                    NETWORK_FIX
+                    if unknown.unreachable
+                    else "check the role's credentials; grant ec2:DescribeRegions (update the "
+                    "stack to the current template)",
+                )
+            )
+    results = [(a, found) for a, found in listed if isinstance(found, Regions)]
     regions = {account.id: found for account, found in results}
     unconfirmed = [a for a, found in results if not found.confirmed]
     for account in unconfirmed:
@@ -271,8 +305,8 @@ async def diagnose(
             Check(
                 "regions",
                 False,
-                f"{account.role_arn or account.id}: neither account:ListRegions nor "
-                "ec2:DescribeRegions answered; every region of the partition would be tried",
+                f"{account.role_arn or account.id}: account:ListRegions did not answer and "
+                "ec2:DescribeRegions is refused; every region of the partition would be tried",
                 "grant account:ListRegions or ec2:DescribeRegions (update the stack to the "
                 "current template)",
             )
