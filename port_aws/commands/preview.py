@@ -53,6 +53,11 @@ def register(subparsers: Any) -> None:
         help="exit 3 when the mapping has errors (failing JQ, null identifier or blueprint)",
     )
     parser.add_argument("--verbose", action="store_true", help="show Ocean's own logs too")
+    parser.add_argument(
+        "--all-fields",
+        action="store_true",
+        help="list every mapping field found null or failing (the summary shows five of each)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -72,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     result = asyncio.run(run_pipeline(config, mapping, args.output, args.jsonl, args.verbose))
-    print(render_summary(result, mapping))
+    print(render_summary(result, mapping, args.all_fields))
     print(f"{result.entities} entities written to {args.output.resolve()}")
     if result.failed:
         return 1
