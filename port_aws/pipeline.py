@@ -188,6 +188,8 @@ SAMPLE_ITEMS = 200
 """Raw items of a batch a misconfigured field is re-evaluated on to find the JQ error behind it."""
 SHOWN_PROBLEMS = 5
 """Mapping problems printed verbatim; the rest are counted."""
+EXPRESSION_WIDTH = 60
+"""Longest JQ expression the summary shows whole (``--all-fields`` shows every one whole)."""
 REQUIRED_FIELDS = ("identifier", "blueprint")
 """Without these Ocean drops the entity, whatever the rest of the mapping yields."""
 
@@ -206,9 +208,13 @@ class FieldProblem:
     def is_error(self) -> bool:
         return self.error is not None or self.field in REQUIRED_FIELDS
 
-    def describe(self, null: str = "null or missing for some items") -> str:
+    def describe(self, null: str = "null or missing for some items", whole: bool = False) -> str:
+        """One line; a long expression cut to ``EXPRESSION_WIDTH`` unless ``whole``."""
         reason = self.error or null
-        return f"{self.kind} {self.field}: {self.expression!r}: {reason}"
+        expression = self.expression
+        if not whole and len(expression) > EXPRESSION_WIDTH:
+            expression = expression[: EXPRESSION_WIDTH - 1] + "…"
+        return f"{self.kind} {self.field}: {expression!r}: {reason}"
 
 
 def _jq_error(expression: str, items: list[Any]) -> str | None:
@@ -293,14 +299,17 @@ class MappingReport:
                 f"Mapping errors: {len(self.errors)} item errors, {len(broken)} failing fields "
                 "(fix the mapping; --verbose shows Ocean's own logs):"
             )
-            listed = [*self.errors[:shown], *(p.describe() for p in broken[:shown])]
+            listed = [
+                *self.errors[:shown],
+                *(p.describe(whole=all_fields) for p in broken[:shown]),
+            ]
             rows += _listed(listed)
             hidden = len(self.errors) + len(broken) - len(listed)
             if hidden:
                 rows.append(f"  … and {hidden} more (--all-fields lists every one)")
         if always:
             rows.append(f"Fields null for every entity: {len(always)}:")
-            rows += _listed(p.describe("no value for any item") for p in always[:shown])
+            rows += _listed(p.describe("no value for any item", all_fields) for p in always[:shown])
             if len(always) > len(always[:shown]):
                 rows.append(f"  … and {len(always[shown:])} more (--all-fields lists every one)")
         if some:
@@ -309,7 +318,7 @@ class MappingReport:
                 + (":" if all_fields else " (--all-fields lists them)")
             )
             if all_fields:
-                rows += _listed(p.describe() for p in some)
+                rows += _listed(p.describe(whole=True) for p in some)
         return rows
 
 

@@ -155,6 +155,10 @@ async def test_preview_work_grows_linearly_with_the_mapping_entries(
     assert second < 2.5 * first, (five, ten, twenty)
 
 
+LONG = ".p0" + " // .fallback" * 10
+"""An expression longer than the summary shows whole."""
+
+
 def test_the_summary_names_accounts_and_lists_every_null_field_on_request() -> None:
     def entry(*fields: str) -> ResourceConfig:
         properties = {name: f".{name}" for name in fields}
@@ -180,7 +184,7 @@ def test_the_summary_names_accounts_and_lists_every_null_field_on_request() -> N
             EntitySelectorDiff(passed=[queue], failed=[]),
             [],
             1,
-            {f"properties.{n}": f".{n}" for n in misconfigured},
+            {f"properties.{n}": LONG if n == "p0" else f".{n}" for n in misconfigured},
         )
 
     nulls = [f"p{index}" for index in range(7)]
@@ -227,6 +231,9 @@ def test_the_summary_names_accounts_and_lists_every_null_field_on_request() -> N
         in full
     )
     assert not any("… and" in line for line in full)
+    cut = f"  AWS::SQS::Queue properties.p0: '{LONG[:59]}…': no value for any item"
+    assert cut in short
+    assert f"  AWS::SQS::Queue properties.p0: '{LONG}': no value for any item" in full
 
 
 def test_the_demo_organization_has_the_same_ids_on_every_run(aws: Emulator) -> None:
