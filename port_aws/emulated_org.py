@@ -12,6 +12,7 @@ accounts in nested OUs (three levels deep), one of them suspended.
 """
 
 import functools
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,10 @@ import boto3
 from botocore.config import Config
 
 MANAGEMENT_ACCOUNT = "123456789012"
+ID_SEED = 2026
+"""Seed of the emulator's random ids (moto's ``/moto-api/seed``), set just before the
+organization is created: its organization, root, OU and member account ids are then the same
+on every run (the management account's is moto's fixed default)."""
 _NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
 ClientFactory = Callable[[str, str, str], Any]
@@ -79,7 +84,18 @@ _LAYOUT: dict[str, list[str]] = {
 }
 
 
-def create_organization(clients: ClientFactory) -> EmulatedOrg:
+def stable_ids(endpoint: str) -> None:
+    """Have the emulator at ``endpoint`` draw its next random ids from ``ID_SEED``."""
+    seed = urllib.request.Request(f"{endpoint}/moto-api/seed?a={ID_SEED}", method="POST")
+    with urllib.request.urlopen(seed, timeout=30):
+        pass
+
+
+def create_organization(clients: ClientFactory, endpoint: str | None = None) -> EmulatedOrg:
+    """The organization above; with the emulator's ``endpoint``, its ids are the same on every
+    run (the calls that draw them are made one at a time, in the same order)."""
+    if endpoint is not None:
+        stable_ids(endpoint)
     org = clients("organizations", "us-east-1", MANAGEMENT_ACCOUNT)
     org.create_organization(FeatureSet="ALL")
     root = org.list_roots()["Roots"][0]["Id"]

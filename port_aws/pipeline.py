@@ -7,9 +7,10 @@ JSON array (or JSON Lines, streamed so memory stays flat) as they arrive.
 """
 
 import json
+import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -29,6 +30,7 @@ from port_aws.catalog.cloudcontrol import unknown_everywhere
 from port_aws.errors import ConfigError
 from port_aws.jq_check import invalid_expression
 from port_aws.posture import CatalogPreview
+from port_aws.run import ResyncRun
 from port_aws.settings import utf8_text
 from port_aws.stats import RESYNC_REPORT, KindStats
 
@@ -90,28 +92,78 @@ NO_ACCOUNT = "not synced"
 """How the summary counts an entity related to no synced account (a suspended or excluded
 Organizations account)."""
 
+EntityKey = tuple[str, str]
+"""(blueprint, identifier): what Port keeps one entity of."""
+
+
+def _key(entity: dict[str, Any]) -> EntityKey:
+    return str(entity.get("blueprint")), str(entity.get("identifier"))
+
+
+def merge_upsert(earlier: dict[str, Any], later: dict[str, Any], merge: bool) -> dict[str, Any]:
+    """What Port keeps of two upserts of one entity: with merge (Ocean's default,
+    ``enableMergeEntity``) the later one's fields win and its properties and relations are
+    added to the earlier one's; without, the later one replaces it."""
+    if not merge:
+        return later
+    merged = {**earlier, **later}
+    for part in ("properties", "relations"):
+        merged[part] = {**(earlier.get(part) or {}), **(later.get(part) or {})}
+    return merged
+
 
 class EntitySink(list[dict[str, Any]]):
-    """Takes the entities Ocean upserts and writes them out as they come, keeping only counts."""
+    """Takes the entities Ocean upserts and writes them out as they come, keeping only counts.
 
-    def __init__(self, stream: IO[str], lines: bool) -> None:
+    An entity upserted again (same blueprint and identifier: two mapping entries yield it) is
+    written once, as Port keeps one: an identical copy is dropped as it comes; a different one
+    is written too, and when the run ends the file is rewritten with each such entity once,
+    merged as Port merges upserts (memory: those entities only)."""
+
+    def __init__(self, path: Path, lines: bool, merge: bool = True) -> None:
         super().__init__()
-        self.stream = stream
+        self.path = path
         self.lines = lines
+        self.merge = merge
+        self.stream: IO[str] = path.open("w")
         self.written = 0
+        self.repeated = 0
+        """Upserts of an entity already written."""
+        self.seen: dict[EntityKey, int] = {}
+        """Each entity written: the hash of the text first written."""
+        self.differing: set[EntityKey] = set()
+        """Entities upserted again with other content: merged when the run ends."""
+        self._reset_counts()
+        if not lines:
+            self.stream.write("[")
+
+    def _reset_counts(self) -> None:
         self.by_blueprint: Counter[str] = Counter()
         self.by_blueprint_account: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self.catalog = CatalogPreview()
-        if not lines:
-            stream.write("[")
 
     def append(self, entity: dict[str, Any]) -> None:
         text = json.dumps(entity, default=str, sort_keys=True)
+        key = _key(entity)
+        first = self.seen.get(key)
+        if first is not None:
+            self.repeated += 1
+            if first == hash(text) and key not in self.differing:
+                return
+            self.differing.add(key)
+        else:
+            self.seen[key] = hash(text)
+            self._count(entity)
+        self._write(text)
+
+    def _write(self, text: str) -> None:
         if self.lines:
             self.stream.write(text + "\n")
         else:
             self.stream.write(("\n  " if self.written == 0 else ",\n  ") + text)
         self.written += 1
+
+    def _count(self, entity: dict[str, Any]) -> None:
         blueprint = str(entity.get("blueprint"))
         self.by_blueprint[blueprint] += 1
         account = (entity.get("relations") or {}).get("account")
@@ -124,12 +176,48 @@ class EntitySink(list[dict[str, Any]]):
         if not self.lines:
             self.stream.write("\n]\n" if self.written else "]\n")
         self.stream.close()
+        if self.differing:
+            self._merge_repeated()
+
+    def _read_back(self) -> Iterator[dict[str, Any]]:
+        """The entities written, in order (one per line in either format)."""
+        with self.path.open() as stream:
+            for line in stream:
+                text = line.strip().removesuffix(",")
+                if text.startswith("{"):
+                    yield json.loads(text)
+
+    def _merge_repeated(self) -> None:
+        """Rewrite the file with each entity once: those upserted with differing content merged
+        in the order they came, at the place of their first upsert; counts taken again."""
+        merged: dict[EntityKey, dict[str, Any]] = {}
+        for entity in self._read_back():
+            key = _key(entity)
+            if key in self.differing:
+                earlier = merged.get(key)
+                merged[key] = (
+                    entity if earlier is None else merge_upsert(earlier, entity, self.merge)
+                )
+        final = self.path.with_name(self.path.name + ".partial")
+        rewritten = EntitySink(final, self.lines, self.merge)
+        for entity in self._read_back():
+            key = _key(entity)
+            if key not in rewritten.seen:
+                rewritten.append(merged.get(key, entity))
+        rewritten.close()  # each entity once: nothing left to merge
+        final.replace(self.path)
+        self.written = rewritten.written
+        self.by_blueprint = rewritten.by_blueprint
+        self.by_blueprint_account = rewritten.by_blueprint_account
+        self.catalog = rewritten.catalog
 
 
 SAMPLE_ITEMS = 200
 """Raw items of a batch a misconfigured field is re-evaluated on to find the JQ error behind it."""
 SHOWN_PROBLEMS = 5
 """Mapping problems printed verbatim; the rest are counted."""
+EXPRESSION_WIDTH = 60
+"""Longest JQ expression the summary shows whole (``--all-fields`` shows every one whole)."""
 REQUIRED_FIELDS = ("identifier", "blueprint")
 """Without these Ocean drops the entity, whatever the rest of the mapping yields."""
 
@@ -148,9 +236,13 @@ class FieldProblem:
     def is_error(self) -> bool:
         return self.error is not None or self.field in REQUIRED_FIELDS
 
-    def describe(self) -> str:
-        reason = self.error or "null or missing for some items"
-        return f"{self.kind} {self.field}: {self.expression!r}: {reason}"
+    def describe(self, null: str = "null or missing for some items", whole: bool = False) -> str:
+        """One line; a long expression cut to ``EXPRESSION_WIDTH`` unless ``whole``."""
+        reason = self.error or null
+        expression = self.expression
+        if not whole and len(expression) > EXPRESSION_WIDTH:
+            expression = expression[: EXPRESSION_WIDTH - 1] + "…"
+        return f"{self.kind} {self.field}: {expression!r}: {reason}"
 
 
 def _jq_error(expression: str, items: list[Any]) -> str | None:
@@ -181,43 +273,116 @@ class MappingReport:
 
     problems: dict[tuple[str, str], FieldProblem] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    entries: dict[int, tuple[str, frozenset[str]]] = field(default_factory=dict)
+    """Each mapping entry that yielded entities (by its object's id): its kind and fields."""
+    batches: Counter[int] = field(default_factory=Counter)
+    """Per entry: batches that yielded entities."""
+    null_batches: Counter[tuple[int, str]] = field(default_factory=Counter)
+    """Per (entry, field): those of its batches in which no entity has a value for the field
+    (a batch in which Ocean found a field misconfigured for no item filled it for all)."""
 
-    def add(self, kind: str, raw: list[Any], result: CalculationResult) -> None:
+    def add(self, mapping: ResourceConfig, raw: list[Any], result: CalculationResult) -> None:
+        kind = mapping.kind
         for name, expression in result.misconfigured_entity_keys.items():
             if (kind, name) not in self.problems:
                 self.problems[(kind, name)] = FieldProblem(
                     kind, name, str(expression), _jq_error(str(expression), raw)
                 )
+        entities = result.entity_selector_diff.passed
+        if entities:
+            entry = id(mapping)
+            if entry not in self.entries:
+                self.entries[entry] = (kind, _declared(mapping))
+            self.batches[entry] += 1
+            for name in result.misconfigured_entity_keys:
+                if all(_empty(_field_value(e, name)) for e in entities):
+                    self.null_batches[(entry, name)] += 1
         self.errors += [
             f"{kind}: {str(e).splitlines()[0] if str(e) else repr(e)}" for e in result.errors
         ]
+
+    def always_null(self, problem: FieldProblem) -> bool:
+        """No entity of the kind has a value for the field (in any entry that maps it)."""
+        return all(
+            self.null_batches[(entry, problem.field)] >= self.batches[entry]
+            for entry, (kind, fields) in self.entries.items()
+            if kind == problem.kind and _top(problem.field) in fields
+        )
 
     @property
     def failed(self) -> bool:
         return bool(self.errors) or any(p.is_error for p in self.problems.values())
 
-    def render(self) -> list[str]:
+    def render(self, all_fields: bool = False) -> list[str]:
+        """Errors first, then fields no entity fills, then fields some entities leave empty
+        (counted only); ``all_fields`` lists every one of each."""
+        shown = None if all_fields else SHOWN_PROBLEMS
         broken = [p for p in self.problems.values() if p.is_error]
         nulls = [p for p in self.problems.values() if not p.is_error]
+        always = [p for p in nulls if self.always_null(p)]
+        some = [p for p in nulls if not self.always_null(p)]
         rows: list[str] = []
         if self.errors or broken:
             rows.append(
                 f"Mapping errors: {len(self.errors)} item errors, {len(broken)} failing fields "
                 "(fix the mapping; --verbose shows Ocean's own logs):"
             )
-            rows += [f"  {e}" for e in self.errors[:SHOWN_PROBLEMS]]
-            rows += [f"  {p.describe()}" for p in broken[:SHOWN_PROBLEMS]]
-            hidden = max(0, len(self.errors) - SHOWN_PROBLEMS) + max(
-                0, len(broken) - SHOWN_PROBLEMS
-            )
+            listed = [
+                *self.errors[:shown],
+                *(p.describe(whole=all_fields) for p in broken[:shown]),
+            ]
+            rows += _listed(listed)
+            hidden = len(self.errors) + len(broken) - len(listed)
             if hidden:
-                rows.append(f"  … and {hidden} more")
-        if nulls:
-            rows.append(f"Fields null for some items: {len(nulls)}:")
-            rows += [f"  {p.describe()}" for p in nulls[:SHOWN_PROBLEMS]]
-            if len(nulls) > SHOWN_PROBLEMS:
-                rows.append(f"  … and {len(nulls) - SHOWN_PROBLEMS} more")
+                rows.append(f"  … and {hidden} more (--all-fields lists every one)")
+        if always:
+            rows.append(f"Fields null for every entity: {len(always)}:")
+            rows += _listed(p.describe("no value for any item", all_fields) for p in always[:shown])
+            if len(always) > len(always[:shown]):
+                rows.append(f"  … and {len(always[shown:])} more (--all-fields lists every one)")
+        if some:
+            rows.append(
+                f"Fields null for some entities only: {len(some)}"
+                + (":" if all_fields else " (--all-fields lists them)")
+            )
+            if all_fields:
+                rows += _listed(p.describe(whole=True) for p in some)
         return rows
+
+
+def _listed(lines: Iterable[str]) -> list[str]:
+    return [f"  {line}" for line in lines]
+
+
+def _top(name: str) -> str:
+    """The entity field a misconfigured field's name is in: ``properties.size`` for
+    ``properties.size`` and ``title`` for ``title``."""
+    parts = name.split(".")
+    return ".".join(parts[:2] if parts[0] in ("properties", "relations") else parts[:1])
+
+
+def _declared(mapping: ResourceConfig) -> frozenset[str]:
+    """The entity fields a mapping entry sets (named as ``_top`` names them)."""
+    fields = mapping.port.entity.mappings.dict(exclude_unset=True)
+    return frozenset(
+        f"{name}.{key}" if isinstance(value, dict) else name
+        for name, value in fields.items()
+        for key in (value if isinstance(value, dict) else [""])
+    )
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == {}
+
+
+def _field_value(entity: Any, path: str) -> Any:
+    """The value of a mapping field (``title``, ``properties.size``: Ocean's names for a
+    misconfigured field) in an entity Ocean mapped."""
+    top, _, rest = path.partition(".")
+    value = getattr(entity, top, None)
+    for part in rest.split(".") if rest else ():
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
 def _observe_mapping(report: MappingReport) -> None:
@@ -229,7 +394,7 @@ def _observe_mapping(report: MappingReport) -> None:
         mapping: ResourceConfig, raw_data: list[Any], parse_all: bool = False
     ) -> CalculationResult:
         result = await parse_items(mapping, raw_data, parse_all)
-        report.add(mapping.kind, raw_data, result)
+        report.add(mapping, raw_data, result)
         return result
 
     processor.parse_items = observed  # type: ignore[method-assign]
@@ -245,6 +410,10 @@ class PipelineResult:
     deleted: int = 0
     mapping: MappingReport = field(default_factory=MappingReport)
     catalog: CatalogPreview = field(default_factory=CatalogPreview)
+    repeated: int = 0
+    """Upserts of an entity already written (same blueprint and identifier), merged into it."""
+    account_names: dict[str, str] = field(default_factory=dict)
+    """Account id -> name, as discovery found them (AWS Organizations' names)."""
 
     @property
     def failed(self) -> bool:
@@ -267,18 +436,49 @@ RESYNC_FAILED = ("Failed to execute resync function", "Event failed with error")
 """How Ocean logs (with a traceback) the error a kind raised, and the resync's end."""
 
 
+async def _not_posted(*args: Any, **kwargs: Any) -> None:
+    """Ocean's per-kind sync metrics, which only Port receives: not computed here."""
+
+
+def _skip_port_metrics() -> None:
+    """Ocean reports its sync metrics to Port at the start and end of each kind of the mapping,
+    each report rendering and re-parsing every metric of the resync so far (all kinds): work
+    that grows with the square of the mapping's entries (a mapping of 3,000 entries would spend
+    minutes there). Port is not here to receive them."""
+    ocean.metrics.report_kind_sync_metrics = _not_posted  # type: ignore[method-assign]
+    ocean.metrics.report_sync_metrics = _not_posted  # type: ignore[method-assign]
+
+
+PARSING = re.compile(r"Parsing \d+ raw results into entities")
+"""Ocean's line for each batch it maps (the integration's processor logs it in Ocean's words)."""
+ACCOUNTS = "Accounts: "
+"""Discovery's line: reachable and refused accounts."""
+
+
 def _quiet_ocean(verbose: bool) -> None:
-    """Show the integration's own progress and summaries; Ocean's internals only on error."""
+    """Show the integration's own progress and summaries; Ocean's internals only on error.
+
+    Not shown unless ``verbose``: Ocean's per-batch "Parsing N raw results" lines, and
+    discovery's accounts line when it says again what it said last (the live event's own
+    discovery finding the accounts the resync found)."""
     logger.remove()
     if verbose:
         logger.add(sys.stderr, level="DEBUG")
         return
+    accounts_said: list[str] = []
 
     def keep(record: Any) -> bool:
-        if record["message"].startswith(RESYNC_REPORT):
+        message = str(record["message"])
+        if message.startswith(RESYNC_REPORT):
             return False  # the per-kind lines above and the summary below say the same
-        if record["message"].startswith(RESYNC_FAILED):
+        if message.startswith(RESYNC_FAILED):
             return False  # the summary, or the one line of a refused mapping, names each error
+        if record["level"].no < 40 and PARSING.fullmatch(message):
+            return False
+        if message.startswith(ACCOUNTS) and record["name"] == "port_aws.accounts":
+            if accounts_said[-1:] == [message]:
+                return False
+            accounts_said.append(message)
         return bool(record["name"].startswith("port_aws") or record["level"].no >= 40)
 
     def line(record: Any) -> str:
@@ -300,7 +500,7 @@ async def run_pipeline(
     """One resync through Ocean; ``after_resync`` then runs with the integration still up
     (the demo's live event)."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    sink = EntitySink(output.open("w"), lines)
+    sink = EntitySink(output, lines, merge=bool(mapping.get("enableMergeEntity", True)))
     harness = IntegrationTestHarness(
         integration_path=str(ROOT),
         port_mapping_config=mapping,
@@ -321,14 +521,16 @@ async def run_pipeline(
     try:
         await harness.start()
         _quiet_ocean(verbose)
+        _skip_port_metrics()
         _observe_mapping(report)
         result = await harness.trigger_resync()
+        current = resync.current_run()
+        names = await _account_names(current)
         if after_resync is not None:
             await after_resync(harness)
     finally:
         await harness.shutdown()
         sink.close()
-    current = resync.current_run()
     return PipelineResult(
         entities=sink.written,
         by_blueprint=sink.by_blueprint,
@@ -338,31 +540,55 @@ async def run_pipeline(
         deleted=len(result.deleted_entities),
         mapping=report,
         catalog=sink.catalog,
+        repeated=sink.repeated,
+        account_names=names,
     )
 
 
-def render_summary(result: PipelineResult, mapping: dict[str, Any]) -> str:
-    """One table: entities per kind (rows) and account (columns) with totals; failures last."""
+async def _account_names(run: ResyncRun | None) -> dict[str, str]:
+    """Each account's name as the resync's discovery found it (none when it failed)."""
+    if run is None or not run.kinds:  # no kind was read: discovery never started
+        return {}
+    try:
+        found = await run.discovery()
+    except Exception:  # the kinds already failed with discovery's words
+        return {}
+    names = {a.id: a.name for a in found.accounts if a.name}
+    for member in found.organization or []:
+        names.setdefault(member.id, str(member.raw.get("Name") or member.id))
+    return names
+
+
+NAME_WIDTH = 20
+"""Longest account name shown above its column (longer ones are cut)."""
+
+
+def render_summary(
+    result: PipelineResult, mapping: dict[str, Any], all_fields: bool = False
+) -> str:
+    """One table: entities per kind (rows) and account (columns, named when discovery found
+    names) with totals; then the relation graph and scorecards, the mapping's problems
+    (``all_fields``: every one) and failures last."""
     blueprints = {
         r["kind"]: str(r["port"]["entity"]["mappings"]["blueprint"]).strip("'\"")
         for r in mapping["resources"]
     }
+    names = {a: n[:NAME_WIDTH] for a, n in result.account_names.items()}
     accounts = sorted(
         {a for kind in blueprints.values() for a in result.by_blueprint_account.get(kind, {})},
-        key=lambda a: (a == NO_ACCOUNT, a),
+        key=lambda a: (a == NO_ACCOUNT, names.get(a, a), a),
     )
-    width = max([len(a) for a in accounts] + [5])
+    width = max([len(a) for a in accounts] + [len(names.get(a, "")) for a in accounts] + [5])
     kind_width = max([len(k) for k in blueprints] + [5])
 
-    def row(label: str, counts: list[int], total: int) -> str:
-        cells = "".join(f"  {n if n else '-':>{width}}" for n in counts)
-        return f"  {label:<{kind_width}}{cells}  {total:>{width}}"
+    def row(label: str, cells: list[Any], total: Any) -> str:
+        shown = "".join(f"  {'-' if n == 0 else n:>{width}}" for n in cells)
+        return f"  {label:<{kind_width}}{shown}  {total:>{width}}".rstrip()
 
-    header = "".join(f"  {a:>{width}}" for a in accounts)
-    rows = [
-        "Entities by kind and account:",
-        f"  {'kind':<{kind_width}}{header}  {'total':>{width}}",
-    ]
+    rows = ["Entities by kind and account:"]
+    if any(a in names for a in accounts):
+        rows.append(row("", [names.get(a, "") for a in accounts], ""))
+    rows.append(row("kind", list(accounts), "total"))
     column_totals = [0] * len(accounts)
     for kind, blueprint in blueprints.items():
         spread = result.by_blueprint_account.get(blueprint, Counter())
@@ -370,9 +596,14 @@ def render_summary(result: PipelineResult, mapping: dict[str, Any]) -> str:
         column_totals = [t + n for t, n in zip(column_totals, counts, strict=True)]
         rows.append(row(kind, counts, sum(counts)))
     rows.append(row("total", column_totals, sum(column_totals)))
+    if result.repeated:
+        rows.append(
+            f"  ({result.repeated} upserts repeated an entity already written, same blueprint "
+            "and identifier: written once, merged as Port merges them)"
+        )
     rows.append("")
     rows += result.catalog.render()
-    mapping_rows = result.mapping.render()
+    mapping_rows = result.mapping.render(all_fields)
     if mapping_rows:
         rows.append("")
         rows += mapping_rows

@@ -45,6 +45,12 @@ def test_demo_syncs_the_seeded_organization_and_writes_the_entities(tmp_path: Pa
     assert len(members) == 6
     assert [m["properties"]["state"] for m in members].count("SUSPENDED") == 1
     assert done.stdout.rstrip().splitlines()[-1].startswith("Done in ")  # last, after the stop
+    # discovery's accounts line once (the live event's discovery says it again), no per-batch
+    # lines of Ocean's, and the accounts' names above their ids
+    assert done.stderr.count("Accounts: 4 reachable") == 1, done.stderr
+    assert "raw results into entities" not in done.stderr
+    table = done.stdout.split("Entities by kind and account:\n", 1)[1].splitlines()
+    assert table[0].split() == ["dev-a", "prod-a", "prod-eu", "sandbox-a"]
     # one live event end to end: a queue created after the resync, upserted through the webhook
     live = done.stdout.split("Live event: created SQS queue demo-live-orders", 1)[1]
     assert "answered 200" in live and "upserted in" in live
@@ -232,8 +238,11 @@ def test_preview_writes_what_a_custom_mapping_yields_and_reports_its_errors(
     assert 'string ("reports") cannot be parsed as a number' in title
     broken = next(line for line in report if " properties.broken: " in line)
     assert "cannot be added" in broken
-    assert "Fields null for some items: 1:" in report
-    assert "  AWS::S3::Bucket properties.absent: '.Properties.NoSuchField': " in "\n".join(report)
+    assert "Fields null for every entity: 1:" in report
+    assert (
+        "  AWS::S3::Bucket properties.absent: '.Properties.NoSuchField': no value for any item"
+        in report
+    )
 
 
 def test_preview_rejects_a_bad_mapping_file_in_one_line(aws: Emulator, tmp_path: Path) -> None:

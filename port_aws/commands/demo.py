@@ -48,6 +48,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--verbose", action="store_true", help="show Ocean's own logs too")
     parser.add_argument(
+        "--all-fields",
+        action="store_true",
+        help="list every mapping field found null or failing (the summary shows five of each)",
+    )
+    parser.add_argument(
         "--small",
         action="store_true",
         help="seed the per-account resources in two of the accounts only (quick check)",
@@ -87,7 +92,7 @@ def _run(args: argparse.Namespace, started: float) -> int:
         os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
         clients = emulator_clients(emulator.url)
         print("Seeding the demo organization through AWS APIs…", flush=True)
-        org = create_organization(clients)
+        org = create_organization(clients, emulator.url)  # the same ids on every run
         emulator.list_regions(list(REGIONS), page_size=2)
         synced = ["prod-a", "dev-a"] if args.small else SYNCED
         created = seed_resources(clients, org, synced, emulator.answers)
@@ -125,13 +130,15 @@ def _run(args: argparse.Namespace, started: float) -> int:
             live: list[bool] = []
 
             async def live_event(harness: IntegrationTestHarness) -> None:
-                live.append(await show_live_event(harness, clients, account, region, key))
+                live.append(
+                    await show_live_event(harness, clients, account, region, key, synced[0])
+                )
 
             result = asyncio.run(
                 run_pipeline(config, mapping, args.output, args.jsonl, args.verbose, live_event)
             )
         print()
-        print(render_summary(result, mapping))
+        print(render_summary(result, mapping, args.all_fields))
         print()
         print(f"{result.entities} entities written to {args.output.resolve()}")
         return 1 if result.failed or live != [True] else 0
@@ -142,7 +149,12 @@ def _run(args: argparse.Namespace, started: float) -> int:
 
 
 async def show_live_event(
-    harness: IntegrationTestHarness, clients: ClientFactory, account: str, region: str, key: str
+    harness: IntegrationTestHarness,
+    clients: ClientFactory,
+    account: str,
+    region: str,
+    key: str,
+    account_name: str,
 ) -> bool:
     """One live event end to end: a queue created after the resync, its CloudTrail event posted
     to Ocean's webhook route with the API key (as EventBridge's API destination does), read
@@ -166,8 +178,8 @@ async def show_live_event(
     )
     print()
     print(
-        f"Live event: created SQS queue {LIVE_QUEUE} in {account}/{region}; posting its CloudTrail "
-        f"event to /integration{WEBHOOK_PATH}…",
+        f"Live event: created SQS queue {LIVE_QUEUE} in {account_name} ({account}), {region}; "
+        f"posting its CloudTrail event to /integration{WEBHOOK_PATH}…",
         flush=True,
     )
     transport = httpx.ASGITransport(app=app.fast_api_app)

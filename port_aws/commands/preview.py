@@ -54,6 +54,11 @@ def register(subparsers: Any) -> None:
         help="exit 3 when the mapping has errors (failing JQ, null identifier or blueprint)",
     )
     parser.add_argument("--verbose", action="store_true", help="show Ocean's own logs too")
+    parser.add_argument(
+        "--all-fields",
+        action="store_true",
+        help="list every mapping field found null or failing (the summary shows five of each)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -79,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if result.refused is not None:
         print(f"error: {result.refused}", file=sys.stderr)
         return 2
-    print(render_summary(result, mapping))
+    print(render_summary(result, mapping, args.all_fields))
     print(f"{result.entities} entities written to {args.output.resolve()}")
     if result.failed:
         return 1
