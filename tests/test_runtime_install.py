@@ -41,8 +41,8 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")
-        and not k.startswith(("AWS_", "OCEAN__", "POETRY_"))
+        if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "POETRY_ACTIVE")
+        and not k.startswith(("AWS_", "OCEAN__", "POETRY_VIRTUALENVS_"))
     }
     return env | extra
 
