@@ -3,25 +3,27 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.synced
-UV := python3 -m uv
+# The interpreter .python-version names (through pyenv), else python3.12 or python3 on PATH:
+# it runs Poetry and is the base of .venv.
+PYTHON := $(shell pyenv which python 2>/dev/null || command -v python3.12 || command -v python3)
+POETRY := $(PYTHON) -m poetry
 
 .PHONY: install lock test lint run demo preview policy doctor examples bench bench-sweep bench-cloudcontrol clean
 
-$(STAMP): requirements-dev.txt .python-version
-	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	@test -x $(PY) || $(UV) venv --quiet $(VENV)
-	$(UV) pip sync --quiet --python $(PY) requirements-dev.txt
+$(STAMP): poetry.lock pyproject.toml .python-version
+	@$(POETRY) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet poetry
+	@$(POETRY) env use --quiet $(PYTHON)
+	$(POETRY) sync --quiet --no-root
 	@touch $(STAMP)
 
 install: $(STAMP)
 
-lock:
-	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) pip compile pyproject.toml --quiet --generate-hashes --python-version 3.12 -o requirements.txt
-	$(UV) pip compile pyproject.toml --quiet --group dev --generate-hashes --python-version 3.12 -o requirements-dev.txt
+lock:  ## re-resolve poetry.lock after a change to pyproject.toml (locked versions kept where they fit)
+	@$(POETRY) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet poetry
+	$(POETRY) lock
 
 test: install
-	$(PY) -m pytest -n 2 --dist loadfile -q
+	POETRY="$(POETRY)" $(PY) -m pytest -n 2 --dist loadfile -q
 
 lint: install
 	$(PY) -m ruff check .

@@ -12,7 +12,27 @@ from loguru import logger
 Command = Callable[[argparse.Namespace], int]
 
 # Each command module exposes ``register(subparsers) -> None``, setting ``func`` on its parser.
-COMMAND_MODULES: tuple[str, ...] = ("demo", "preview", "doctor", "quick_create", "blueprint")
+# Only the chosen command's module is imported: the demo's needs the development install (the
+# emulator), the others a runtime one; the summaries list every command without importing it.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("port_aws.commands.demo", "run the integration on a seeded local AWS emulator"),
+    "preview": (
+        "port_aws.commands.preview",
+        "resync against AWS and write the mapped entities to a file, without Port",
+    ),
+    "doctor": (
+        "port_aws.commands.doctor",
+        "check credentials, roles, Organizations and permissions; print a fix for each failure",
+    ),
+    "quick-create": (
+        "port_aws.commands.quick_create",
+        "print the AWS console link that creates the integration's stack",
+    ),
+    "blueprint": (
+        "port_aws.commands.blueprint",
+        "print a blueprint and a mapping for any AWS::Service::Type (read via Cloud Control)",
+    ),
+}
 
 EXAMPLES = {
     "demo": "python -m port_aws demo\n  python -m port_aws demo --output demo.jsonl --jsonl",
@@ -41,7 +61,14 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         return text if shown or not action.option_strings else f"{text} (default: %(default)s)"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The command named on the line: the first argument that is not an option (the top-level
+    options take no value)."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with ``command``'s own arguments; the other commands are listed only."""
     parser = argparse.ArgumentParser(
         prog="python -m port_aws",
         description=(
@@ -54,25 +81,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="<command>")
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"port_aws.commands.{name}").register(subparsers)
-    summaries = {a.dest: a.help for a in subparsers._choices_actions}
-    for name, command in subparsers.choices.items():
-        command.formatter_class = _Formatter
-        if not command.description and summaries.get(name):
-            command.description = str(summaries[name])[:1].upper() + str(summaries[name])[1:] + "."
+    for name, (module, summary) in COMMANDS.items():
+        if name != command:
+            subparsers.add_parser(name, help=summary)
+            continue
+        importlib.import_module(module).register(subparsers)
+        sub = subparsers.choices[name]
+        sub.formatter_class = _Formatter
+        if not sub.description:
+            sub.description = summary[:1].upper() + summary[1:] + "."
         if name in EXAMPLES:
-            command.epilog = f"example:\n  {EXAMPLES[name]}"
-        if not any("--verbose" in action.option_strings for action in command._actions):
-            command.add_argument(
+            sub.epilog = f"example:\n  {EXAMPLES[name]}"
+        if not any("--verbose" in action.option_strings for action in sub._actions):
+            sub.add_argument(
                 "--verbose", action="store_true", help="show tracebacks and Ocean's own logs"
             )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    line = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(chosen_command(line))
+    args = parser.parse_args(line)
     func: Command | None = getattr(args, "func", None)
     if func is None:
         parser.print_help(sys.stderr)

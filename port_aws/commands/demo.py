@@ -9,22 +9,25 @@ Ocean's JQ mapping — with Port replaced by an in-process capture.
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
 import secrets
+import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-from port_ocean.integration_testing import IntegrationTestHarness
+if TYPE_CHECKING:  # the demo's modules are imported once moto is known to be installed
+    from port_ocean.integration_testing import IntegrationTestHarness
 
-from port_aws.demo_resources import REGIONS, cloudcontrol_seed, generic_mapping, seed_resources
-from port_aws.emulated_org import ClientFactory, create_organization, emulator_clients
-from port_aws.emulator import Emulator
-from port_aws.live import API_KEY_HEADER, WEBHOOK_PATH, cloudtrail_payload
-from port_aws.pipeline import DEFAULT_MAPPING, load_mapping, render_summary, run_pipeline
+    from port_aws.emulated_org import ClientFactory
+
+NEEDS_DEV_INSTALL = (
+    "error: the demo needs the development install (the AWS emulator, moto, is a development "
+    "dependency): run make demo from a clone of the repository"
+)
 
 ROLE_NAME = "port-integration"
 OUS = ("workloads", "sandbox")
@@ -76,6 +79,9 @@ def _process_started() -> float:
 
 
 def run(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("moto") is None:  # a runtime install (an image) has no emulator
+        print(NEEDS_DEV_INSTALL, file=sys.stderr)
+        return 2
     started = _process_started()
     try:
         return _run(args, started)
@@ -84,6 +90,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, started: float) -> int:
+    from port_aws.demo_resources import REGIONS, cloudcontrol_seed, generic_mapping, seed_resources
+    from port_aws.emulated_org import create_organization, emulator_clients
+    from port_aws.emulator import Emulator
+    from port_aws.pipeline import DEFAULT_MAPPING, load_mapping, render_summary, run_pipeline
+
     print("Starting a local AWS emulator on loopback…", flush=True)
     emulator = Emulator.start()
     saved = dict(os.environ)
@@ -129,7 +140,7 @@ def _run(args: argparse.Namespace, started: float) -> int:
 
             live: list[bool] = []
 
-            async def live_event(harness: IntegrationTestHarness) -> None:
+            async def live_event(harness: "IntegrationTestHarness") -> None:
                 live.append(
                     await show_live_event(harness, clients, account, region, key, synced[0])
                 )
@@ -149,8 +160,8 @@ def _run(args: argparse.Namespace, started: float) -> int:
 
 
 async def show_live_event(
-    harness: IntegrationTestHarness,
-    clients: ClientFactory,
+    harness: "IntegrationTestHarness",
+    clients: "ClientFactory",
     account: str,
     region: str,
     key: str,
@@ -159,7 +170,10 @@ async def show_live_event(
     """One live event end to end: a queue created after the resync, its CloudTrail event posted
     to Ocean's webhook route with the API key (as EventBridge's API destination does), read
     again by the webhook processor and upserted; the entity is printed."""
+    import httpx
     from port_ocean.context.ocean import ocean
+
+    from port_aws.live import API_KEY_HEADER, WEBHOOK_PATH, cloudtrail_payload
 
     started = time.monotonic()
     app = ocean.app
