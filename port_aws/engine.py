@@ -49,17 +49,11 @@ NOT_SUBSCRIBED = frozenset(
 )
 """AWS saying the account does not use the service or region at all: nothing lives there."""
 CREDENTIALS_REFUSED = frozenset(
-    {
-        "AuthFailure",
-        "InvalidClientTokenId",
-        "UnrecognizedClientException",
-        "ExpiredToken",
-        "ExpiredTokenException",
-        "RequestExpired",
-    }
+    {"AuthFailure", "InvalidClientTokenId", "UnrecognizedClientException"}
 )
 """The region refused the account's credentials: a region that is not enabled answers so, but so
-does an enabled one when the credentials are bad. Only the first may count as empty."""
+does an enabled one when the credentials are bad. Only the first may count as empty. An expired
+session (``ExpiredToken``, ``RequestExpired``) is never a region's answer: it fails the slice."""
 NOT_AVAILABLE = NOT_SUBSCRIBED | CREDENTIALS_REFUSED
 """Answers that may mean "this region is not available to the account"."""
 

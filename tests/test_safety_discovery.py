@@ -375,6 +375,47 @@ class TestRegionDiscoveryRefusingCredentials:
         assert f"ec2:DescribeRegions in us-east-1: {code}" in text
         assert "AWS::ECS::Cluster: incomplete" in text
 
+    @pytest.mark.parametrize("code", ["ExpiredToken", "ExpiredTokenException", "RequestExpired"])
+    async def test_expired_credentials_in_regions_tried_unconfirmed_delete_nothing(
+        self, org: EmulatedOrg, emulator: Emulator, token_file: Path, code: str
+    ) -> None:
+        """DescribeRegions refused: every region of the partition is tried, and one refusing the
+        credentials counts as not enabled. An expired session is no such answer: the slices
+        fail and the account's entities stay."""
+        expired = org.accounts["prod-a"]
+        emulator.faults([])
+        for name in ("prod-a", "dev-a", "dev-b", "sandbox-a"):
+            ecs = emulator.client("ecs", "us-east-1", org.accounts[name])
+            ecs.create_cluster(clusterName=name)
+        mapping = _unguarded("AWS::ECS::Cluster")
+        config = {"account_role_arn": role(org.management), "max_attempts": 2}
+        clean = await resync(config, mapping)
+        assert clean.errors == []
+        emulator.faults(
+            [
+                {
+                    "account": expired,
+                    "service": "account",
+                    "action": "POST /listRegions",
+                    "status": 403,
+                    "code": "AccessDeniedException",
+                },
+                {
+                    "account": expired,
+                    "service": "ec2",
+                    "action": "DescribeRegions",
+                    "status": 403,
+                    "code": "UnauthorizedOperation",
+                },
+                {"account": expired, "service": "ecs", "status": 400, "code": code},
+            ]
+        )
+
+        faulty = await resync(config, mapping, existing=clean.upserted_entities)
+
+        _assert_kept(clean, faulty)
+        assert f"{expired}/us-east-1 (ecs:ListClusters): {code}" in _error_text(faulty)
+
 
 # The tests below reset the emulator: tests of the module's organization come before them.
 
