@@ -370,8 +370,8 @@ async def apply_event(
     live = rt.live_events
     assert live is not None
     identifiers = resource_ids(rt, event)
-    region = _read_region(rt, run, event.region)
     if not identifiers:
+        region = run.home_region if _read_at_home(rt) else event.region
         identifiers, elsewhere = fallback_ids(rt, event, run.settings.partition, region)
         if not identifiers:
             paths = (live.native[event.name],) if event.native else live.ids
@@ -457,12 +457,10 @@ def _strings(value: Any) -> list[str]:
     return found
 
 
-def _read_region(rt: ResourceType, run: ResyncRun, region: str) -> str:
-    """Where a kind's resource named in an event of ``region`` is read (global services: in
-    the partition's home region, where the resync reads them)."""
-    if rt.global_service and rt.region_property is None:
-        return run.home_region
-    return region
+def _read_at_home(rt: ResourceType) -> bool:
+    """Whether the kind's resources are read in the partition's home region, wherever an
+    event was recorded (global services, read there by the resync too)."""
+    return rt.global_service and rt.region_property is None
 
 
 async def read_again(
@@ -475,8 +473,8 @@ async def read_again(
 ) -> Outcome:
     """Read resources of a kind again in one account and region (global services: in the
     partition's home region, where the resync reads them)."""
-    if rt.global_service and rt.region_property is None:
-        region = _read_region(rt, run, region)
+    if _read_at_home(rt):
+        region = run.home_region
     elif not options.region_policy.permits(region):
         return Outcome([], [], f"region {region} is outside the kind's regionPolicy")
     discovery = await run.discovery()
