@@ -6,6 +6,10 @@ scrubbing as a resync. It is deleted only when the service answers with its not-
 access denied, throttling and timeouts keep the entity (the next resync repairs it). An
 identifier that is an ARN or a URL naming another account or region than the event's is
 neither read nor deleted: the event is dropped with that reason.
+
+When none of a kind's declared identifier paths finds anything in an event, the ARNs the event
+names (see ``fallback_ids``) that are of the kind and of the event's account and region are
+read again instead, the same way.
 """
 
 import asyncio
@@ -82,6 +86,8 @@ class CloudTrailEvent:
     detail: Mapping[str, Any]
     native: bool = False
     """One of EventBridge's own events (see ``LiveEvents.native``), not a CloudTrail call."""
+    resources: tuple[str, ...] = ()
+    """The ARNs of the EventBridge envelope's ``resources``."""
 
 
 NATIVE_DETAIL_TYPES = (EC2_STATE_CHANGE, TAG_CHANGE)
@@ -95,9 +101,7 @@ def _native_event(payload: Mapping[str, Any], account: str, region: str) -> Clou
     detail = payload.get("detail")
     if not isinstance(detail, Mapping):
         raise BadEvent("detail: expected an object")
-    resources = payload.get("resources", [])
-    if not isinstance(resources, list) or not all(isinstance(r, str) for r in resources):
-        raise BadEvent("resources: expected a list of ARNs")
+    resources = _envelope_resources(payload)
     if kind == EC2_STATE_CHANGE:
         if payload.get("source") != "aws.ec2":
             raise BadEvent(f"source: expected aws.ec2 for {kind!r}")
@@ -113,7 +117,16 @@ def _native_event(payload: Mapping[str, Any], account: str, region: str) -> Clou
         if not resources:
             raise BadEvent("resources: expected the ARN of the tagged resource")
     normalized = {**detail, "resources": resources}
-    return CloudTrailEvent(account, region, f"{service}.amazonaws.com", kind, normalized, True)
+    return CloudTrailEvent(
+        account, region, f"{service}.amazonaws.com", kind, normalized, True, tuple(resources)
+    )
+
+
+def _envelope_resources(payload: Mapping[str, Any]) -> list[str]:
+    resources = payload.get("resources", [])
+    if not isinstance(resources, list) or not all(isinstance(r, str) for r in resources):
+        raise BadEvent("resources: expected a list of ARNs")
+    return resources
 
 
 def cloudtrail_payload(
@@ -186,7 +199,8 @@ def parse_event(payload: Any) -> CloudTrailEvent:
             raise BadEvent(f"detail.{key}: expected an object or null")
     if detail.get("errorCode"):
         raise BadEvent(f"detail.errorCode: the call failed ({detail.get('errorCode')}), no change")
-    return CloudTrailEvent(account, region, source, name, detail)
+    resources = tuple(_envelope_resources(payload))
+    return CloudTrailEvent(account, region, source, name, detail, resources=resources)
 
 
 def kinds_for(event: CloudTrailEvent) -> list[ResourceType]:
@@ -357,9 +371,96 @@ async def apply_event(
     assert live is not None
     identifiers = resource_ids(rt, event)
     if not identifiers:
-        paths = (live.native[event.name],) if event.native else live.ids
-        return Outcome([], [], f"no identifier at {', '.join(paths)}")
+        region = run.home_region if _read_at_home(rt) else event.region
+        identifiers, elsewhere = fallback_ids(rt, event, run.settings.partition, region)
+        if not identifiers:
+            paths = (live.native[event.name],) if event.native else live.ids
+            reasons = [f"no identifier at {', '.join(paths)}", *elsewhere]
+            if not elsewhere:
+                reasons.append("nor an ARN of the kind among the event's resources")
+            return Outcome([], [], "; ".join(reasons))
     return await read_again(rt, run, event.account, event.region, identifiers, options)
+
+
+MAX_ARN_CANDIDATES = 500
+"""Values of an event looked at for ARNs by ``fallback_ids`` (an event is at most 256 KB)."""
+
+_ARN_SERVICES = {"monitoring": "cloudwatch"}
+"""Event sources whose ARNs name another service (CloudWatch's ``monitoring.amazonaws.com``)."""
+
+
+def fallback_ids(
+    rt: ResourceType, event: CloudTrailEvent, partition: str, region: str
+) -> tuple[list[str], list[str]]:
+    """For an event in which none of the kind's declared paths finds an identifier: the
+    resources of the kind the event names by ARN (the EventBridge envelope's ``resources``,
+    CloudTrail's ``resources[].ARN``, ARN values among ``requestParameters`` and
+    ``responseElements``), with why the others of the kind are left (another account's,
+    region's or partition's). An ARN is of the kind when its service is the event's and it
+    matches the kind's ``id_pattern``; a kind whose identifiers are ids, never plain names
+    (EC2's ``subnet-…``), takes the id that ends the ARN (``…:subnet/subnet-0a1b``) when that
+    matches. A kind without ``id_pattern`` has none."""
+    live = rt.live_events
+    assert live is not None
+    if not live.id_pattern:
+        return [], []
+    prefix = event.source.split(".")[0]
+    service = _ARN_SERVICES.get(prefix, prefix)
+    detail = event.detail
+    recorded = detail.get("resources") if not event.native else None
+    candidates = [
+        *event.resources,
+        *(
+            r.get("ARN")
+            for r in (recorded if isinstance(recorded, list) else ())
+            if isinstance(r, Mapping)
+        ),
+        *_strings(detail.get("requestParameters")),
+        *_strings(detail.get("responseElements")),
+    ]
+    ids: list[str] = []
+    elsewhere: list[str] = []
+    for arn in dict.fromkeys(_decoded(c) for c in candidates if isinstance(c, str)):
+        parts = arn.split(":", 5)
+        if len(parts) < 6 or parts[0] != "arn" or parts[2] != service:
+            continue
+        identifier = arn
+        if not re.search(live.id_pattern, arn):
+            tail = parts[5].rsplit("/", 1)[-1]
+            # only for ids of a fixed form: a pattern that also takes plain names would take
+            # the last word of any ARN of the service as a name of this kind
+            if re.search(live.id_pattern, "") or not re.search(live.id_pattern, tail):
+                continue
+            identifier = tail
+        reason = _foreign(arn, partition, event.account, region)
+        if reason:
+            elsewhere.append(reason)
+        elif identifier not in ids:
+            ids.append(identifier)
+    return ids, elsewhere
+
+
+def _strings(value: Any) -> list[str]:
+    """The strings in a JSON value (at most ``MAX_ARN_CANDIDATES`` values looked at)."""
+    found: list[str] = []
+    pending = [value]
+    seen = 0
+    while pending and seen < MAX_ARN_CANDIDATES:
+        current = pending.pop()
+        seen += 1
+        if isinstance(current, str):
+            found.append(current)
+        elif isinstance(current, Mapping):
+            pending.extend(current.values())
+        elif isinstance(current, list):
+            pending.extend(current)
+    return found
+
+
+def _read_at_home(rt: ResourceType) -> bool:
+    """Whether the kind's resources are read in the partition's home region, wherever an
+    event was recorded (global services, read there by the resync too)."""
+    return rt.global_service and rt.region_property is None
 
 
 async def read_again(
@@ -372,7 +473,7 @@ async def read_again(
 ) -> Outcome:
     """Read resources of a kind again in one account and region (global services: in the
     partition's home region, where the resync reads them)."""
-    if rt.global_service and rt.region_property is None:
+    if _read_at_home(rt):
         region = run.home_region
     elif not options.region_policy.permits(region):
         return Outcome([], [], f"region {region} is outside the kind's regionPolicy")
@@ -431,15 +532,19 @@ def _elsewhere(identifier: str, sc: SliceContext) -> str:
     """Why an identifier that is an ARN or a URL is not of the event's account and region (its
     read would go to, or its delete remove, another account's or region's resource), or ""
     when it names them, or names none (a plain name is read where the event was recorded)."""
+    return _foreign(identifier, sc.partition, sc.account.id, sc.region)
+
+
+def _foreign(identifier: str, partition: str, account: str, region: str) -> str:
     owner = owner_of(identifier)
     if owner is None:
         return ""
-    if owner.partition is not None and owner.partition != sc.partition:
-        return f"{identifier} is in partition {owner.partition}, not the event's {sc.partition}"
-    if owner.account is not None and owner.account != sc.account.id:
-        return f"{identifier} is in account {owner.account}, not the event's {sc.account.id}"
-    if owner.region is not None and owner.region != sc.region:
-        return f"{identifier} is in region {owner.region}, not the event's {sc.region}"
+    if owner.partition is not None and owner.partition != partition:
+        return f"{identifier} is in partition {owner.partition}, not the event's {partition}"
+    if owner.account is not None and owner.account != account:
+        return f"{identifier} is in account {owner.account}, not the event's {account}"
+    if owner.region is not None and owner.region != region:
+        return f"{identifier} is in region {owner.region}, not the event's {region}"
     return ""
 
 
