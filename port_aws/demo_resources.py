@@ -119,7 +119,7 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
     iam.create_user(UserName=f"{name}-deployer", Tags=tags)
     created += 2
 
-    dead_letters = ""
+    dead_letters = jobs = alerts = ""
     for where in (region, other):
         ecs = clients("ecs", where, account)
         ecs.create_cluster(
@@ -137,7 +137,7 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
         ]["QueueArn"]
         if where == region:
             dead_letters = failed_arn
-        sqs.create_queue(
+        jobs_url = sqs.create_queue(
             QueueName=f"{name}-jobs",
             tags={t["Key"]: t["Value"] for t in tags},
             Attributes={
@@ -146,13 +146,18 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
                 ),
                 **({"KmsMasterKeyId": key["KeyId"]} if where == region else {}),
             },
-        )
+        )["QueueUrl"]
         sns = clients("sns", where, account)
-        sns.create_topic(
+        topic = sns.create_topic(
             Name=f"{name}-alerts",
             Tags=tags,
             Attributes={"KmsMasterKeyId": key["Arn"]} if where == region else {},
-        )
+        )["TopicArn"]
+        if where == region:
+            jobs = sqs.get_queue_attributes(QueueUrl=jobs_url, AttributeNames=["QueueArn"])[
+                "Attributes"
+            ]["QueueArn"]
+            alerts = topic
         created += 4
 
     ec2 = clients("ec2", region, account)
@@ -160,22 +165,23 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
     default_group = ec2.describe_security_groups(GroupNames=["default"])["SecurityGroups"][0]
 
     dynamodb = clients("dynamodb", region, account)
-    dynamodb.create_table(
+    table = dynamodb.create_table(
         TableName=f"{name}-orders",
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
         SSESpecification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key["Arn"]},
         DeletionProtectionEnabled=index == 0,
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
         Tags=tags,
-    )
+    )["TableDescription"]
     if strict:
         dynamodb.update_continuous_backups(
             TableName=f"{name}-orders",
             PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
         )
     functions = clients("lambda", region, account)
-    functions.create_function(
+    worker = functions.create_function(
         FunctionName=f"{name}-worker",
         Runtime="python3.12" if index != 1 else "python3.8",
         Role=role_arn,
@@ -194,10 +200,19 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
             if strict
             else {}
         ),
-    )
+    )["FunctionArn"]
     functions.put_function_concurrency(
         FunctionName=f"{name}-worker", ReservedConcurrentExecutions=2
     )
+    # the worker reads the jobs queue and the orders table's stream, and the alerts topic
+    # notifies both the queue and the worker: relations read through enrichments
+    functions.create_event_source_mapping(EventSourceArn=jobs, FunctionName=worker)
+    functions.create_event_source_mapping(
+        EventSourceArn=table["LatestStreamArn"], FunctionName=worker, StartingPosition="LATEST"
+    )
+    topics = clients("sns", region, account)
+    topics.subscribe(TopicArn=alerts, Protocol="sqs", Endpoint=jobs)
+    topics.subscribe(TopicArn=alerts, Protocol="lambda", Endpoint=worker)
     clients("ecr", region, account).create_repository(
         repositoryName=f"{name}/service",
         tags=tags,
@@ -250,6 +265,9 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
         ec2.authorize_security_group_ingress(
             GroupId=group, IpProtocol="tcp", FromPort=443, ToPort=443, CidrIp="10.0.0.0/8"
         )
+        iam.create_role(RoleName=f"{name}-web", AssumeRolePolicyDocument=_trust("ec2"))
+        profile = iam.create_instance_profile(InstanceProfileName=f"{name}-web")
+        iam.add_role_to_instance_profile(InstanceProfileName=f"{name}-web", RoleName=f"{name}-web")
         # the first instance, in the default VPC, has a public address and requires IMDSv2;
         # the second, in the new private subnet, has neither
         ec2.run_instances(
@@ -257,6 +275,7 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
             MinCount=1,
             MaxCount=1,
             InstanceType="t3.small",
+            IamInstanceProfile={"Arn": profile["InstanceProfile"]["Arn"]},
             TagSpecifications=[
                 {
                     "ResourceType": "instance",
@@ -277,7 +296,7 @@ def seed_account(clients: ClientFactory, account: str, name: str, index: int) ->
             TagSpecifications=[{"ResourceType": "volume", "Tags": tags}],
             **({"Encrypted": True, "KmsKeyId": key["Arn"]} if strict else {}),
         )
-        created += 5
+        created += 6
     return created
 
 
@@ -385,6 +404,12 @@ def _seed_catalog_rest(
     ]
     made: dict[str, str] = {}
     """ARNs one seed makes and a later one refers to."""
+    worker = c("lambda").list_functions()["Functions"][0]["FunctionArn"]
+    """``seed_account``'s function in this account and region."""
+    invoke = f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{worker}/invocations"
+    jobs = c("sqs").get_queue_attributes(
+        QueueUrl=c("sqs").list_queues()["QueueUrls"][0], AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
 
     def ecs() -> None:
         ecs = c("ecs")
@@ -563,12 +588,65 @@ def _seed_catalog_rest(
             ),
             Description="instances that stop",
         )
+        rules.put_targets(
+            Rule="nightly",
+            Targets=[
+                {"Id": "report", "Arn": worker},
+                {"Id": "queue", "Arn": jobs},
+                {"Id": "notify", "Arn": topic},
+            ],
+        )
 
     def kinesis() -> None:
         streams = c("kinesis")
         streams.create_stream(StreamName="clicks", ShardCount=1)
         streams.add_tags_to_stream(StreamName="clicks", Tags=as_map)
         streams.start_stream_encryption(StreamName="clicks", EncryptionType="KMS", KeyId=key)
+        c("lambda").create_event_source_mapping(
+            EventSourceArn=streams.describe_stream_summary(StreamName="clicks")[
+                "StreamDescriptionSummary"
+            ]["StreamARN"],
+            FunctionName=worker,
+            StartingPosition="TRIM_HORIZON",
+        )
+
+    def rest_api() -> None:
+        apis = c("apigateway")
+        api = apis.create_rest_api(name="orders", description="orders API", tags=as_map)["id"]
+        root = apis.get_resources(restApiId=api)["items"][0]["id"]
+        orders = apis.create_resource(restApiId=api, parentId=root, pathPart="orders")["id"]
+        apis.put_method(
+            restApiId=api, resourceId=orders, httpMethod="GET", authorizationType="NONE"
+        )
+        apis.put_integration(
+            restApiId=api,
+            resourceId=orders,
+            httpMethod="GET",
+            type="AWS_PROXY",
+            integrationHttpMethod="POST",
+            uri=invoke,
+        )
+
+    def http_api() -> None:
+        apis = c("apigatewayv2")
+        api = apis.create_api(Name="events", ProtocolType="HTTP", Tags=as_map)["ApiId"]
+        apis.create_integration(
+            ApiId=api,
+            IntegrationType="AWS_PROXY",
+            IntegrationUri=worker,
+            PayloadFormatVersion="2.0",
+        )
+
+    def state_machine() -> None:
+        machine = c("stepfunctions").create_state_machine(
+            name="checkout",
+            definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
+            roleArn=role,
+            tags=lower,
+        )["stateMachineArn"]
+        c("events").put_targets(
+            Rule="instance-stopped", Targets=[{"Id": "checkout", "Arn": machine, "RoleArn": role}]
+        )
 
     def route53() -> None:
         dns = c("route53")
@@ -700,12 +778,8 @@ def _seed_catalog_rest(
         "CodeBuild": codebuild,
         "Auto Scaling": autoscaling,
         "EKS": eks,
-        "API Gateway": lambda: c("apigateway").create_rest_api(
-            name="orders", description="orders API", tags=as_map
-        ),
-        "API Gateway v2": lambda: c("apigatewayv2").create_api(
-            Name="events", ProtocolType="HTTP", Tags=as_map
-        ),
+        "API Gateway": rest_api,
+        "API Gateway v2": http_api,
         "CloudFormation": cloudformation,
         "CloudWatch": lambda: errors_alarm(c, "errors", tags, actions=(topic,)),
         "EFS": lambda: c("efs").create_file_system(
@@ -766,12 +840,7 @@ def _seed_catalog_rest(
         "RDS clusters": rds_clusters,
         "Route 53": route53,
         "SES": ses,
-        "Step Functions": lambda: c("stepfunctions").create_state_machine(
-            name="checkout",
-            definition=json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}),
-            roleArn=role,
-            tags=lower,
-        ),
+        "Step Functions": state_machine,
     }
     refused = []
     for name, seed in seeds.items():

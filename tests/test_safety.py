@@ -127,6 +127,13 @@ ROWS = [
         reason=(S3, f"{A}/us-east-1", "s3:GetBucketTagging is not allowed"),
     ),
     Row(
+        "a relation's enrichment denied (events:ListTargetsByRule)",
+        (EVENTS,),
+        seed_events,
+        faults=[fault(service="events", action="ListTargetsByRule", code="AccessDeniedException")],
+        reason=(EVENTS, f"{A}/eu-west-1", "events:ListTargetsByRule is not allowed"),
+    ),
+    Row(
         "a paginator answering tokens A, B, A, B …",
         (ECS,),
         seed_ecs,

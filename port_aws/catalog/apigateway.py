@@ -1,8 +1,14 @@
-"""API Gateway: REST APIs (v1) and HTTP/WebSocket APIs (v2); both list answers carry tags."""
+"""API Gateway: REST APIs (v1) and HTTP/WebSocket APIs (v2); both list answers carry tags.
+With ``GetResources``/``GetIntegrations``, the Lambda functions an API's integrations invoke
+(only their ARNs, read from the integration URIs)."""
 
-from port_aws.catalog.calls import last_part, normalise_tags, without_metadata
+import re
+
+from port_aws.catalog.awslambda import unqualified
+from port_aws.catalog.calls import each_item, last_part, normalise_tags, without_metadata
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
+    Enrichment,
     Item,
     LiveEvents,
     ReadOne,
@@ -22,6 +28,41 @@ def _get(service: str, operation: str, param: str) -> ReadOne:
         return without_metadata(answer)
 
     return read
+
+
+_FUNCTION = re.compile(r"(arn:[^:/]+:lambda:[^:/]+:[0-9]{12}:function:[^/:]+(?::[^/:]+)?)")
+"""A function's ARN in an integration URI: the URI itself (HTTP APIs may name the function
+directly) or inside ``arn:…:apigateway:<region>:lambda:path/2015-03-31/functions/<ARN>/
+invocations``. A name taken from a stage variable (``${stageVariables.fn}``) is no ARN."""
+
+
+def _functions(uris: list[object]) -> Item:
+    found = set()
+    for uri in uris:
+        match = _FUNCTION.search(uri) if isinstance(uri, str) else None
+        if match is not None:
+            found.add(unqualified(match.group(1)))
+    return {"IntegratedFunctionArns": sorted(found)}
+
+
+async def _rest_functions(sc: SliceContext, item: Item) -> Item:
+    """The functions a REST API's methods are integrated with (one paginated call)."""
+    uris: list[object] = []
+    async for page in sc.pages(
+        "apigateway", "get_resources", restApiId=item["Id"], embed=["methods"]
+    ):
+        for resource in page.get("items", []):
+            for method in (resource.get("resourceMethods") or {}).values():
+                uris.append((method.get("methodIntegration") or {}).get("uri"))
+    return _functions(uris)
+
+
+async def _http_functions(sc: SliceContext, item: Item) -> Item:
+    """The functions an HTTP or WebSocket API's integrations invoke (one paginated call)."""
+    uris: list[object] = []
+    async for page in sc.pages("apigatewayv2", "get_integrations", ApiId=item["ApiId"]):
+        uris += [integration.get("IntegrationUri") for integration in page.get("Items", [])]
+    return _functions(uris)
 
 
 REST_EVENTS = LiveEvents(
@@ -72,6 +113,14 @@ TYPES = [
         id="Id",
         arn="arn:{partition}:apigateway:{region}::/restapis/{Id}",
         shape=normalise_tags,
+        enrichments={
+            "GetResources": Enrichment(
+                each_item("Id", _rest_functions),
+                ("apigateway:GET",),
+                "IntegratedFunctionArns: the Lambda functions the API's methods are integrated "
+                "with (one paginated call per API)",
+            ),
+        },
         permissions=("apigateway:GET",),
         live_events=REST_EVENTS,
     ),
@@ -83,6 +132,14 @@ TYPES = [
         id="ApiId",
         arn="arn:{partition}:apigateway:{region}::/apis/{ApiId}",
         shape=normalise_tags,
+        enrichments={
+            "GetIntegrations": Enrichment(
+                each_item("ApiId", _http_functions),
+                ("apigateway:GET",),
+                "IntegratedFunctionArns: the Lambda functions the API's integrations invoke "
+                "(one paginated call per API)",
+            ),
+        },
         permissions=("apigateway:GET",),
         live_events=HTTP_EVENTS,
     ),

@@ -1,6 +1,8 @@
 """Lambda: functions (the list answer is the configuration; tags per function: Lambda has no
 batch tag read). Code is never downloaded."""
 
+from collections.abc import Mapping
+
 from port_aws.catalog.calls import always, per_item, read_listed, tagged
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
@@ -18,6 +20,30 @@ def _kms_key_arn(item: Item, _: SliceContext) -> Item:
     if "KMSKeyArn" in item:
         item["KmsKeyArn"] = item["KMSKeyArn"]
     return item
+
+
+def unqualified(function_arn: str) -> str:
+    """A function's ARN without its version or alias (``…:function:<name>``), as the list
+    answers it."""
+    return ":".join(function_arn.split(":")[:7])
+
+
+async def _event_sources(sc: SliceContext, items: list[Item]) -> Mapping[str, Item]:
+    """EventSourceArns: the queues, tables' streams and Kinesis streams each function reads,
+    from one listing of the region's event source mappings (ListEventSourceMappings without a
+    function lists them all); mappings of any version or alias count for the function."""
+    found: dict[str, list[str]] = {}
+    async for page in sc.pages("lambda", "list_event_source_mappings"):
+        for mapping in page.get("EventSourceMappings", []):
+            source, function = mapping.get("EventSourceArn"), mapping.get("FunctionArn")
+            if isinstance(source, str) and isinstance(function, str):
+                found.setdefault(unqualified(function), []).append(source)
+    return {
+        str(i["FunctionArn"]): {
+            "EventSourceArns": sorted(set(found.get(str(i["FunctionArn"]), [])))
+        }
+        for i in items
+    }
 
 
 def _function_name(identifier: str) -> str:
@@ -107,6 +133,12 @@ TYPES = [
                 ),
                 ("lambda:GetFunctionConcurrency",),
                 "ReservedConcurrentExecutions: the function's reserved concurrency",
+            ),
+            "ListEventSourceMappings": Enrichment(
+                _event_sources,
+                ("lambda:ListEventSourceMappings",),
+                "EventSourceArns: the SQS queues, DynamoDB table streams and Kinesis streams "
+                "each function reads (one paginated listing of the region per page of functions)",
             ),
         },
         permissions=("lambda:ListFunctions",),

@@ -2,6 +2,9 @@
 
 from collections.abc import Mapping
 
+from botocore.exceptions import ClientError
+
+from port_aws.bounds import each_at_once
 from port_aws.catalog.calls import chunks, per_item, read_filtered
 from port_aws.catalog.model import (
     EC2_STATE_CHANGE,
@@ -10,6 +13,7 @@ from port_aws.catalog.model import (
     LiveEvents,
     ResourceType,
     SliceContext,
+    is_not_found,
 )
 
 STATUS_IDS_PER_CALL = 100
@@ -63,6 +67,35 @@ def _live(
     )
 
 
+async def _profile_roles(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
+    """InstanceProfileRoleArn: the IAM role of each instance's instance profile, one
+    ``GetInstanceProfile`` per distinct profile of the page (IAM is global; instances without
+    a profile cost nothing). A profile deleted since the instance was launched has no role."""
+    names = {
+        str(item["InstanceId"]): str(profile["Arn"]).rsplit("/", 1)[-1]
+        for item in items
+        if isinstance(profile := item.get("IamInstanceProfile"), dict) and profile.get("Arn")
+    }
+
+    async def role(name: str) -> tuple[str, str | None]:
+        try:
+            answer = await sc.call("iam", "get_instance_profile", InstanceProfileName=name)
+        except ClientError as error:
+            if is_not_found(error):
+                return name, None
+            raise
+        roles = answer.get("InstanceProfile", {}).get("Roles") or [{}]
+        return name, roles[0].get("Arn")
+
+    found = dict(await each_at_once(sorted(set(names.values())), role))
+    return {
+        str(item["InstanceId"]): {
+            "InstanceProfileRoleArn": found.get(names.get(str(item["InstanceId"]), ""))
+        }
+        for item in items
+    }
+
+
 TYPES = [
     ResourceType(
         kind="AWS::EC2::Instance",
@@ -100,6 +133,12 @@ TYPES = [
                 _instance_status,
                 ("ec2:DescribeInstanceStatus",),
                 "InstanceStatus, SystemStatus and Events: status checks and scheduled events",
+            ),
+            "GetInstanceProfile": Enrichment(
+                _profile_roles,
+                ("iam:GetInstanceProfile",),
+                "InstanceProfileRoleArn: the IAM role of the instance's instance profile (one "
+                "call per distinct profile of a page of instances)",
             ),
         },
         action_aliases={

@@ -1,10 +1,12 @@
-"""EventBridge: rules of every event bus, tags per rule."""
+"""EventBridge: rules of every event bus, tags per rule; with ``ListTargetsByRule``, the ARNs
+of each rule's targets (never their input, transformers or HTTP parameters)."""
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import read_listed, tagged, token_pages
+from port_aws.catalog.calls import each_item, read_listed, tagged, token_pages
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
+    Enrichment,
     Item,
     LiveEvents,
     ResourceType,
@@ -19,6 +21,20 @@ async def _rules(sc: SliceContext) -> AsyncIterator[list[Item]]:
                 rules: list[Item] = page.get("Rules", [])
                 if rules:
                     yield rules
+
+
+async def _targets(sc: SliceContext, item: Item) -> Item:
+    """TargetArns: the ARNs of a rule's targets, and nothing else of them (a target's input
+    or HTTP parameters may hold secrets)."""
+    found: set[str] = set()
+    async for page in sc.pages(
+        "events",
+        "list_targets_by_rule",
+        Rule=item["Name"],
+        EventBusName=item.get("EventBusName") or "default",
+    ):
+        found.update(t["Arn"] for t in page.get("Targets", []) if isinstance(t.get("Arn"), str))
+    return {"TargetArns": sorted(found)}
 
 
 def _bus_and_name(identifier: str) -> tuple[str, str]:
@@ -75,6 +91,14 @@ TYPES = [
         id="Arn",
         lister=_rules,
         tags=tagged("Arn"),
+        enrichments={
+            "ListTargetsByRule": Enrichment(
+                each_item("Arn", _targets),
+                ("events:ListTargetsByRule",),
+                "TargetArns: the ARNs of each rule's targets (one call per rule; their input "
+                "and parameters are never read)",
+            ),
+        },
         permissions=("events:ListEventBuses", "events:ListRules"),
         live_events=LIVE_EVENTS,
     ),

@@ -1,10 +1,19 @@
 """SNS: topics with their attributes (one GetTopicAttributes and one ListTagsForResource per
-topic: SNS has no batch form). Messages and subscriptions' endpoints are not read."""
+topic: SNS has no batch form). Messages are not read; of subscriptions, only the ARNs of
+subscribed queues and functions (with ``ListSubscriptionsByTopic``): never e-mail addresses,
+phone numbers or URLs."""
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import always, describe_each, tagged
-from port_aws.catalog.model import ARN_TAG_CHANGE, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.calls import always, describe_each, each_item, tagged
+from port_aws.catalog.model import (
+    ARN_TAG_CHANGE,
+    Enrichment,
+    Item,
+    LiveEvents,
+    ResourceType,
+    SliceContext,
+)
 
 _COUNTS = ("SubscriptionsConfirmed", "SubscriptionsDeleted", "SubscriptionsPending")
 
@@ -26,6 +35,22 @@ async def _topics(sc: SliceContext) -> AsyncIterator[list[Item]]:
         page = await describe_each(sc, listed.get("Topics", []), describe)
         if page:
             yield page
+
+
+_ARN_ENDPOINTS = ("sqs", "lambda")
+"""Protocols whose endpoint is a resource's ARN; the others' are e-mail addresses, phone
+numbers or URLs (personal data, or secrets in a query string): never kept."""
+
+
+async def _subscribers(sc: SliceContext, item: Item) -> Item:
+    """SubscriberArns: the queues and functions subscribed to a topic."""
+    found: set[str] = set()
+    async for page in sc.pages("sns", "list_subscriptions_by_topic", TopicArn=item["TopicArn"]):
+        for subscription in page.get("Subscriptions", []):
+            endpoint = subscription.get("Endpoint")
+            if subscription.get("Protocol") in _ARN_ENDPOINTS and isinstance(endpoint, str):
+                found.add(endpoint)
+    return {"SubscriberArns": sorted(found)}
 
 
 LIVE_EVENTS = LiveEvents(
@@ -51,6 +76,14 @@ TYPES = [
         id="TopicArn",
         arn="{TopicArn}",
         tags=tagged("TopicArn"),
+        enrichments={
+            "ListSubscriptionsByTopic": Enrichment(
+                each_item("TopicArn", _subscribers),
+                ("sns:ListSubscriptionsByTopic",),
+                "SubscriberArns: the SQS queues and Lambda functions subscribed to each topic "
+                "(one call per topic; other endpoints are never read)",
+            ),
+        },
         permissions=("sns:ListTopics", "sns:GetTopicAttributes"),
         action_aliases=always("ListTopicsAction", "GetTopicAttributesAction", "GetTopicTagsAction"),
         live_events=LIVE_EVENTS,

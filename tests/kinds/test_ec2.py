@@ -104,3 +104,41 @@ async def test_aws_v3_options_instance_status_and_auto_enable_io(aws: Emulator) 
 
     assert aws.count("ec2", "DescribeInstanceStatus") == 2  # the refused call was made
     assert faulty.deleted_entities == []
+
+
+async def test_instance_role_through_its_instance_profile(aws: Emulator) -> None:
+    """The role of an instance's profile, one IAM call per distinct profile; a refused IAM
+    call fails the slice and deletes nothing."""
+    aws.list_regions(["us-east-1"])
+    iam = aws.client("iam")
+    role = iam.create_role(RoleName="web", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    profile = iam.create_instance_profile(InstanceProfileName="web")["InstanceProfile"]["Arn"]
+    iam.add_role_to_instance_profile(InstanceProfileName="web", RoleName="web")
+    ec2 = aws.client("ec2", "us-east-1")
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    with_profile = [
+        ec2.run_instances(
+            ImageId=image, MinCount=1, MaxCount=1, IamInstanceProfile={"Arn": profile}
+        )["Instances"][0]
+        for _ in range(2)
+    ]
+    bare = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instances"][0]
+    mapping = mapping_for("AWS::EC2::Instance")
+    assert mapping["resources"][0]["selector"]["includeActions"] == ["GetInstanceProfile"]
+
+    clean = await resync(STATIC, mapping)
+
+    assert clean.errors == []
+    instances = by_blueprint(clean, "ec2Instance")
+    for instance in with_profile:
+        assert instances[f"{PREFIX}:instance/{instance['InstanceId']}"]["relations"]["role"] == role
+    assert instances[f"{PREFIX}:instance/{bare['InstanceId']}"]["relations"]["role"] is None
+    assert aws.count("iam", "GetInstanceProfile") == 1
+
+    aws.faults(
+        [{"service": "iam", "action": "GetInstanceProfile", "status": 403, "code": "AccessDenied"}]
+    )
+    faulty = await resync(STATIC, mapping, existing=clean.upserted_entities)
+
+    assert faulty.deleted_entities == []
+    assert faulty.errors and "iam:GetInstanceProfile" in str(faulty.errors)

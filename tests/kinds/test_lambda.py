@@ -32,9 +32,29 @@ async def test_functions_with_tags_role_and_concurrency(aws: Emulator) -> None:
         Tags={"team": "media"},
     )["FunctionArn"]
     awslambda.put_function_concurrency(FunctionName="resize", ReservedConcurrentExecutions=5)
+    queue = aws.client("sqs", "us-east-1").create_queue(QueueName="uploads")["QueueUrl"]
+    queue_arn = f"arn:aws:sqs:us-east-1:{DEFAULT_ACCOUNT}:uploads"
+    table = aws.client("dynamodb", "us-east-1").create_table(
+        TableName="images",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"},
+    )["TableDescription"]
+    kinesis = aws.client("kinesis", "us-east-1")
+    kinesis.create_stream(StreamName="clicks", ShardCount=1)
+    stream = kinesis.describe_stream_summary(StreamName="clicks")["StreamDescriptionSummary"]
+    awslambda.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName="resize")
+    for source in (table["LatestStreamArn"], stream["StreamARN"]):
+        awslambda.create_event_source_mapping(
+            EventSourceArn=source, FunctionName=arn, StartingPosition="LATEST"
+        )
 
     mapping = mapping_for("AWS::Lambda::Function")
-    mapping["resources"][0]["selector"]["includeActions"] = ["GetFunctionConcurrency"]
+    mapping["resources"][0]["selector"]["includeActions"] = [
+        "GetFunctionConcurrency",
+        "ListEventSourceMappings",
+    ]
     result = await resync(STATIC, mapping)
 
     assert result.errors == []
@@ -49,4 +69,10 @@ async def test_functions_with_tags_role_and_concurrency(aws: Emulator) -> None:
     assert function["properties"]["tags"] == {"team": "media"}
     assert function["properties"]["reservedConcurrency"] == 5
     assert function["relations"]["role"] == role
+    # one listing of the region's event source mappings, whatever the number of functions
+    assert aws.count("lambda", "GET /2015-03-31/event-source-mappings") == 1
+    assert queue.endswith("/uploads")
+    assert function["relations"]["eventSourceQueues"] == [queue_arn]
+    assert function["relations"]["eventSourceTables"] == [table["TableArn"]]
+    assert function["relations"]["eventSourceStreams"] == [stream["StreamARN"]]
     assert function["relations"]["account"] == DEFAULT_ACCOUNT

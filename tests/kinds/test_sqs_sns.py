@@ -26,6 +26,9 @@ async def test_queues_and_topics(aws: Emulator) -> None:
         Attributes={"DisplayName": "Alerts"},
         Tags=[{"Key": "team", "Value": "sre"}],
     )["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=dlq_arn)
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="oncall@example.com")
+    sns.subscribe(TopicArn=topic, Protocol="https", Endpoint="https://hooks.example.com/?k=s3cr3t")
 
     result = await resync(STATIC, mapping_for("AWS::SQS::Queue", "AWS::SNS::Topic"))
 
@@ -51,3 +54,8 @@ async def test_queues_and_topics(aws: Emulator) -> None:
     assert topics[topic]["properties"]["displayName"] == "Alerts"
     assert topics[topic]["properties"]["subscriptionsConfirmed"] == 0
     assert topics[topic]["properties"]["tags"] == [{"Key": "team", "Value": "sre"}]
+    assert topics[topic]["relations"]["subscribedQueues"] == [dlq_arn]
+    assert topics[topic]["relations"]["subscribedFunctions"] == []
+    # e-mail addresses and URLs of subscriptions never leave the call
+    sent = json.dumps(result.upserted_entities, default=str)
+    assert "oncall@example.com" not in sent and "s3cr3t" not in sent
