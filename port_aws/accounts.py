@@ -365,7 +365,7 @@ async def discover_accounts(
         session = source.own_session()
         try:
             account_id = await _caller_account(session)
-        except (ClientError, BotoCoreError) as error:
+        except (ClientError, BotoCoreError, TimeoutError) as error:
             raise DiscoveryError(
                 f"the configured credentials ({source.method}) were refused by AWS STS: "
                 f"{error_code(error)}: {error_message(error)}"
