@@ -48,7 +48,7 @@ from port_aws.arn import PARTITIONS, RoleArn
 from port_aws.bounds import CallTimeout
 from port_aws.errors import ConfigError
 from port_aws.iam import iam_action
-from port_aws.settings import Settings
+from port_aws.settings import Limits, Settings
 from port_aws.tls import SharedTLSSession
 
 SESSION_NAME = "port-aws-integration"
@@ -182,19 +182,22 @@ def sts_config(settings: Settings) -> AioConfig:
     )
 
 
+DEFAULT_CALL_DEADLINE = Limits.call_timeout
+"""Seconds any call may take in all when no ``callTimeoutSeconds`` applies."""
+
+
 class _Bounded(AioBaseClient):  # type: ignore[misc]
-    """Every call of a client made here ends within its ``call_deadline``: botocore bounds
+    """Every call of every client ends within its ``call_deadline`` (aiobotocore's sessions,
+    a command's own included, make their clients through ``_ClientCreator``): botocore bounds
     attempts and each socket read, but not a call's total time (retries and back-off, the
     credential refresh it waits for, a server trickling bytes, each of which restarts the read
     timeout). Callers that hold their own deadline (the engine's, discovery's) keep it; every
     other call path (preflight, doctor, registry reads, STS refreshes) gets this one."""
 
-    call_deadline: float | None = None
+    call_deadline: float = DEFAULT_CALL_DEADLINE
 
     async def _make_api_call(self, operation_name: str, api_params: dict[str, Any]) -> Any:
         deadline = self.call_deadline
-        if deadline is None:
-            return await super()._make_api_call(operation_name, api_params)
         timer = asyncio.timeout(deadline)
         try:
             async with timer:
@@ -236,9 +239,11 @@ class _ClientCreator(AioClientCreator):  # type: ignore[misc]
         return cls
 
     async def create_client(self, *args: Any, **kwargs: Any) -> Any:
-        """The client, bounded by its configuration's ``call_deadline`` (None: unbounded)."""
+        """The client, bounded by its configuration's ``call_deadline``; a client made without
+        the integration's configuration (a command's own session) by ``DEFAULT_CALL_DEADLINE``."""
         client = await super().create_client(*args, **kwargs)
-        client.call_deadline = getattr(kwargs.get("client_config"), "call_deadline", None)
+        configured = getattr(kwargs.get("client_config"), "call_deadline", None)
+        client.call_deadline = configured or DEFAULT_CALL_DEADLINE
         return client
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from port_aws import credentials
 from port_aws.__main__ import main
 from port_aws.accounts import Account, DiscoveryError, discover_accounts, read_organization
 from port_aws.arn import parse_role_arn
@@ -125,6 +126,20 @@ async def test_doctor_fails_within_the_deadline(
     lines = capsys.readouterr().out.splitlines()
     assert status != 0
     assert any("no answer within 1s (callTimeoutSeconds)" in line for line in lines), lines
+
+
+async def test_a_command_with_its_own_session_fails_within_the_default_deadline(
+    loris: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``blueprint`` reads the registry with the host's own session, outside any setting: its
+    clients get the default deadline (here shortened to 1 s)."""
+    monkeypatch.setattr(credentials, "DEFAULT_CALL_DEADLINE", 1.0)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    async with asyncio.timeout(GUARD):
+        status = await asyncio.to_thread(main, ["blueprint", GLUE])
+    assert status != 0
+    assert "no answer within 1s" in capsys.readouterr().err
 
 
 async def test_a_resync_against_a_slow_loris_deletes_nothing(
