@@ -476,11 +476,11 @@ async def resolve_source(settings: Settings, hooks: dict[str, EventHook]) -> Cre
         if name == "StaticCredential" and static is not None:
             return CredentialSource(name, settings, hooks, base_credentials=static)
         if name == "AssumeRole" and has_roles and (static is not None or ambient_allowed):
-            base = static if static is not None else await _ambient_credentials()
+            base = static if static is not None else await _ambient_credentials(settings)
             return CredentialSource(name, settings, hooks, base_credentials=base)
         if name == "DefaultCredentialChain":
             return CredentialSource(
-                name, settings, hooks, base_credentials=await _ambient_credentials()
+                name, settings, hooks, base_credentials=await _ambient_credentials(settings)
             )
     raise ConfigError(
         "credentialProviderPriority",
@@ -490,8 +490,19 @@ async def resolve_source(settings: Settings, hooks: dict[str, EventHook]) -> Cre
     )
 
 
-async def _ambient_credentials() -> Any:
-    credentials = await AioSession().get_credentials()
+async def _ambient_credentials(settings: Settings) -> Any:
+    """The host's own credentials, found within ``callTimeoutSeconds`` (a metadata or container
+    endpoint that trickles bytes never lets botocore's socket timeouts fire)."""
+    seconds = settings.limits.call_timeout
+    try:
+        async with asyncio.timeout(seconds):
+            credentials = await AioSession().get_credentials()
+    except TimeoutError:
+        raise ConfigError(
+            "credentialProviderPriority",
+            f"DefaultCredentialChain: this host's credentials did not come within {seconds:g}s "
+            "(callTimeoutSeconds); check its instance or container credential endpoint",
+        ) from None
     if credentials is None:
         raise ConfigError(
             "credentialProviderPriority",

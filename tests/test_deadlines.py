@@ -105,6 +105,19 @@ async def test_assuming_a_role_fails_within_the_deadline(loris: str) -> None:
     assert late.value.action == "sts:AssumeRole"
 
 
+async def test_the_hosts_own_credentials_come_within_the_deadline(
+    loris: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``DefaultCredentialChain`` from a container credential endpoint that trickles."""
+    monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", loris + "/credentials")
+    settings = load_settings(
+        {"credential_provider_priority": "DefaultCredentialChain", "call_timeout_seconds": 1}
+    )
+    async with asyncio.timeout(GUARD):
+        with pytest.raises(ConfigError, match="did not come within 1s"):
+            await resolve_source(settings, {})
+
+
 async def test_discovery_first_calls_fail_within_the_deadline(loris: str) -> None:
     settings = load_settings(SLOW)
     source = await resolve_source(settings, {})
