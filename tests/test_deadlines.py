@@ -3,8 +3,9 @@
 Deadlines: a loopback "slow loris" accepts each request and answers one byte every half
 second, which restarts every socket read timeout and so never times out by itself. With
 ``callTimeoutSeconds: 1`` every call path that talks to it fails within that deadline: preflight,
-role assumption (first fetch and every refresh), discovery's first calls, doctor, and a resync,
-which then deletes nothing. A registry read that does not come (the emulator holding its answer)
+role assumption (first fetch and every refresh), the host's own credentials, discovery's first
+calls, doctor, a command's own session (``blueprint``, with the default deadline shortened), and
+a resync, which then deletes nothing. A registry read that does not come (the emulator holding its answer)
 fails its slice within the deadline and deletes nothing either.
 
 Bounded state: a resync over many accounts keeps service bounds (and their pacers) only for
@@ -194,7 +195,7 @@ async def test_service_bounds_and_pacers_are_bounded_by_the_slices_in_flight(
     aws: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """40 accounts x 2 regions x 2 services were 160 bounds kept to the end of the resync (and
-    as many pacers for Lambda's); with 3 slices at once, at most 3 are held at any time."""
+    a pacer for each of Lambda's 80); with 3 slices at once, at most 3 are held at any time."""
     aws.list_regions(["eu-west-1", "us-east-1"], page_size=10)
     accounts = [f"{100000000000 + n}" for n in range(40)]
     sizes: list[tuple[int, int]] = []
