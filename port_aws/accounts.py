@@ -382,8 +382,12 @@ async def discover_accounts(
         session = source.own_session()
         try:
             account_id = await _caller_account(session)
-        except (ClientError, BotoCoreError) as error:
-            reach = unreachable(error, "sts")
+        except (ClientError, BotoCoreError, TimeoutError) as error:
+            reach = unreachable(error, "sts") or (
+                f"AWS STS did not answer in time ({error})"
+                if isinstance(error, TimeoutError)
+                else None
+            )
             raise DiscoveryError(
                 f"the configured credentials ({source.method}) could not be checked: {reach}"
                 if reach

@@ -12,6 +12,7 @@ Sources, tried in the order of ``credentialProviderPriority``:
   used only when named, never as a silent fallback.
 """
 
+import asyncio
 import copy
 import os
 import platform
@@ -26,7 +27,7 @@ import aioboto3
 import aiobotocore
 import aiobotocore.session
 import botocore
-from aiobotocore.client import AioClientCreator
+from aiobotocore.client import AioBaseClient, AioClientCreator
 from aiobotocore.config import AioConfig
 from aiobotocore.credentials import (
     AioAssumeRoleCredentialFetcher,
@@ -44,8 +45,10 @@ from botocore.loaders import create_loader
 from botocore.utils import FileWebIdentityTokenLoader, parse_timestamp, tzutc
 
 from port_aws.arn import PARTITIONS, RoleArn
+from port_aws.bounds import CallTimeout
 from port_aws.errors import ConfigError
-from port_aws.settings import Settings
+from port_aws.iam import iam_action
+from port_aws.settings import Limits, Settings
 from port_aws.tls import SharedTLSSession
 
 SESSION_NAME = "port-aws-integration"
@@ -134,14 +137,22 @@ class _Config(AioConfig):  # type: ignore[misc]
     create their STS clients with a configuration of their own (``UNSIGNED`` for
     ``AssumeRoleWithWebIdentity``), so every role assumed went back to aiobotocore's default
     HTTP session, which loads the whole CA bundle for each client. Here the class given
-    explicitly on either side is kept, the other side's first."""
+    explicitly on either side is kept, the other side's first; so is ``call_deadline``, the
+    seconds each call of the client may take in all (see ``_Bounded``)."""
+
+    def __init__(self, *args: Any, call_deadline: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.call_deadline = call_deadline
 
     def merge(self, other_config: Any) -> "_Config":
         options = {**self._user_provided_options, **other_config._user_provided_options}
         session_cls = getattr(other_config, "http_session_cls", DEFAULT_HTTP_SESSION_CLS)
         if session_cls is DEFAULT_HTTP_SESSION_CLS:
             session_cls = self.http_session_cls
-        return _Config(self.connector_args, http_session_cls=session_cls, **options)
+        deadline = getattr(other_config, "call_deadline", None) or self.call_deadline
+        return _Config(
+            self.connector_args, http_session_cls=session_cls, call_deadline=deadline, **options
+        )
 
 
 def client_config(settings: Settings) -> AioConfig:
@@ -153,19 +164,49 @@ def client_config(settings: Settings) -> AioConfig:
         read_timeout=60,
         user_agent=USER_AGENT,
         http_session_cls=SharedTLSSession,
+        call_deadline=limits.call_timeout,
     )
 
 
 def sts_config(settings: Settings) -> AioConfig:
-    """STS calls made to assume roles: short socket timeouts and few attempts, so a slow or
-    unreachable STS fails the account within seconds rather than minutes."""
+    """STS calls made to assume roles (first and at every refresh): short socket timeouts and
+    few attempts, so a slow or unreachable STS fails the account within seconds rather than
+    minutes, and each call within ``callTimeoutSeconds`` in all."""
     return _Config(
         retries={"mode": "standard", "total_max_attempts": 3},
         connect_timeout=5,
         read_timeout=10,
         user_agent=USER_AGENT,
         http_session_cls=SharedTLSSession,
+        call_deadline=settings.limits.call_timeout,
     )
+
+
+DEFAULT_CALL_DEADLINE = Limits.call_timeout
+"""Seconds any call may take in all when no ``callTimeoutSeconds`` applies."""
+
+
+class _Bounded(AioBaseClient):  # type: ignore[misc]
+    """Every call of every client ends within its ``call_deadline`` (aiobotocore's sessions,
+    a command's own included, make their clients through ``_ClientCreator``): botocore bounds
+    attempts and each socket read, but not a call's total time (retries and back-off, the
+    credential refresh it waits for, a server trickling bytes, each of which restarts the read
+    timeout). Callers that hold their own deadline (the engine's, discovery's) keep it; every
+    other call path (preflight, doctor, registry reads, STS refreshes) gets this one."""
+
+    call_deadline: float = DEFAULT_CALL_DEADLINE
+
+    async def _make_api_call(self, operation_name: str, api_params: dict[str, Any]) -> Any:
+        deadline = self.call_deadline
+        timer = asyncio.timeout(deadline)
+        try:
+            async with timer:
+                return await super()._make_api_call(operation_name, api_params)
+        except TimeoutError:
+            if not timer.expired():
+                raise
+            service = self.meta.service_model.service_name
+            raise CallTimeout(iam_action(service, operation_name), deadline) from None
 
 
 class _ClientCreator(AioClientCreator):  # type: ignore[misc]
@@ -192,9 +233,18 @@ class _ClientCreator(AioClientCreator):  # type: ignore[misc]
         key = (service_name, str(service_model.api_version))
         cls = self._classes.get(key)
         if cls is None:
-            cls = await super()._create_client_class(service_name, service_model)
+            built = await super()._create_client_class(service_name, service_model)
+            cls = type(built.__name__, (_Bounded, built), {})
             self._classes[key] = cls
         return cls
+
+    async def create_client(self, *args: Any, **kwargs: Any) -> Any:
+        """The client, bounded by its configuration's ``call_deadline``; a client made without
+        the integration's configuration (a command's own session) by ``DEFAULT_CALL_DEADLINE``."""
+        client = await super().create_client(*args, **kwargs)
+        configured = getattr(kwargs.get("client_config"), "call_deadline", None)
+        client.call_deadline = configured or DEFAULT_CALL_DEADLINE
+        return client
 
 
 aiobotocore.session.AioClientCreator = _ClientCreator  # type: ignore[misc]
@@ -426,11 +476,11 @@ async def resolve_source(settings: Settings, hooks: dict[str, EventHook]) -> Cre
         if name == "StaticCredential" and static is not None:
             return CredentialSource(name, settings, hooks, base_credentials=static)
         if name == "AssumeRole" and has_roles and (static is not None or ambient_allowed):
-            base = static if static is not None else await _ambient_credentials()
+            base = static if static is not None else await _ambient_credentials(settings)
             return CredentialSource(name, settings, hooks, base_credentials=base)
         if name == "DefaultCredentialChain":
             return CredentialSource(
-                name, settings, hooks, base_credentials=await _ambient_credentials()
+                name, settings, hooks, base_credentials=await _ambient_credentials(settings)
             )
     raise ConfigError(
         "credentialProviderPriority",
@@ -440,8 +490,19 @@ async def resolve_source(settings: Settings, hooks: dict[str, EventHook]) -> Cre
     )
 
 
-async def _ambient_credentials() -> Any:
-    credentials = await AioSession().get_credentials()
+async def _ambient_credentials(settings: Settings) -> Any:
+    """The host's own credentials, found within ``callTimeoutSeconds`` (a metadata or container
+    endpoint that trickles bytes never lets botocore's socket timeouts fire)."""
+    seconds = settings.limits.call_timeout
+    try:
+        async with asyncio.timeout(seconds):
+            credentials = await AioSession().get_credentials()
+    except TimeoutError:
+        raise ConfigError(
+            "credentialProviderPriority",
+            f"DefaultCredentialChain: this host's credentials did not come within {seconds:g}s "
+            "(callTimeoutSeconds); check its instance or container credential endpoint",
+        ) from None
     if credentials is None:
         raise ConfigError(
             "credentialProviderPriority",

@@ -63,6 +63,13 @@ async def preflight(settings: Settings) -> None:
     try:
         async with source.own_session().client("sts") as sts:
             await sts.get_caller_identity()
+    except TimeoutError as error:
+        raise ConfigError(
+            "callTimeoutSeconds",
+            f"AWS STS did not answer GetCallerIdentity with the {source.method} credentials: "
+            f"{error}. Fix: check the network path to AWS (proxy, endpoint) or raise "
+            "callTimeoutSeconds",
+        ) from None
     except Exception as error:
         reach = unreachable(error, "sts")
         if reach is not None:

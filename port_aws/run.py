@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from weakref import WeakValueDictionary
 
 from port_aws.accounts import Account, Discovery, discover_accounts
 from port_aws.arn import PARTITIONS
@@ -97,7 +98,12 @@ class ResyncRun:
     """Accounts handed over by discovery so far, in order (their roles assumed)."""
     _change: "asyncio.Future[None] | None" = None
     _regions: dict[str, asyncio.Task[Regions]] = field(default_factory=dict)
-    _limiters: dict[tuple[str, str, str], asyncio.Semaphore] = field(default_factory=dict)
+    _limiters: "WeakValueDictionary[tuple[str, str, str], asyncio.Semaphore]" = field(
+        default_factory=WeakValueDictionary
+    )
+    """The service bound of each (account, region, service) some slice is reading: kept by the
+    slices' contexts, it is gone (with its pacers) once none reads there, so the run holds as
+    many as slices are in flight, not one per account, region and service ever read."""
     _region_bound: asyncio.Semaphore | None = None
     slice_bound: asyncio.Semaphore = field(init=False)
     ahead: AheadGate = field(init=False)
@@ -203,13 +209,15 @@ class ResyncRun:
             )
 
     def limiter(self, account_id: str, region: str, service: str) -> asyncio.Semaphore:
+        """The bound shared by the slices reading ``service`` in (account, region) at once."""
         key = (account_id, region, service)
-        if key not in self._limiters:
+        limiter = self._limiters.get(key)
+        if limiter is None:
             bound = self.settings.limits.max_concurrency_per_service
             if service == cloudcontrol.SERVICE:
                 bound = min(bound, cloudcontrol.CLOUDCONTROL_CONCURRENCY)
-            self._limiters[key] = asyncio.Semaphore(bound)
-        return self._limiters[key]
+            limiter = self._limiters[key] = asyncio.Semaphore(bound)
+        return limiter
 
     def slice_context(
         self,

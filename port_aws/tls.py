@@ -9,6 +9,14 @@ connection (and, against AWS, a new TLS handshake). Within a resync, clients sha
 (``SharedConnections``, owned and closed by the resync's run): a connection to a service's
 endpoint in a region is reused by every account's client, since each request is signed on its
 own.
+
+Every context checks the server's name against its certificate. botocore's
+``create_urllib3_context`` leaves ``check_hostname`` off because urllib3 matches names itself;
+aiohttp, which carries aiobotocore's requests, leaves that check to the context, so a context
+taken from botocore as is accepts any trusted certificate for any name. aiobotocore's own
+connector (used here behind a proxy or with a client certificate) builds its contexts the same
+way, and behind a proxy without proxy TLS settings it verifies nothing at all; here it gets a
+verifying context too. Only ``verify=False`` (asked for explicitly) turns verification off.
 """
 
 import functools
@@ -22,15 +30,32 @@ from aiobotocore.httpsession import AIOHTTPSession
 from botocore.httpsession import create_urllib3_context, get_cert_path
 
 
-@functools.cache
-def _context(ca_certs: str | None) -> ssl.SSLContext:
-    context = create_urllib3_context()
+def verifying_context(ca_certs: str | None = None) -> ssl.SSLContext:
+    """botocore's TLS context (its protocol and cipher choices) with the server's certificate
+    and name both checked; trusting ``ca_certs`` (a CA bundle file) when given."""
+    context: ssl.SSLContext = create_urllib3_context()
+    context.check_hostname = True  # urllib3 checks names itself; aiohttp relies on the context
     if ca_certs:
         context.load_verify_locations(ca_certs, None, None)
-    return context  # type: ignore[no-any-return]
+    return context
+
+
+_context = functools.cache(verifying_context)
+"""The shared context per CA bundle (never changed once built)."""
 
 
 class SharedTLSSession(AIOHTTPSession):  # type: ignore[misc]
+    def _get_ssl_context(self) -> ssl.SSLContext:
+        """The context aiobotocore's own connector starts from (it then adds the client
+        certificate and the CA bundle): a new one, since those are added to it."""
+        return verifying_context()
+
+    def _setup_proxy_ssl_context(self, proxy_url: str) -> ssl.SSLContext:
+        """Behind a proxy aiobotocore has a context only for proxy TLS settings and otherwise
+        connects with none, verifying nothing: here every proxied connection verifies too."""
+        context: ssl.SSLContext | None = super()._setup_proxy_ssl_context(proxy_url)
+        return context or self._get_ssl_context()
+
     def _create_connector(self, proxy_url: str | None) -> Any:
         if proxy_url or not self._verify or self._cert_file:
             return super()._create_connector(proxy_url)  # the rare cases keep their own context
