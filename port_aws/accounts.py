@@ -384,7 +384,7 @@ async def discover_accounts(
             account_id = await _caller_account(session)
         except (ClientError, BotoCoreError, TimeoutError) as error:
             reach = unreachable(error, "sts") or (
-                f"AWS STS did not answer in time ({error})"
+                f"AWS STS did not answer in time ({error_code(error)}: {error})"
                 if isinstance(error, TimeoutError)
                 else None
             )
