@@ -32,6 +32,7 @@ from port_aws.errors import ConfigError
 from port_aws.preflight import preflight
 from port_aws.run import ResyncRun
 from port_aws.settings import load_settings
+from tests.loopback import loopback_server
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, mapping_for, resync
 from tests.test_cloudcontrol import SEED, mapping
 from tests.test_safety import seed_sqs
@@ -50,7 +51,6 @@ else ends these calls (the trickle restarts every socket read timeout)."""
 async def slow_loris() -> AsyncIterator[str]:
     """A loopback HTTP server that reads each request, then sends its answer's status line one
     byte every half second, never finishing it."""
-    tasks: set[asyncio.Task[None]] = set()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -64,20 +64,8 @@ async def slow_loris() -> AsyncIterator[str]:
         finally:
             writer.close()
 
-    def track(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.ensure_future(handle(reader, writer))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
-
-    server = await asyncio.start_server(track, "127.0.0.1", 0)
-    try:
-        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-    finally:
-        server.close()
-        for task in list(tasks):
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await server.wait_closed()
+    async with loopback_server(handle) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from port_aws.arn import parse_role_arn
 from port_aws.credentials import resolve_source
 from port_aws.settings import load_settings
 from port_aws.tls import SHARED_CONNECTIONS, SharedConnections
+from tests.loopback import loopback_server
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator
 
 ROLE = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/port-integration"
@@ -149,7 +150,6 @@ async def tls_relay(aws: Emulator, cert: tuple[Path, Path]) -> AsyncIterator[Rel
     context.load_cert_chain(*cert)
     target = urlsplit(aws.url)
     received: list[int] = []
-    tasks: set[asyncio.Task[None]] = set()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         index = len(received)
@@ -172,27 +172,13 @@ async def tls_relay(aws: Emulator, cert: tuple[Path, Path]) -> AsyncIterator[Rel
             writer.close()
             upstream_writer.close()
 
-    def track(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.ensure_future(handle(reader, writer))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
-
-    server = await asyncio.start_server(track, "127.0.0.1", 0, ssl=context)
-    port = server.sockets[0].getsockname()[1]
-    try:
+    async with loopback_server(handle, context) as port:
         yield Relay(f"https://127.0.0.1:{port}", received)
-    finally:
-        server.close()
-        for task in list(tasks):
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await server.wait_closed()
 
 
 @contextlib.asynccontextmanager
 async def connect_proxy() -> AsyncIterator[str]:
     """A loopback HTTP proxy that opens CONNECT tunnels (to loopback only)."""
-    tasks: set[asyncio.Task[None]] = set()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -207,20 +193,8 @@ async def connect_proxy() -> AsyncIterator[str]:
         finally:
             writer.close()
 
-    def track(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.ensure_future(handle(reader, writer))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
-
-    server = await asyncio.start_server(track, "127.0.0.1", 0)
-    try:
-        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-    finally:
-        server.close()
-        for task in list(tasks):
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await server.wait_closed()
+    async with loopback_server(handle) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture
