@@ -698,13 +698,16 @@ def _seed_catalog_rest(
             DBSubnetGroupDescription="orders database",
             SubnetIds=subnets,
         )
+        postgres = {
+            "DBInstanceClass": "db.t3.micro",
+            "Engine": "postgres",
+            "MasterUsername": "app",
+            "MasterUserPassword": "not-read-by-the-integration",
+            "AllocatedStorage": 20,
+        }
         rds.create_db_instance(
             DBInstanceIdentifier="orders",
-            DBInstanceClass="db.t3.micro",
-            Engine="postgres",
-            MasterUsername="app",
-            MasterUserPassword="not-read-by-the-integration",
-            AllocatedStorage=20,
+            **postgres,
             PubliclyAccessible=False,
             DBSubnetGroupName="orders",
             VpcSecurityGroupIds=[group["GroupId"]],
@@ -716,11 +719,7 @@ def _seed_catalog_rest(
         )
         rds.create_db_instance(
             DBInstanceIdentifier="reports",
-            DBInstanceClass="db.t3.micro",
-            Engine="postgres",
-            MasterUsername="app",
-            MasterUserPassword="not-read-by-the-integration",
-            AllocatedStorage=20,
+            **postgres,
             PubliclyAccessible=True,
             BackupRetentionPeriod=1,
             Tags=tags,
