@@ -104,7 +104,6 @@ TYPES = [
         service="codebuild",
         id="Id",
         lister=_builds,
-        history=True,
         no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         arn="arn:{partition}:codebuild:{region}:{account}:build/{Id}",
         permissions=(

@@ -314,7 +314,6 @@ TYPES = [
         id="Arn",
         lister=_executions,
         secrets=("Variables[].resolvedValue",),
-        history=True,
         no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         enrichments={
             "GetPipelineExecution": Enrichment(
@@ -339,7 +338,6 @@ TYPES = [
             "Input.ResolvedConfiguration.*",
             "Output.OutputVariables.*",
         ),
-        history=True,
         no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         permissions=("codepipeline:ListPipelines", "codepipeline:ListActionExecutions"),
         action_aliases=always("ListActionExecutionsAction"),

@@ -331,7 +331,6 @@ class ResourceType:
     lister: Lister | None = None
     shape: Callable[[Item, SliceContext], Item | None] | None = None
     """Per-item adjustment after PascalCase; returning None drops the item (e.g. another region's)."""
-    history: bool = False
     secrets: tuple[str, ...] = ()
     """Paths (see ``items.scrub``) of values that may hold secrets, such as environment
     variables: replaced by a marker before an item leaves the engine, names kept."""
