@@ -78,6 +78,8 @@ async def _organization_tags(sc: SliceContext, item: Item) -> Item:
     return {"Tags": answer.get("Tags", [])}
 
 
+ORDER = 10
+
 TYPES = [
     ResourceType(
         kind="AWS::Account::Info",

@@ -45,6 +45,8 @@ LIVE_EVENTS = LiveEvents(
 """Read from the list (its summaries are the item; ``DescribeCertificate`` is an optional
 enrichment with other fields)."""
 
+ORDER = 230
+
 TYPES = [
     ResourceType(
         kind="AWS::CertificateManager::Certificate",

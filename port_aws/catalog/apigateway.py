@@ -62,6 +62,8 @@ HTTP_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 
+ORDER = 260
+
 TYPES = [
     ResourceType(
         kind="AWS::ApiGateway::RestApi",

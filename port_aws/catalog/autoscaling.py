@@ -28,6 +28,8 @@ LIVE_EVENTS = LiveEvents(
 """A group's ARN holds an id that ``DeleteAutoScalingGroup`` does not name: a group being
 deleted is read and upserted with its status, and a deleted one leaves at the next resync."""
 
+ORDER = 170
+
 TYPES = [
     ResourceType(
         kind="AWS::AutoScaling::AutoScalingGroup",

@@ -84,6 +84,8 @@ LIVE_EVENTS = LiveEvents(
 """Read from the list, as the resync does (the function's configuration; GetFunction is another
 action and shape)."""
 
+ORDER = 70
+
 TYPES = [
     ResourceType(
         kind="AWS::Lambda::Function",

@@ -36,6 +36,8 @@ LIVE_EVENTS = LiveEvents(
     gone=lambda i, sc: {"StackId": i, "Arn": i} if i.startswith("arn:") else None,
 )
 
+ORDER = 220
+
 TYPES = [
     ResourceType(
         kind="AWS::CloudFormation::Stack",

@@ -47,6 +47,8 @@ LIVE_EVENTS = LiveEvents(
 )
 """Read from the list, as the resync does (``GetDistribution`` answers another shape)."""
 
+ORDER = 250
+
 TYPES = [
     ResourceType(
         kind="AWS::CloudFront::Distribution",

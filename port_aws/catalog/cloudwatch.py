@@ -39,6 +39,8 @@ LIVE_EVENTS = LiveEvents(
     id_pattern=r"^(?!arn:)|:alarm:",
 )
 
+ORDER = 340
+
 TYPES = [
     ResourceType(
         kind="AWS::CloudWatch::Alarm",

@@ -79,6 +79,8 @@ PROJECT_EVENTS = LiveEvents(
 )
 """``BatchGetProjects`` answers an unknown name in ``projectsNotFound``, not with an error."""
 
+ORDER = 190
+
 TYPES = [
     ResourceType(
         kind="AWS::CodeBuild::Project",

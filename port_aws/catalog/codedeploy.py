@@ -236,6 +236,8 @@ APPLICATION_EVENTS = LiveEvents(
 )
 """A renamed application (``UpdateApplication``): the old name is gone, the new one read."""
 
+ORDER = 200
+
 TYPES = [
     ResourceType(
         kind="AWS::CodeDeploy::Application",

@@ -269,6 +269,8 @@ def _in_configuration(prefix: str) -> tuple[str, ...]:
     return tuple(f"{prefix}.{path}" for path in ACTION_SECRETS)
 
 
+ORDER = 210
+
 TYPES = [
     ResourceType(
         kind="AWS::CodePipeline::Pipeline",

@@ -57,6 +57,8 @@ LIVE_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 
+ORDER = 90
+
 TYPES = [
     ResourceType(
         kind="AWS::DynamoDB::Table",

@@ -63,6 +63,8 @@ def _live(
     )
 
 
+ORDER = 30
+
 TYPES = [
     ResourceType(
         kind="AWS::EC2::Instance",

@@ -77,6 +77,8 @@ LIVE_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 
+ORDER = 50
+
 TYPES = [
     ResourceType(
         kind="AWS::ECR::Repository",

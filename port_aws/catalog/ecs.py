@@ -155,6 +155,8 @@ TASK_DEFINITION_EVENTS = LiveEvents(
 deregistered one is described ``INACTIVE`` (which the resync does not list): gone."""
 
 
+ORDER = 40
+
 TYPES = [
     ResourceType(
         kind="AWS::ECS::Cluster",

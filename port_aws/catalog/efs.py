@@ -30,6 +30,8 @@ LIVE_EVENTS = LiveEvents(
     id_pattern="^fs-",
 )
 
+ORDER = 300
+
 TYPES = [
     ResourceType(
         kind="AWS::EFS::FileSystem",

@@ -99,6 +99,8 @@ NODEGROUP_EVENTS = LiveEvents(
 """A node group's ARN ends with an id: a deletion is applied when the event carries the ARN
 (``DeleteNodegroup`` answers with the node group)."""
 
+ORDER = 60
+
 TYPES = [
     ResourceType(
         kind="AWS::EKS::Cluster",

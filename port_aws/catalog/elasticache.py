@@ -45,6 +45,8 @@ LIVE_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 
+ORDER = 100
+
 TYPES = [
     ResourceType(
         kind="AWS::ElastiCache::Cluster",

@@ -85,6 +85,8 @@ def _live(
     )
 
 
+ORDER = 160
+
 TYPES = [
     ResourceType(
         kind="AWS::ElasticLoadBalancingV2::LoadBalancer",

@@ -68,6 +68,8 @@ LIVE_EVENTS = LiveEvents(
 )
 """Read from the list (narrowed to the rule's bus and name), as the resync does."""
 
+ORDER = 330
+
 TYPES = [
     ResourceType(
         kind="AWS::Events::Rule",

@@ -66,6 +66,8 @@ POLICY_EVENTS = LiveEvents(
 """Attaching and detaching change ``AttachmentCount``; AWS managed policies (not read by the
 resync) are left out by the identifier pattern."""
 
+ORDER = 150
+
 TYPES = [
     ResourceType(
         kind="AWS::IAM::Role",

@@ -44,6 +44,8 @@ LIVE_EVENTS = LiveEvents(
 """Read from the list (its summaries are the item); ``DescribeStreamSummary`` answers other
 fields, and is an optional enrichment."""
 
+ORDER = 320
+
 TYPES = [
     ResourceType(
         kind="AWS::Kinesis::Stream",

@@ -82,6 +82,8 @@ async def _aliases(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
     return {str(i["KeyId"]): {"Aliases": found.get(str(i["KeyId"]), [])} for i in items}
 
 
+ORDER = 290
+
 TYPES = [
     ResourceType(
         kind="AWS::KMS::Key",

@@ -50,6 +50,8 @@ LIVE_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 
+ORDER = 350
+
 TYPES = [
     ResourceType(
         kind="AWS::Logs::LogGroup",

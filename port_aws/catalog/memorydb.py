@@ -32,6 +32,8 @@ LIVE_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 
+ORDER = 110
+
 TYPES = [
     ResourceType(
         kind="AWS::MemoryDB::User",

@@ -72,6 +72,8 @@ LIVE_EVENTS = LiveEvents(
 )
 
 
+ORDER = 120
+
 TYPES = [
     ResourceType(
         kind="AWS::MSK::Cluster",

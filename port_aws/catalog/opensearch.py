@@ -51,6 +51,8 @@ LIVE_EVENTS = LiveEvents(
 """OpenSearch Service's events (and those of its Elasticsearch API), under the source ``es``."""
 
 
+ORDER = 310
+
 TYPES = [
     ResourceType(
         kind="AWS::OpenSearchService::Domain",

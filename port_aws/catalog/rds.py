@@ -43,6 +43,8 @@ def _live(
     )
 
 
+ORDER = 80
+
 TYPES = [
     ResourceType(
         kind="AWS::RDS::DBInstance",

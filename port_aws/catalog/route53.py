@@ -51,6 +51,8 @@ LIVE_EVENTS = LiveEvents(
 )
 """Read from the list, as the resync does (``GetHostedZone`` answers other fields)."""
 
+ORDER = 240
+
 TYPES = [
     ResourceType(
         kind="AWS::Route53::HostedZone",

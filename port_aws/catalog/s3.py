@@ -96,6 +96,8 @@ def _per_bucket(operation: str, answer_key: str, prop: str, *missing: str) -> Fe
     return each_item("BucketName", fields)
 
 
+ORDER = 20
+
 TYPES = [
     ResourceType(
         kind="AWS::S3::Bucket",

@@ -52,6 +52,8 @@ LIVE_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 
+ORDER = 280
+
 TYPES = [
     ResourceType(
         kind="AWS::SecretsManager::Secret",

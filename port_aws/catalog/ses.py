@@ -130,6 +130,8 @@ CONFIGURATION_SET_EVENTS = LiveEvents(
 )
 
 
+ORDER = 180
+
 TYPES = [
     ResourceType(
         kind="AWS::SES::EmailIdentity",

@@ -43,6 +43,8 @@ LIVE_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 
+ORDER = 140
+
 TYPES = [
     ResourceType(
         kind="AWS::SNS::Topic",

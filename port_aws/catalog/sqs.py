@@ -43,6 +43,8 @@ LIVE_EVENTS = LiveEvents(
     gone=lambda url, sc: {"QueueUrl": url, "Arn": sc.arn("sqs", url.rstrip("/").rsplit("/")[-1])},
 )
 
+ORDER = 130
+
 TYPES = [
     ResourceType(
         kind="AWS::SQS::Queue",

@@ -44,6 +44,8 @@ LIVE_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 
+ORDER = 270
+
 TYPES = [
     ResourceType(
         kind="AWS::StepFunctions::StateMachine",
