@@ -372,7 +372,7 @@ async def read_again(
 ) -> Outcome:
     """Read resources of a kind again in one account and region (global services: in the
     partition's home region, where the resync reads them)."""
-    if rt.global_service and rt.region_property is None:
+    if rt.regionless:
         region = run.home_region
     elif not options.region_policy.permits(region):
         return Outcome([], [], f"region {region} is outside the kind's regionPolicy")

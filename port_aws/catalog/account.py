@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 
 from port_aws.catalog.calls import always, each_item
-from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, Scope, SliceContext
 
 
 async def _account_info(sc: SliceContext) -> AsyncIterator[list[Item]]:
@@ -85,7 +85,7 @@ TYPES = [
         kind="AWS::Account::Info",
         service="iam",
         id="Id",
-        global_service=True,
+        scope=Scope.GLOBAL,
         lister=_account_info,
         permissions=("iam:ListAccountAliases",),
         live_events=ACCOUNT_EVENTS,
@@ -94,9 +94,8 @@ TYPES = [
         kind="AWS::Organizations::Account",
         service="organizations",
         id="Id",
-        global_service=True,
+        scope=Scope.MANAGEMENT_ACCOUNT,
         lister=_organization_accounts,
-        management_account=True,
         no_live_events=(
             "its properties (parent, OU path, whether it is synced) come from the walk of the "
             "whole organization, not from a read of one account"

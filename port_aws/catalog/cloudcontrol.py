@@ -28,7 +28,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from port_aws.catalog.calls import each_listed
-from port_aws.catalog.model import CALLS_PER_SECOND, Item, ResourceType, SliceContext
+from port_aws.catalog.model import CALLS_PER_SECOND, Item, ResourceType, Scope, SliceContext
 from port_aws.items import scrub_by_names
 from port_aws.stats import SliceProblem
 
@@ -235,6 +235,12 @@ async def _get(sc: SliceContext, kind: str, identifier: str) -> Item | None:
     return _model(str(description.get("Identifier") or identifier), description.get("Properties"))
 
 
+def _scope(kind: str) -> Scope:
+    if kind.split("::")[1] == "Organizations":
+        return Scope.MANAGEMENT_ACCOUNT
+    return Scope.GLOBAL if is_global(kind) else Scope.REGIONAL
+
+
 @cache
 def generic(kind: str) -> ResourceType:
     """The ResourceType reading ``kind`` through Cloud Control. Organizations types are read in
@@ -244,8 +250,7 @@ def generic(kind: str) -> ResourceType:
         service=SERVICE,
         id="Identifier",
         permissions=PERMISSIONS,
-        global_service=is_global(kind),
-        management_account=kind.split("::")[1] == "Organizations",
+        scope=_scope(kind),
         lister=_lister(kind),
     )
 

@@ -6,6 +6,7 @@ from port_aws.catalog.model import (
     Item,
     LiveEvents,
     ResourceType,
+    Scope,
     SliceContext,
 )
 
@@ -57,7 +58,7 @@ TYPES = [
         items="DistributionList.Items",
         id="Arn",
         arn="{ARN}",
-        global_service=True,
+        scope=Scope.GLOBAL,
         tags=tagged("Arn"),
         permissions=("cloudfront:ListDistributions",),
         live_events=LIVE_EVENTS,

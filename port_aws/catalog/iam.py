@@ -4,7 +4,7 @@ The list answers omit tags; IAM has no batch tag read, so tags are read per enti
 """
 
 from port_aws.catalog.calls import field_is, per_item_tags, read_listed
-from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, Scope, SliceContext
 
 
 def _named(
@@ -72,7 +72,7 @@ TYPES = [
     ResourceType(
         kind="AWS::IAM::Role",
         service="iam",
-        global_service=True,
+        scope=Scope.GLOBAL,
         operation="list_roles",
         params={"PaginationConfig": {"PageSize": 1000}},
         items="Roles",
@@ -103,7 +103,7 @@ TYPES = [
     ResourceType(
         kind="AWS::IAM::User",
         service="iam",
-        global_service=True,
+        scope=Scope.GLOBAL,
         operation="list_users",
         params={"PaginationConfig": {"PageSize": 1000}},
         items="Users",
@@ -131,7 +131,7 @@ TYPES = [
     ResourceType(
         kind="AWS::IAM::Policy",
         service="iam",
-        global_service=True,
+        scope=Scope.GLOBAL,
         operation="list_policies",
         params={"Scope": "Local", "PaginationConfig": {"PageSize": 1000}},
         items="Policies",

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
@@ -305,6 +306,19 @@ class LiveEvents:
     ``detail.service`` names the service)."""
 
 
+class Scope(StrEnum):
+    """Where a kind is read."""
+
+    REGIONAL = "regional"
+    """In every enabled region of every account that the regionPolicy allows."""
+    GLOBAL = "global"
+    """Once per account, in the partition's home region (IAM, Route 53, CloudFront, S3's list):
+    the service is global."""
+    MANAGEMENT_ACCOUNT = "management account"
+    """Once per resync, in the organization's management account and the home region, whether
+    or not that account is in the synced scope (Organizations kinds)."""
+
+
 @dataclass(frozen=True)
 class ResourceType:
     kind: str
@@ -320,12 +334,13 @@ class ResourceType:
     arn: str | None = None
     """ARN template when the API gives none: ``{partition}``, ``{region}``, ``{account}`` and
     item properties, e.g. ``arn:{partition}:s3:::{BucketName}``."""
-    global_service: bool = False
-    management_account: bool = False
-    """Read only in the organization's management account (Organizations kinds), whether or
-    not that account is in the synced scope."""
+    scope: Scope = Scope.REGIONAL
+    """Where the kind is read: in each region, once per account, or once in the management
+    account (see ``Scope``)."""
     region_property: str | None = None
-    """For kinds listed globally whose items live in a region (S3): the property naming it."""
+    """For kinds not read per region whose items each live in a region (S3 buckets): the
+    property naming it. The regionPolicy then applies to the items, and the item's region is
+    that property's (not the home region the list was read in)."""
     tags: Enrichment | None = None
     enrichments: Mapping[str, Enrichment] = field(default_factory=dict)
     lister: Lister | None = None
@@ -343,6 +358,12 @@ class ResourceType:
     no_live_events: str = ""
     """Why a kind without ``live_events`` has none (one short reason, listed in
     docs/kinds.md); every kind has one or the other."""
+
+    @property
+    def regionless(self) -> bool:
+        """Read once (not per region) and its items have no region of their own: the
+        regionPolicy does not apply, and the kind lives in the partition's home region."""
+        return self.scope is not Scope.REGIONAL and self.region_property is None
 
     @property
     def all_permissions(self) -> tuple[str, ...]:

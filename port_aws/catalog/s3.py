@@ -11,6 +11,7 @@ from port_aws.catalog.model import (
     Item,
     LiveEvents,
     ResourceType,
+    Scope,
     SliceContext,
 )
 
@@ -108,7 +109,7 @@ TYPES = [
         region_property="BucketRegion",
         id="BucketName",
         arn="arn:{partition}:s3:::{BucketName}",
-        global_service=True,
+        scope=Scope.GLOBAL,
         tags=Enrichment(
             _per_bucket("get_bucket_tagging", "TagSet", "Tags", "NoSuchTagSet"),
             ("s3:GetBucketTagging",),
