@@ -405,7 +405,7 @@ async def _reread(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcom
     assert live is not None
     for attempt in range(READ_ATTEMPTS):
         try:
-            entry = await live.read(sc, identifier)
+            entry = await rt.read_one(sc, identifier)
             item = await read_one(rt, sc, entry)
         except Gone:
             return _gone(rt, sc, identifier)

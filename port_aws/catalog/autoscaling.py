@@ -1,6 +1,6 @@
 """Auto Scaling: groups (tags come with the describe answer)."""
 
-from port_aws.catalog.calls import read_filtered, tags_of
+from port_aws.catalog.calls import tags_of
 from port_aws.catalog.model import LiveEvents, ResourceType
 
 LIVE_EVENTS = LiveEvents(
@@ -16,12 +16,7 @@ LIVE_EVENTS = LiveEvents(
     ),
     deletes=("DeleteAutoScalingGroup",),
     ids=("requestParameters.autoScalingGroupName", "requestParameters.tags[].resourceId"),
-    read=read_filtered(
-        "autoscaling",
-        "describe_auto_scaling_groups",
-        "AutoScalingGroups",
-        "AutoScalingGroupNames",
-    ),
+    filter="AutoScalingGroupNames",
     not_found=(),
     gone=lambda name, sc: None,
 )

@@ -6,7 +6,7 @@ described 100 at a time (across projects); builds started before ``historyDays``
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import always, chunks, each_listed, is_recent, last_part, read_filtered
+from port_aws.catalog.calls import always, chunks, each_listed, is_recent, last_part
 from port_aws.catalog.model import Describe, Item, LiveEvents, ResourceType, SliceContext
 
 
@@ -60,17 +60,12 @@ BUILDSPEC_VARIABLES = (
 document and stays as it is)."""
 
 
-async def _project_named(sc: SliceContext, identifier: str) -> Item:
-    read = read_filtered("codebuild", "batch_get_projects", "projects", "names")
-    return await read(sc, last_part(identifier))
-
-
 PROJECT_EVENTS = LiveEvents(
     source="codebuild.amazonaws.com",
     upserts=("CreateProject", "UpdateProject", "UpdateProjectVisibility"),
     deletes=("DeleteProject",),
     ids=("responseElements.project.arn", "requestParameters.projectArn", "requestParameters.name"),
-    read=_project_named,
+    filter_value=last_part,
     not_found=(),
     gone=lambda i, sc: {
         "Name": last_part(i),

@@ -15,7 +15,6 @@ from port_aws.catalog.calls import (
     chunks,
     each_listed,
     last_part,
-    read_filtered,
     tagged,
 )
 from port_aws.catalog.model import (
@@ -210,14 +209,6 @@ _TAGS = tagged("Arn")
 APPLICATIONS = Describe("batch_get_applications", "applicationNames", "applicationsInfo")
 
 
-async def _application(sc: SliceContext, identifier: str) -> Item:
-    """One application, by name or ARN (``…:application:<name>``)."""
-    read = read_filtered(
-        "codedeploy", APPLICATIONS.operation, APPLICATIONS.items, APPLICATIONS.param
-    )
-    return await read(sc, last_part(identifier, ":"))
-
-
 APPLICATION_EVENTS = LiveEvents(
     source="codedeploy.amazonaws.com",
     upserts=("CreateApplication", "UpdateApplication", "TagResource", "UntagResource"),
@@ -226,7 +217,7 @@ APPLICATION_EVENTS = LiveEvents(
         "[requestParameters.applicationName, requestParameters.newApplicationName]",
         "requestParameters.resourceArn",
     ),
-    read=_application,
+    filter_value=lambda i: last_part(i, ":"),  # a name or ARN (``…:application:<name>``)
     not_found=("ApplicationDoesNotExistException",),
     gone=lambda i, sc: {
         "Arn": sc.arn("codedeploy", APPLICATION_ARN.format(last_part(i, ":"))),

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 
-from port_aws.catalog.calls import chunks, per_item, read_filtered
+from port_aws.catalog.calls import chunks, per_item
 from port_aws.catalog.model import (
     EC2_STATE_CHANGE,
     Enrichment,
@@ -39,9 +39,7 @@ def _live(
     kind_prefix: str,
     arn_type: str,
     id_key: str,
-    operation: str,
     param: str,
-    items: str,
     not_found: str,
     upserts: tuple[str, ...],
     deletes: tuple[str, ...],
@@ -55,7 +53,7 @@ def _live(
         upserts=(*upserts, *TAG_EVENTS),
         deletes=deletes,
         ids=(*ids, TAGGED),
-        read=read_filtered("ec2", operation, items, param),
+        filter=param,
         not_found=(not_found,),
         gone=lambda i, sc: {id_key: i, "Arn": sc.arn("ec2", f"{arn_type}/{i}")},
         id_pattern=f"^{kind_prefix}-",
@@ -79,9 +77,7 @@ TYPES = [
             "i",
             "instance",
             "InstanceId",
-            "describe_instances",
             "InstanceIds",
-            "Reservations[].Instances[]",
             "InvalidInstanceID.NotFound",
             upserts=(
                 "RunInstances",
@@ -122,9 +118,7 @@ TYPES = [
             "vol",
             "volume",
             "VolumeId",
-            "describe_volumes",
             "VolumeIds",
-            "Volumes",
             "InvalidVolume.NotFound",
             upserts=(
                 "CreateVolume",
@@ -173,9 +167,7 @@ TYPES = [
             "vpc",
             "vpc",
             "VpcId",
-            "describe_vpcs",
             "VpcIds",
-            "Vpcs",
             "InvalidVpcID.NotFound",
             upserts=("CreateVpc", "ModifyVpcAttribute"),
             deletes=("DeleteVpc",),
@@ -195,9 +187,7 @@ TYPES = [
             "subnet",
             "subnet",
             "SubnetId",
-            "describe_subnets",
             "SubnetIds",
-            "Subnets",
             "InvalidSubnetID.NotFound",
             upserts=("CreateSubnet", "ModifySubnetAttribute"),
             deletes=("DeleteSubnet",),
@@ -217,9 +207,7 @@ TYPES = [
             "sg",
             "security-group",
             "GroupId",
-            "describe_security_groups",
             "GroupIds",
-            "SecurityGroups",
             "InvalidGroup.NotFound",
             upserts=(
                 "CreateSecurityGroup",

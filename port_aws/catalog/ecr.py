@@ -5,7 +5,6 @@ from botocore.exceptions import ClientError
 from port_aws.catalog.calls import (
     always,
     each_item,
-    read_filtered,
     tagged,
     without_metadata,
 )
@@ -41,11 +40,6 @@ def _repository_name(identifier: str) -> str:
     return identifier.split(":repository/", 1)[-1]
 
 
-async def _repository(sc: SliceContext, identifier: str) -> Item:
-    read = read_filtered("ecr", "describe_repositories", "repositories", "repositoryNames")
-    return await read(sc, _repository_name(identifier))
-
-
 def _repository_gone(identifier: str, sc: SliceContext) -> Item:
     arn = sc.arn("ecr", f"repository/{_repository_name(identifier)}")
     return {"RepositoryArn": arn, "Arn": arn}
@@ -70,7 +64,8 @@ LIVE_EVENTS = LiveEvents(
         "requestParameters.resourceArn",
         "requestParameters.repositoryName",
     ),
-    read=_repository,
+    filter="repositoryNames",
+    filter_value=_repository_name,
     not_found=("RepositoryNotFoundException",),
     gone=_repository_gone,
     id_pattern=r"^(?!arn:)|:repository/",

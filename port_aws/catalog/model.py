@@ -13,9 +13,11 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
+import botocore.session
 import jmespath
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, Field
@@ -91,6 +93,16 @@ resync (the run keeps the limiter, shared by the kinds of that service, and the 
 long as it)."""
 
 
+@cache
+def _limit_key(service: str, operation_name: str) -> str:
+    """The page-size parameter of an operation in botocore's paginator model, or ``""``."""
+    try:
+        paginator = botocore.session.get_session().get_paginator_model(service)
+        return str(paginator.get_paginator(operation_name).get("limit_key", ""))
+    except ValueError:  # no paginator for this operation
+        return ""
+
+
 def is_not_found(error: BaseException) -> bool:
     return isinstance(error, ClientError) and (
         error.response.get("Error", {}).get("Code") in NOT_FOUND
@@ -139,6 +151,20 @@ class SliceContext:
         ``ecs:ListClusters``."""
         client = await self.client(service)
         return iam_action(service, client.meta.method_to_api_mapping.get(operation, operation))
+
+    async def takes_list(self, service: str, operation: str, param: str) -> bool:
+        """True when ``param`` of the operation is a list (botocore's service model)."""
+        client = await self.client(service)
+        model = client.meta.service_model.operation_model(
+            client.meta.method_to_api_mapping[operation]
+        )
+        return bool(model.input_shape.members[param].type_name == "list")
+
+    async def limit_key(self, service: str, operation: str) -> str:
+        """The page-size parameter of a paginated operation (botocore's paginator model), or
+        an empty string."""
+        client = await self.client(service)
+        return _limit_key(service, client.meta.method_to_api_mapping[operation])
 
     async def _paced(self, service: str) -> None:
         """Wait for this call's start time where ``service`` is paced (``CALLS_PER_SECOND``):
@@ -280,8 +306,10 @@ class LiveEvents:
     ``ids`` are JMESPath expressions tried in order on the event's ``detail`` (e.g.
     ``requestParameters.queueUrl``); the first that finds a string, or a list of strings (one
     event may name several resources, as ``RunInstances`` does), gives the identifiers.
-    ``read`` returns the one resource as the list step would (before shaping) or raises the
-    service's not-found error, one of ``not_found`` (or ``Gone``); ``gone`` builds the
+    The resource is read again by the kind's own call narrowed to it (``filter``), or by a
+    ``read`` of its own; either returns the one resource as the list step would (before
+    shaping) or raises the service's not-found error, one of ``not_found`` (or ``Gone``);
+    ``gone`` builds the
     properties of a deleted resource (its id and ARN) so Ocean can delete it, or None where
     the event does not tell the ARN (the next resync removes the entity). A read uses only
     the IAM actions the kind already declares (the installation's policy is built from them).
@@ -291,9 +319,21 @@ class LiveEvents:
     upserts: tuple[str, ...]
     deletes: tuple[str, ...]
     ids: tuple[str, ...]
-    read: ReadOne
     not_found: tuple[str, ...]
     gone: Callable[[str, SliceContext], Item | None]
+    filter: str = ""
+    """The parameter of the kind's ``describe`` call (by default its ``param``), else of its
+    list call, that narrows the answer to one identifier, e.g. ``LoadBalancerArns``: given as a
+    one-item list where the API takes a list. The kind's ``params`` go along, but for page
+    sizes. An answer listing nothing says the resource is gone."""
+    filter_value: Callable[[str], str] | None = None
+    """The ``filter`` value of an identifier from an event, where they differ (a name from an
+    ARN, ``calls.last_part``)."""
+    gone_if: Callable[[Item], bool] | None = None
+    """True for an answer that describes a deleted resource (CloudFormation's stack in
+    ``DELETE_COMPLETE``): it is gone."""
+    read: ReadOne | None = None
+    """A read of its own, for kinds whose call cannot be narrowed by a ``filter``."""
     id_pattern: str = ""
     """A regular expression (``re.search``) every identifier of this kind matches, for events
     that name resources of several kinds (EC2's ``CreateTags``, ECS's ``TagResource``): an
@@ -358,6 +398,38 @@ class ResourceType:
     no_live_events: str = ""
     """Why a kind without ``live_events`` has none (one short reason, listed in
     docs/kinds.md); every kind has one or the other."""
+
+    def __post_init__(self) -> None:
+        live = self.live_events
+        if live is not None and live.read is None and not (live.filter or self.describe):
+            raise ValueError(f"{self.kind}: live_events needs a filter (or a read of its own)")
+
+    async def read_one(self, sc: SliceContext, identifier: str) -> Item:
+        """One resource of the kind again, for a live event (see ``LiveEvents``)."""
+        live = self.live_events
+        assert live is not None, self.kind
+        if live.read is not None:
+            return await live.read(sc, identifier)
+        if self.describe is not None:
+            operation, items = self.describe.operation, self.describe.items
+            param, params = live.filter or self.describe.param, dict(self.describe.params)
+        else:
+            assert self.operation is not None and live.filter, self.kind
+            operation, items, param = self.operation, self.items, live.filter
+            paging = {"PaginationConfig", await sc.limit_key(self.service, operation)}
+            params = {k: v for k, v in self.params.items() if k not in paging}
+        value = live.filter_value(identifier) if live.filter_value else identifier
+        many = await sc.takes_list(self.service, operation, param)
+        answer = await sc.call(
+            self.service, operation, **{param: [value] if many else value}, **params
+        )
+        found = jmespath.search(items, answer)
+        entries = found if isinstance(found, list) else [found]
+        if not entries or not isinstance(entries[0], dict):
+            raise Gone(identifier)
+        if live.gone_if is not None and live.gone_if(entries[0]):
+            raise Gone(identifier)
+        return dict(entries[0])
 
     @property
     def regionless(self) -> bool:
