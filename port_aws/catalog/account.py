@@ -87,7 +87,7 @@ TYPES = [
         id="Id",
         scope=Scope.GLOBAL,
         lister=_account_info,
-        permissions=("iam:ListAccountAliases",),
+        calls=("list_account_aliases",),
         live_events=ACCOUNT_EVENTS,
     ),
     ResourceType(
@@ -100,13 +100,11 @@ TYPES = [
             "its properties (parent, OU path, whether it is synced) come from the walk of the "
             "whole organization, not from a read of one account"
         ),
-        tags=Enrichment(
-            each_item("Id", _organization_tags), ("organizations:ListTagsForResource",)
-        ),
-        permissions=(
-            "organizations:ListRoots",
-            "organizations:ListAccountsForParent",
-            "organizations:ListOrganizationalUnitsForParent",
+        tags=Enrichment(each_item("Id", _organization_tags), ("list_tags_for_resource",)),
+        calls=(
+            "list_roots",
+            "list_accounts_for_parent",
+            "list_organizational_units_for_parent",
         ),
         shape=_parents,
         action_aliases=always(

@@ -60,11 +60,10 @@ TYPES = [
         enrichments={
             "DescribeCertificate": Enrichment(
                 each_item("Arn", _describe),
-                ("acm:DescribeCertificate",),
+                ("describe_certificate",),
                 "full certificate details: validation, renewal, in-use-by (one call per item)",
             ),
         },
-        permissions=("acm:ListCertificates",),
         live_events=LIVE_EVENTS,
     ),
 ]

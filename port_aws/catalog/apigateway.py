@@ -74,7 +74,6 @@ TYPES = [
         id="Id",
         arn="arn:{partition}:apigateway:{region}::/restapis/{Id}",
         shape=normalise_tags,
-        permissions=("apigateway:GET",),
         live_events=REST_EVENTS,
     ),
     ResourceType(
@@ -85,7 +84,6 @@ TYPES = [
         id="ApiId",
         arn="arn:{partition}:apigateway:{region}::/apis/{ApiId}",
         shape=normalise_tags,
-        permissions=("apigateway:GET",),
         live_events=HTTP_EVENTS,
     ),
 ]

@@ -35,7 +35,6 @@ TYPES = [
         id="AutoScalingGroupARN",
         arn="{AutoScalingGroupARN}",
         shape=tags_of(),
-        permissions=("autoscaling:DescribeAutoScalingGroups",),
         live_events=LIVE_EVENTS,
     ),
 ]

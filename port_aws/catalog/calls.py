@@ -213,7 +213,7 @@ def tagged(key: str, native: Any = None, *, prop: str = "Tags", lower: bool = Fa
             str(item[key]): {prop: shape(found.get(str(item.get("Arn")), []))} for item in items
         }
 
-    return Enrichment(fetch, ("tag:GetResources",))
+    return Enrichment(fetch, ("get_resources",), service="resourcegroupstaggingapi")
 
 
 def always(*names: str) -> dict[str, str | None]:

@@ -28,7 +28,14 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from port_aws.catalog.calls import each_listed
-from port_aws.catalog.model import CALLS_PER_SECOND, Item, ResourceType, Scope, SliceContext
+from port_aws.catalog.model import (
+    CALLS_PER_SECOND,
+    Item,
+    ResourceType,
+    Scope,
+    SliceContext,
+    operation_action,
+)
 from port_aws.items import scrub_by_names
 from port_aws.stats import SliceProblem
 
@@ -36,8 +43,9 @@ TYPE_NAME = re.compile(r"^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$")
 """``AWS::Glue::Job``; third-party registry types share the shape (``Org::Service::Type``)."""
 
 SERVICE = "cloudcontrol"
-PERMISSIONS = ("cloudformation:ListResources", "cloudformation:GetResource")
-REGISTRY_PERMISSIONS = ("cloudformation:DescribeType",)
+CALLS = ("list_resources", "get_resource")
+PERMISSIONS = tuple(operation_action(SERVICE, operation) for operation in CALLS)
+REGISTRY_PERMISSIONS = (operation_action("cloudformation", "describe_type"),)
 
 CLOUDCONTROL_CONCURRENCY = 2
 """Cloud Control calls in flight per (account, region): each call runs the type's own handler
@@ -249,7 +257,7 @@ def generic(kind: str) -> ResourceType:
         kind=kind,
         service=SERVICE,
         id="Identifier",
-        permissions=PERMISSIONS,
+        calls=CALLS,
         scope=_scope(kind),
         lister=_lister(kind),
     )

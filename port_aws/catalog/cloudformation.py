@@ -43,7 +43,6 @@ TYPES = [
         id="StackId",
         arn="{StackId}",
         secrets=SECRETS,
-        permissions=("cloudformation:DescribeStacks",),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -60,7 +60,6 @@ TYPES = [
         arn="{ARN}",
         scope=Scope.GLOBAL,
         tags=tagged("Arn"),
-        permissions=("cloudfront:ListDistributions",),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -45,7 +45,6 @@ TYPES = [
         id="Arn",
         arn="{AlarmArn}",
         tags=tagged("Arn"),
-        permissions=("cloudwatch:DescribeAlarms",),
         live_events=LIVE_EVENTS,
     ),
 ]

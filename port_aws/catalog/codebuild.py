@@ -87,7 +87,6 @@ TYPES = [
         id="Name",
         arn="arn:{partition}:codebuild:{region}:{account}:project/{Name}",
         shape=_project,
-        permissions=("codebuild:ListProjects", "codebuild:BatchGetProjects"),
         live_events=PROJECT_EVENTS,
         action_aliases=always("GetProjectDetailsAction"),
     ),
@@ -103,10 +102,10 @@ TYPES = [
         lister=_builds,
         no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         arn="arn:{partition}:codebuild:{region}:{account}:build/{Id}",
-        permissions=(
-            "codebuild:ListProjects",
-            "codebuild:ListBuildsForProject",
-            "codebuild:BatchGetBuilds",
+        calls=(
+            "list_projects",
+            "list_builds_for_project",
+            "batch_get_builds",
         ),
         action_aliases=always("GetBuildDetailsAction", "ListBuildsAction"),
     ),

@@ -239,7 +239,6 @@ TYPES = [
         id="Arn",
         arn="arn:{partition}:codedeploy:{region}:{account}:application:{ApplicationName}",
         tags=_TAGS,
-        permissions=("codedeploy:ListApplications", "codedeploy:BatchGetApplications"),
         live_events=APPLICATION_EVENTS,
         action_aliases=always(
             "GetCodeDeployApplicationDetailsAction",
@@ -256,10 +255,10 @@ TYPES = [
             "{ApplicationName}/{DeploymentGroupName}"
         ),
         tags=_TAGS,
-        permissions=(
-            "codedeploy:ListApplications",
-            "codedeploy:ListDeploymentGroups",
-            "codedeploy:BatchGetDeploymentGroups",
+        calls=(
+            "list_applications",
+            "list_deployment_groups",
+            "batch_get_deployment_groups",
         ),
         action_aliases=always("GetDeploymentGroupDetailsAction", "GetDeploymentGroupTags"),
         live_events=GROUP_EVENTS,
@@ -271,11 +270,11 @@ TYPES = [
         no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         id="DeploymentId",
         arn="arn:{partition}:codedeploy:{region}:{account}:deployment:{DeploymentId}",
-        permissions=(
-            "codedeploy:ListApplications",
-            "codedeploy:ListDeploymentGroups",
-            "codedeploy:ListDeployments",
-            "codedeploy:BatchGetDeployments",
+        calls=(
+            "list_applications",
+            "list_deployment_groups",
+            "list_deployments",
+            "batch_get_deployments",
         ),
         action_aliases=always("GetDeploymentAction", "ListDeploymentsAction"),
     ),
@@ -285,12 +284,12 @@ TYPES = [
         lister=_targets,
         no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         id="Arn",
-        permissions=(
-            "codedeploy:ListApplications",
-            "codedeploy:ListDeploymentGroups",
-            "codedeploy:ListDeployments",
-            "codedeploy:ListDeploymentTargets",
-            "codedeploy:BatchGetDeploymentTargets",
+        calls=(
+            "list_applications",
+            "list_deployment_groups",
+            "list_deployments",
+            "list_deployment_targets",
+            "batch_get_deployment_targets",
         ),
         action_aliases=always("GetDeploymentTargetDetailsAction"),
     ),

@@ -78,11 +78,14 @@ TYPES = [
                     answer="ContinuousBackupsDescription",
                     prop="ContinuousBackupsDescription",
                 ),
-                ("dynamodb:DescribeContinuousBackups",),
+                ("describe_continuous_backups",),
                 "ContinuousBackupsDescription: backups and point-in-time recovery status",
             ),
         },
-        permissions=("dynamodb:ListTables", "dynamodb:DescribeTable"),
+        calls=(
+            "list_tables",
+            "describe_table",
+        ),
         live_events=LIVE_EVENTS,
         action_aliases={
             **always("ListTablesAction", "GetTableDetailsAction", "GetTableTagsAction"),

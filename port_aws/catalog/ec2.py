@@ -72,7 +72,6 @@ TYPES = [
         items="Reservations[].Instances[]",
         id="InstanceId",
         arn="arn:{partition}:ec2:{region}:{account}:instance/{InstanceId}",
-        permissions=("ec2:DescribeInstances",),
         live_events=_live(
             "i",
             "instance",
@@ -96,7 +95,7 @@ TYPES = [
         enrichments={
             "DescribeInstanceStatus": Enrichment(
                 _instance_status,
-                ("ec2:DescribeInstanceStatus",),
+                ("describe_instance_status",),
                 "InstanceStatus, SystemStatus and Events: status checks and scheduled events",
             ),
         },
@@ -113,7 +112,6 @@ TYPES = [
         items="Volumes",
         id="VolumeId",
         arn="arn:{partition}:ec2:{region}:{account}:volume/{VolumeId}",
-        permissions=("ec2:DescribeVolumes",),
         live_events=_live(
             "vol",
             "volume",
@@ -145,7 +143,7 @@ TYPES = [
                     prop="AutoEnableIO",
                     Attribute="autoEnableIO",
                 ),
-                ("ec2:DescribeVolumeAttribute",),
+                ("describe_volume_attribute",),
                 "AutoEnableIO: whether I/O resumes by itself after a data inconsistency",
             ),
         },
@@ -162,7 +160,6 @@ TYPES = [
         items="Vpcs",
         id="VpcId",
         arn="arn:{partition}:ec2:{region}:{account}:vpc/{VpcId}",
-        permissions=("ec2:DescribeVpcs",),
         live_events=_live(
             "vpc",
             "vpc",
@@ -182,7 +179,6 @@ TYPES = [
         items="Subnets",
         id="SubnetId",
         arn="arn:{partition}:ec2:{region}:{account}:subnet/{SubnetId}",
-        permissions=("ec2:DescribeSubnets",),
         live_events=_live(
             "subnet",
             "subnet",
@@ -202,7 +198,6 @@ TYPES = [
         items="SecurityGroups",
         id="GroupId",
         arn="arn:{partition}:ec2:{region}:{account}:security-group/{GroupId}",
-        permissions=("ec2:DescribeSecurityGroups",),
         live_events=_live(
             "sg",
             "security-group",

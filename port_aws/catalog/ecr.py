@@ -84,7 +84,6 @@ TYPES = [
         id="RepositoryArn",
         arn="{RepositoryArn}",
         tags=tagged("RepositoryArn"),
-        permissions=("ecr:DescribeRepositories",),
         live_events=LIVE_EVENTS,
         enrichments={
             "GetLifecyclePolicy": Enrichment(
@@ -94,7 +93,7 @@ TYPES = [
                     "LifecyclePolicyNotFoundException",
                     text=False,
                 ),
-                ("ecr:GetLifecyclePolicy",),
+                ("get_lifecycle_policy",),
                 "LifecyclePolicy: the image lifecycle policy (lifecyclePolicyText, lastEvaluatedAt)",
             ),
             "GetRepositoryPolicy": Enrichment(
@@ -104,7 +103,7 @@ TYPES = [
                     "RepositoryPolicyNotFoundException",
                     text=True,
                 ),
-                ("ecr:GetRepositoryPolicy",),
+                ("get_repository_policy",),
                 "RepositoryPolicyText: the repository's access policy document",
             ),
         },

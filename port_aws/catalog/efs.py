@@ -39,7 +39,6 @@ TYPES = [
         items="FileSystems",
         id="FileSystemId",
         arn="{FileSystemArn}",
-        permissions=("elasticfilesystem:DescribeFileSystems",),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -108,7 +108,10 @@ TYPES = [
         lister=_clusters,
         id="Arn",
         shape=tags_of(native={}),
-        permissions=("eks:ListClusters", "eks:DescribeCluster"),
+        calls=(
+            "list_clusters",
+            "describe_cluster",
+        ),
         live_events=CLUSTER_EVENTS,
         action_aliases=always("DescribeClusterAction"),
     ),
@@ -119,7 +122,11 @@ TYPES = [
         id="NodegroupArn",
         arn="{NodegroupArn}",
         shape=tags_of(native={}),
-        permissions=("eks:ListClusters", "eks:ListNodegroups", "eks:DescribeNodegroup"),
+        calls=(
+            "list_clusters",
+            "list_nodegroups",
+            "describe_nodegroup",
+        ),
         live_events=NODEGROUP_EVENTS,
     ),
 ]

@@ -46,7 +46,6 @@ TYPES = [
         id="ARN",
         arn="{ARN}",
         tags=tagged("ARN", prop="TagList"),
-        permissions=("elasticache:DescribeCacheClusters",),
         live_events=LIVE_EVENTS,
         action_aliases=always("DescribeCacheClustersAction", "ListTagsForResourceAction"),
     ),

@@ -28,7 +28,7 @@ def _tags(key: str) -> Enrichment:
                 found[str(described["ResourceArn"])] = {"Tags": tag_list(described.get("Tags"))}
         return found
 
-    return Enrichment(fetch, ("elasticloadbalancing:DescribeTags",))
+    return Enrichment(fetch, ("describe_tags",))
 
 
 async def _listeners(sc: SliceContext, item: Item) -> Item:
@@ -98,12 +98,11 @@ TYPES = [
         enrichments={
             "DescribeListeners": Enrichment(
                 each_item("LoadBalancerArn", _listeners),
-                ("elasticloadbalancing:DescribeListeners",),
+                ("describe_listeners",),
                 "Listeners: each listener's port, protocol and default actions (one call per "
                 "load balancer)",
             ),
         },
-        permissions=("elasticloadbalancing:DescribeLoadBalancers",),
         live_events=_live(
             "LoadBalancer",
             "loadbalancer",
@@ -121,7 +120,6 @@ TYPES = [
         id="TargetGroupArn",
         arn="{TargetGroupArn}",
         tags=_tags("TargetGroupArn"),
-        permissions=("elasticloadbalancing:DescribeTargetGroups",),
         live_events=_live(
             "TargetGroup",
             "targetgroup",

@@ -77,7 +77,10 @@ TYPES = [
         id="Arn",
         lister=_rules,
         tags=tagged("Arn"),
-        permissions=("events:ListEventBuses", "events:ListRules"),
+        calls=(
+            "list_event_buses",
+            "list_rules",
+        ),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -79,9 +79,8 @@ TYPES = [
         id="RoleName",
         tags=Enrichment(
             per_item_tags("iam", "list_role_tags", key="RoleName", param="RoleName"),
-            ("iam:ListRoleTags",),
+            ("list_role_tags",),
         ),
-        permissions=("iam:ListRoles",),
         live_events=_named(
             "Role",
             "list_roles",
@@ -110,9 +109,8 @@ TYPES = [
         id="UserName",
         tags=Enrichment(
             per_item_tags("iam", "list_user_tags", key="UserName", param="UserName"),
-            ("iam:ListUserTags",),
+            ("list_user_tags",),
         ),
-        permissions=("iam:ListUsers",),
         live_events=_named(
             "User",
             "list_users",
@@ -138,9 +136,8 @@ TYPES = [
         id="Arn",
         tags=Enrichment(
             per_item_tags("iam", "list_policy_tags", key="Arn", param="PolicyArn"),
-            ("iam:ListPolicyTags",),
+            ("list_policy_tags",),
         ),
-        permissions=("iam:ListPolicies",),
         live_events=POLICY_EVENTS,
     ),
 ]

@@ -58,11 +58,10 @@ TYPES = [
         enrichments={
             "DescribeStreamSummary": Enrichment(
                 each_item("Arn", _summary),
-                ("kinesis:DescribeStreamSummary",),
+                ("describe_stream_summary",),
                 "retention, encryption, open shard and consumer counts (one call per stream)",
             ),
         },
-        permissions=("kinesis:ListStreams",),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -62,7 +62,6 @@ TYPES = [
         id="Arn",
         shape=_group,
         tags=tagged("Arn"),
-        permissions=("logs:DescribeLogGroups",),
         live_events=LIVE_EVENTS,
     ),
 ]

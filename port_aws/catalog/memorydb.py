@@ -40,7 +40,6 @@ TYPES = [
         id="ARN",
         arn="{ARN}",
         tags=tagged("ARN", prop="TagList"),
-        permissions=("memorydb:DescribeUsers",),
         live_events=LIVE_EVENTS,
         action_aliases=always("DescribeMemoryDbUsersAction", "ListTagsForMemoryDbUserAction"),
     ),

@@ -19,6 +19,7 @@ from weakref import WeakKeyDictionary
 
 import botocore.session
 import jmespath
+from botocore import xform_name
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, Field
 
@@ -94,10 +95,32 @@ long as it)."""
 
 
 @cache
+def _botocore() -> botocore.session.Session:
+    """A botocore session to read service models from (never to call AWS)."""
+    return botocore.session.get_session()
+
+
+@cache
+def _api_names(service: str) -> dict[str, str]:
+    """botocore's operation names of a service by client method (``describe_instances`` ->
+    ``DescribeInstances``)."""
+    return {
+        xform_name(name): name for name in _botocore().get_service_model(service).operation_names
+    }
+
+
+def operation_action(service: str, operation: str) -> str:
+    """The IAM action of a client method of botocore's ``service``, e.g. ``("ec2",
+    "describe_instances")`` -> ``ec2:DescribeInstances`` (``iam_action`` names the exceptions);
+    KeyError for an operation the service does not have."""
+    return iam_action(service, _api_names(service)[operation])
+
+
+@cache
 def _limit_key(service: str, operation_name: str) -> str:
     """The page-size parameter of an operation in botocore's paginator model, or ``""``."""
     try:
-        paginator = botocore.session.get_session().get_paginator_model(service)
+        paginator = _botocore().get_paginator_model(service)
         return str(paginator.get_paginator(operation_name).get("limit_key", ""))
     except ValueError:  # no paginator for this operation
         return ""
@@ -259,8 +282,11 @@ class Enrichment:
     silently missing."""
 
     fetch: Fetch
-    permissions: tuple[str, ...]
+    calls: tuple[str, ...]
+    """The operations (snake_case) ``fetch`` calls: they give the IAM actions it needs."""
     description: str = ""
+    service: str = ""
+    """botocore's service of ``calls``, where it is not the kind's."""
 
 
 @dataclass(frozen=True)
@@ -365,7 +391,9 @@ class ResourceType:
     service: str
     id: str
     """Property (PascalCase) holding the identifier that enrichments match on."""
-    permissions: tuple[str, ...]
+    calls: tuple[str, ...] = ()
+    """Operations of ``service`` (snake_case) the listing makes besides ``operation`` and
+    ``describe`` (a ``lister``'s): with them they give ``permissions``."""
     operation: str | None = None
     """Paginated list operation (snake_case), e.g. ``describe_instances``."""
     items: str = ""
@@ -438,11 +466,20 @@ class ResourceType:
         return self.scope is not Scope.REGIONAL and self.region_property is None
 
     @property
+    def permissions(self) -> tuple[str, ...]:
+        """The IAM actions of the listing: of ``operation``, ``describe`` and ``calls``."""
+        describe = (self.describe.operation,) if self.describe else ()
+        operations = ((self.operation,) if self.operation else ()) + describe + self.calls
+        return tuple(dict.fromkeys(operation_action(self.service, op) for op in operations))
+
+    @property
     def all_permissions(self) -> tuple[str, ...]:
+        """Every IAM action the kind may need: the listing's, its tags' and enrichments'."""
         actions = list(self.permissions)
         for extra in [self.tags, *self.enrichments.values()]:
             if extra is not None:
-                actions += extra.permissions
+                service = extra.service or self.service
+                actions += [operation_action(service, op) for op in extra.calls]
         return tuple(dict.fromkeys(actions))
 
     def select(self, page: dict[str, Any]) -> list[Any]:

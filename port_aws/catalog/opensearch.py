@@ -60,7 +60,10 @@ TYPES = [
         id="Arn",
         lister=_domains,
         tags=tagged("Arn"),
-        permissions=("es:ListDomainNames", "es:DescribeDomains"),
+        calls=(
+            "list_domain_names",
+            "describe_domains",
+        ),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -61,7 +61,6 @@ TYPES = [
             },
             then=tags_of("TagList"),
         ),
-        permissions=("rds:DescribeDBInstances",),
         live_events=_live(
             "DBInstance",
             "db",
@@ -80,7 +79,6 @@ TYPES = [
         id="DBClusterArn",
         arn="{DBClusterArn}",
         shape=tags_of("TagList"),
-        permissions=("rds:DescribeDBClusters",),
         live_events=_live(
             "DBCluster",
             "cluster",

@@ -62,8 +62,7 @@ TYPES = [
         id="HostedZoneId",
         scope=Scope.GLOBAL,
         shape=_zone,
-        tags=Enrichment(_tags, ("route53:ListTagsForResources",)),
-        permissions=("route53:ListHostedZones",),
+        tags=Enrichment(_tags, ("list_tags_for_resources",)),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -112,7 +112,7 @@ TYPES = [
         scope=Scope.GLOBAL,
         tags=Enrichment(
             _per_bucket("get_bucket_tagging", "TagSet", "Tags", "NoSuchTagSet"),
-            ("s3:GetBucketTagging",),
+            ("get_bucket_tagging",),
         ),
         enrichments={
             "GetBucketEncryption": Enrichment(
@@ -122,7 +122,7 @@ TYPES = [
                     "BucketEncryption",
                     "ServerSideEncryptionConfigurationNotFoundError",
                 ),
-                ("s3:GetEncryptionConfiguration",),
+                ("get_bucket_encryption",),
                 "BucketEncryption: default encryption rules",
             ),
             "GetPublicAccessBlock": Enrichment(
@@ -132,7 +132,7 @@ TYPES = [
                     "PublicAccessBlockConfiguration",
                     "NoSuchPublicAccessBlockConfiguration",
                 ),
-                ("s3:GetBucketPublicAccessBlock",),
+                ("get_public_access_block",),
                 "PublicAccessBlockConfiguration",
             ),
             "GetBucketOwnershipControls": Enrichment(
@@ -142,11 +142,14 @@ TYPES = [
                     "OwnershipControls",
                     "OwnershipControlsNotFoundError",
                 ),
-                ("s3:GetBucketOwnershipControls",),
+                ("get_bucket_ownership_controls",),
                 "OwnershipControls",
             ),
         },
-        permissions=("s3:ListAllMyBuckets", "s3:GetBucketLocation"),
+        calls=(
+            "list_buckets",
+            "get_bucket_location",
+        ),
         action_aliases={
             **always("ListBucketsAction", "GetBucketTaggingAction", "GetBucketLocationAction"),
             "GetBucketEncryptionAction": "GetBucketEncryption",

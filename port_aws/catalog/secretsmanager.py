@@ -63,7 +63,6 @@ TYPES = [
         items="SecretList",
         id="Arn",
         arn="{ARN}",
-        permissions=("secretsmanager:ListSecrets",),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -53,7 +53,10 @@ TYPES = [
         id="TopicArn",
         arn="{TopicArn}",
         tags=tagged("TopicArn"),
-        permissions=("sns:ListTopics", "sns:GetTopicAttributes"),
+        calls=(
+            "list_topics",
+            "get_topic_attributes",
+        ),
         action_aliases=always("ListTopicsAction", "GetTopicAttributesAction", "GetTopicTagsAction"),
         live_events=LIVE_EVENTS,
     ),

@@ -53,7 +53,10 @@ TYPES = [
         id="QueueUrl",
         arn="{QueueArn}",
         tags=tagged("QueueUrl", native={}),
-        permissions=("sqs:ListQueues", "sqs:GetQueueAttributes"),
+        calls=(
+            "list_queues",
+            "get_queue_attributes",
+        ),
         action_aliases=always(
             "ListQueuesAction",
             "GetQueueAttributesAction",

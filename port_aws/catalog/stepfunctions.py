@@ -58,11 +58,10 @@ TYPES = [
         enrichments={
             "DescribeStateMachine": Enrichment(
                 each_item("Arn", _describe),
-                ("states:DescribeStateMachine",),
+                ("describe_state_machine",),
                 "Definition, RoleArn, LoggingConfiguration, Status (one call per item)",
             ),
         },
-        permissions=("states:ListStateMachines",),
         live_events=LIVE_EVENTS,
     ),
 ]
