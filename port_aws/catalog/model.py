@@ -2,9 +2,10 @@
 
 A declaration names the service, the paginated list operation and where the items are in each
 page, the identifier, how to build the ARN when the API lacks it, an optional batch describe
-step, tags and optional enrichments, and the IAM actions all of that needs. Kinds the list
-operations cannot express (parents and children, history) give a ``lister`` instead; it still
-runs through the same engine and context.
+step, tags and optional enrichments, and the operations they call (the IAM actions follow
+from them: ``operation_action``). Kinds the list operations cannot express (parents and
+children, history) give a ``lister`` instead; it still runs through the same engine and
+context.
 """
 
 import asyncio
@@ -338,7 +339,7 @@ class LiveEvents:
     ``gone`` builds the
     properties of a deleted resource (its id and ARN) so Ocean can delete it, or None where
     the event does not tell the ARN (the next resync removes the entity). A read uses only
-    the IAM actions the kind already declares (the installation's policy is built from them).
+    the IAM actions the kind already has (the installation's policy is built from them).
     """
 
     source: str
