@@ -113,8 +113,14 @@ def _api_names(service: str) -> dict[str, str]:
 def operation_action(service: str, operation: str) -> str:
     """The IAM action of a client method of botocore's ``service``, e.g. ``("ec2",
     "describe_instances")`` -> ``ec2:DescribeInstances`` (``iam_action`` names the exceptions);
-    KeyError for an operation the service does not have."""
-    return iam_action(service, _api_names(service)[operation])
+    ValueError for an operation the service does not have."""
+    name = _api_names(service).get(operation)
+    if name is None:
+        raise ValueError(
+            f"{service} has no operation {operation!r}: declarations name botocore's client "
+            "methods (e.g. 'describe_instances'), not IAM actions"
+        )
+    return iam_action(service, name)
 
 
 @cache
