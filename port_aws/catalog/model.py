@@ -124,13 +124,20 @@ def operation_action(service: str, operation: str) -> str:
 
 
 @cache
-def _limit_key(service: str, operation_name: str) -> str:
-    """The page-size parameter of an operation in botocore's paginator model, or ``""``."""
+def _limit_key(service: str, operation: str) -> str:
+    """The page-size parameter of a client method in botocore's paginator model, or ``""``."""
     try:
         paginator = _botocore().get_paginator_model(service)
-        return str(paginator.get_paginator(operation_name).get("limit_key", ""))
+        return str(paginator.get_paginator(_api_names(service)[operation]).get("limit_key", ""))
     except ValueError:  # no paginator for this operation
         return ""
+
+
+@cache
+def _takes_list(service: str, operation: str, param: str) -> bool:
+    """True when ``param`` of a client method is a list (botocore's service model)."""
+    model = _botocore().get_service_model(service).operation_model(_api_names(service)[operation])
+    return bool(model.input_shape.members[param].type_name == "list")
 
 
 def is_not_found(error: BaseException) -> bool:
@@ -181,20 +188,6 @@ class SliceContext:
         ``ecs:ListClusters``."""
         client = await self.client(service)
         return iam_action(service, client.meta.method_to_api_mapping.get(operation, operation))
-
-    async def takes_list(self, service: str, operation: str, param: str) -> bool:
-        """True when ``param`` of the operation is a list (botocore's service model)."""
-        client = await self.client(service)
-        model = client.meta.service_model.operation_model(
-            client.meta.method_to_api_mapping[operation]
-        )
-        return bool(model.input_shape.members[param].type_name == "list")
-
-    async def limit_key(self, service: str, operation: str) -> str:
-        """The page-size parameter of a paginated operation (botocore's paginator model), or
-        an empty string."""
-        client = await self.client(service)
-        return _limit_key(service, client.meta.method_to_api_mapping[operation])
 
     async def _paced(self, service: str) -> None:
         """Wait for this call's start time where ``service`` is paced (``CALLS_PER_SECOND``):
@@ -451,10 +444,10 @@ class ResourceType:
         else:
             assert self.operation is not None and live.filter, self.kind
             operation, items, param = self.operation, self.items, live.filter
-            paging = {"PaginationConfig", await sc.limit_key(self.service, operation)}
+            paging = {"PaginationConfig", _limit_key(self.service, operation)}
             params = {k: v for k, v in self.params.items() if k not in paging}
         value = live.filter_value(identifier) if live.filter_value else identifier
-        many = await sc.takes_list(self.service, operation, param)
+        many = _takes_list(self.service, operation, param)
         answer = await sc.call(
             self.service, operation, **{param: [value] if many else value}, **params
         )
