@@ -21,7 +21,14 @@ from loguru import logger
 from port_aws.accounts import Account, Discovery, error_code, error_message
 from port_aws.bounds import CallTimeout, UnboundedListing
 from port_aws.catalog import cloudcontrol
-from port_aws.catalog.model import Item, KindOptions, ResourceType, SliceContext, action_of
+from port_aws.catalog.model import (
+    Item,
+    KindOptions,
+    ResourceType,
+    Scope,
+    SliceContext,
+    action_of,
+)
 from port_aws.clients import CachedSliceContext
 from port_aws.errors import IncompleteResyncError
 from port_aws.items import pascal_keys, raw_item, scrub
@@ -156,7 +163,7 @@ async def read_slice_items(
 def _accounts_for(rt: ResourceType, discovery: Discovery) -> list[Account]:
     """The accounts a kind is read in: every reachable one, or only the organization's
     management account for kinds read through AWS Organizations."""
-    if not rt.management_account:
+    if rt.scope is not Scope.MANAGEMENT_ACCOUNT:
         return discovery.accounts
     if discovery.shard not in (None, 1):
         return []  # the organization's own view is read by shard 1 only
@@ -183,13 +190,13 @@ def slice_problem(error: BaseException, account: Account, region: str) -> SliceP
 def _policy_regions(rt: ResourceType, options: KindOptions, partition: str) -> list[str]:
     """The regions of the partition a kind may be read in; none is a mapping error, never an
     empty kind (which would let Ocean delete every entity of the kind)."""
-    if rt.global_service and rt.region_property is None:
+    if rt.regionless:
         return []
     known = service_regions(rt.service, partition)
     selected = [
         r
         for r in options.region_policy.apply(partition_regions(partition))
-        if not known or r in known or rt.global_service
+        if not known or r in known or rt.scope is not Scope.REGIONAL
     ]
     if not selected:
         raise IncompleteResyncError(
@@ -255,7 +262,7 @@ class KindRead:
     async def _accounts(self) -> AsyncIterator[Account]:
         """The accounts this kind reads: each as soon as discovery hands it over, or, for kinds
         read through AWS Organizations, the management account once discovery is done."""
-        if self.rt.management_account:
+        if self.rt.scope is Scope.MANAGEMENT_ACCOUNT:
             self.discovery = await self.run.discovery()
             for account in _accounts_for(self.rt, self.discovery):
                 yield account
@@ -272,7 +279,7 @@ class KindRead:
         async def read_account(account: Account) -> None:
             async with account_bound or contextlib.nullcontext():
                 try:
-                    if rt.global_service:
+                    if rt.scope is not Scope.REGIONAL:
                         regions = Regions([run.home_region], confirmed=True)
                     else:
                         enabled = await run.regions(account)

@@ -371,7 +371,7 @@ async def apply_event(
     assert live is not None
     identifiers = resource_ids(rt, event)
     if not identifiers:
-        region = run.home_region if _read_at_home(rt) else event.region
+        region = run.home_region if rt.regionless else event.region
         identifiers, elsewhere = fallback_ids(rt, event, run.settings.partition, region)
         if not identifiers:
             paths = (live.native[event.name],) if event.native else live.ids
@@ -457,12 +457,6 @@ def _strings(value: Any) -> list[str]:
     return found
 
 
-def _read_at_home(rt: ResourceType) -> bool:
-    """Whether the kind's resources are read in the partition's home region, wherever an
-    event was recorded (global services, read there by the resync too)."""
-    return rt.global_service and rt.region_property is None
-
-
 async def read_again(
     rt: ResourceType,
     run: ResyncRun,
@@ -473,7 +467,7 @@ async def read_again(
 ) -> Outcome:
     """Read resources of a kind again in one account and region (global services: in the
     partition's home region, where the resync reads them)."""
-    if _read_at_home(rt):
+    if rt.regionless:
         region = run.home_region
     elif not options.region_policy.permits(region):
         return Outcome([], [], f"region {region} is outside the kind's regionPolicy")
@@ -506,7 +500,7 @@ async def _reread(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcom
     assert live is not None
     for attempt in range(READ_ATTEMPTS):
         try:
-            entry = await live.read(sc, identifier)
+            entry = await rt.read_one(sc, identifier)
             item = await read_one(rt, sc, entry)
         except Gone:
             return _gone(rt, sc, identifier)

@@ -17,7 +17,7 @@ from weakref import WeakValueDictionary
 from port_aws.accounts import Account, Discovery, discover_accounts
 from port_aws.arn import PARTITIONS
 from port_aws.catalog import cloudcontrol
-from port_aws.catalog.model import KindOptions, ResourceType
+from port_aws.catalog.model import KindOptions, ResourceType, Scope
 from port_aws.clients import CachedSliceContext, ClientCache
 from port_aws.credentials import CredentialSource, resolve_source
 from port_aws.readers import AUTO_AFTER_SLICES, Readers, reader_count
@@ -243,7 +243,7 @@ class ResyncRun:
     def readers_for(self, rt: ResourceType) -> Readers | None:
         """The reader processes to read a slice of ``rt`` in, or None to read it here (kinds
         read through AWS Organizations use discovery's own result; see ``readerProcesses``)."""
-        if rt.management_account:
+        if rt.scope is Scope.MANAGEMENT_ACCOUNT:
             return None
         if self.readers is None and self._auto_readers:
             self._slices_here += 1

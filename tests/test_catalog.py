@@ -6,7 +6,9 @@ import re
 from collections import Counter
 from typing import Any
 
+import botocore.session
 import yaml
+from botocore import xform_name
 
 from port_aws import resync as resync_state
 from port_aws.catalog import ENGINE_ACTIONS, RESOURCE_TYPES, iam_action
@@ -212,3 +214,22 @@ async def test_a_page_of_100_ecs_services_is_described_ten_at_a_time(aws: Emulat
     calls = Counter(aws.requests()) - before
     ecs_calls = {key.split(":")[1]: n for key, n in calls.items() if key.startswith("ecs:")}
     assert ecs_calls == {"ListClusters": 1, "ListServices": 1, "DescribeServices": 10}
+
+
+def test_live_reads_narrow_the_kinds_own_call_by_a_parameter_it_has() -> None:
+    """A kind's live re-read is its describe (or list) call with ``LiveEvents.filter``: the
+    parameter exists in that operation (botocore's service model)."""
+    session = botocore.session.get_session()
+    derived = 0
+    for kind, rt in RESOURCE_TYPES.items():
+        live = rt.live_events
+        if live is None or live.read is not None:
+            continue
+        operation = rt.describe.operation if rt.describe else rt.operation
+        param = live.filter or (rt.describe.param if rt.describe else "")
+        model = session.get_service_model(rt.service)
+        names = {xform_name(name): name for name in model.operation_names}
+        assert operation in names, kind
+        assert param in model.operation_model(names[operation]).input_shape.members, kind
+        derived += 1
+    assert derived >= 13

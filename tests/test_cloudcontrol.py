@@ -11,6 +11,7 @@ import pytest
 from integration import AWSPortAppConfig, MappingError, mapping_error
 from port_aws.catalog import RESOURCE_TYPES, resource_type
 from port_aws.catalog.cloudcontrol import generic, scrub
+from port_aws.catalog.model import Scope
 from port_aws.items import REDACTED
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, resync
 
@@ -94,7 +95,7 @@ def seeded(aws: Emulator) -> Emulator:
 def test_resolver_declared_wins_generic_for_type_names_none_otherwise() -> None:
     assert resource_type("AWS::EC2::Instance") is RESOURCE_TYPES["AWS::EC2::Instance"]
     assert resource_type(GLUE) is generic(GLUE)
-    assert resource_type(IAM) is not None and resource_type(IAM).global_service  # type: ignore[union-attr]
+    assert resource_type(IAM) is not None and resource_type(IAM).scope is Scope.GLOBAL  # type: ignore[union-attr]
     assert resource_type("Glue Job") is None
 
 
@@ -148,10 +149,10 @@ def test_scrub_keeps_names_not_secret_values() -> None:
 
 
 def test_organizations_types_are_read_in_the_management_account_only() -> None:
-    assert generic("AWS::Organizations::OrganizationalUnit").management_account
-    assert not generic(GLUE).management_account
+    assert generic("AWS::Organizations::OrganizationalUnit").scope is Scope.MANAGEMENT_ACCOUNT
+    assert generic(GLUE).scope is not Scope.MANAGEMENT_ACCOUNT
     # Global Accelerator's control plane is us-west-2: read per region, not in the home region
-    assert not generic("AWS::GlobalAccelerator::Accelerator").global_service
+    assert generic("AWS::GlobalAccelerator::Accelerator").scope is Scope.REGIONAL
 
 
 async def test_generic_kinds_sync_every_page_region_and_global_once(seeded: Emulator) -> None:

@@ -21,7 +21,7 @@ from port_aws import run as run_module
 from port_aws.accounts import discover_accounts
 from port_aws.arn import Owner, owner_of
 from port_aws.catalog import RESOURCE_TYPES
-from port_aws.catalog.model import KindOptions
+from port_aws.catalog.model import KindOptions, Scope
 from port_aws.live import (
     API_KEY_HEADER,
     WEBHOOK_PATH,
@@ -194,7 +194,7 @@ def test_the_kinds_passing_arns_through_are_those_of_the_catalog() -> None:
         for kind in ARN_PASSED_THROUGH
         for elsewhere in ("account", "region")
         # IAM is global: its events are read in the partition's home region, wherever recorded
-        if not (RESOURCE_TYPES[kind].global_service and elsewhere == "region")
+        if not (RESOURCE_TYPES[kind].scope is Scope.GLOBAL and elsewhere == "region")
     ],
 )
 async def test_an_arn_of_another_account_or_region_is_never_deleted(

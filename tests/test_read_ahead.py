@@ -7,7 +7,7 @@ import asyncio
 import gc
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.model import Item, KindOptions, ResourceType, SliceContext
+from port_aws.catalog.model import Item, KindOptions, ResourceType, Scope, SliceContext
 from port_aws.engine import BATCH_SIZE, KindRead
 from port_aws.run import COLLECTOR_THRESHOLDS, ResyncRun
 from port_aws.settings import load_settings
@@ -59,7 +59,7 @@ def _endless(kind: str, produced: list[int]) -> ResourceType:
             n = len(produced)
             yield [{"Id": f"{n}-{i}", "Arn": f"arn:aws:test:::{kind}/{n}-{i}"} for i in range(PAGE)]
 
-    return ResourceType(kind, "sts", "Id", (), lister=pages, global_service=True)
+    return ResourceType(kind, "sts", "Id", (), lister=pages, scope=Scope.GLOBAL)
 
 
 def _finite(kind: str, count: int) -> ResourceType:
@@ -67,7 +67,7 @@ def _finite(kind: str, count: int) -> ResourceType:
         for n in range(count):
             yield [{"Id": f"{n}", "Arn": f"arn:aws:test:::{kind}/{n}"}]
 
-    return ResourceType(kind, "sts", "Id", (), lister=pages, global_service=True)
+    return ResourceType(kind, "sts", "Id", (), lister=pages, scope=Scope.GLOBAL)
 
 
 async def _settled(counter: list[int]) -> None:

@@ -8,7 +8,7 @@ import re
 import yaml
 
 from port_aws.catalog import RESOURCE_TYPES
-from port_aws.catalog.model import ResourceType
+from port_aws.catalog.model import ResourceType, Scope
 from tests.rig import ROOT, default_mapping
 
 START = "<!-- kinds table: generated from port_aws/catalog by tests/test_readme.py -->"
@@ -16,9 +16,9 @@ END = "<!-- end of kinds table -->"
 
 
 def _where(rt: ResourceType) -> str:
-    if rt.management_account:
+    if rt.scope is Scope.MANAGEMENT_ACCOUNT:
         return "once per resync, management account"
-    if rt.global_service:
+    if rt.scope is Scope.GLOBAL:
         return "once per account"
     return "each region"
 

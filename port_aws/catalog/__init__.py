@@ -1,87 +1,30 @@
 """Every kind the integration reads, by CloudFormation type name."""
 
-from port_aws.catalog import (
-    account,
-    acm,
-    apigateway,
-    autoscaling,
-    awslambda,
-    cloudcontrol,
-    cloudformation,
-    cloudfront,
-    cloudwatch,
-    codebuild,
-    codedeploy,
-    codepipeline,
-    dynamodb,
-    ec2,
-    ecr,
-    ecs,
-    efs,
-    eks,
-    elasticache,
-    elbv2,
-    events,
-    iam,
-    kinesis,
-    kms,
-    logs,
-    memorydb,
-    msk,
-    opensearch,
-    rds,
-    route53,
-    s3,
-    secretsmanager,
-    ses,
-    sns,
-    sqs,
-    stepfunctions,
-)
+import importlib
+import pkgutil
+from types import ModuleType
+
+from port_aws.catalog import cloudcontrol
 from port_aws.catalog.model import ResourceType
 from port_aws.iam import iam_action
 
 __all__ = ["ENGINE_ACTIONS", "RESOURCE_TYPES", "iam_action", "required_actions"]
 
-MODULES = (
-    account,
-    s3,
-    ec2,
-    ecs,
-    ecr,
-    eks,
-    awslambda,
-    rds,
-    dynamodb,
-    elasticache,
-    memorydb,
-    msk,
-    sqs,
-    sns,
-    iam,
-    elbv2,
-    autoscaling,
-    ses,
-    codebuild,
-    codedeploy,
-    codepipeline,
-    cloudformation,
-    acm,
-    route53,
-    cloudfront,
-    apigateway,
-    stepfunctions,
-    secretsmanager,
-    kms,
-    efs,
-    opensearch,
-    kinesis,
-    events,
-    cloudwatch,
-    logs,
-)
 
-RESOURCE_TYPES: dict[str, ResourceType] = {rt.kind: rt for module in MODULES for rt in module.TYPES}
+def _service_modules() -> list[ModuleType]:
+    """Every module of this package that declares kinds (a ``TYPES`` list), in the order of
+    their ``ORDER`` (a number): adding a service module adds its kinds, with no list to edit."""
+    found = [
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in pkgutil.iter_modules(__path__)
+    ]
+    return sorted((m for m in found if hasattr(m, "TYPES")), key=lambda m: int(m.ORDER))
+
+
+RESOURCE_TYPES: dict[str, ResourceType] = {
+    rt.kind: rt for module in _service_modules() for rt in module.TYPES
+}
+"""Every declared kind, by CloudFormation type name, in the modules' ``ORDER``."""
 
 
 def resource_type(kind: str) -> ResourceType | None:

@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 
 from port_aws.catalog.calls import always, each_item
-from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, Scope, SliceContext
 
 
 async def _account_info(sc: SliceContext) -> AsyncIterator[list[Item]]:
@@ -78,34 +78,33 @@ async def _organization_tags(sc: SliceContext, item: Item) -> Item:
     return {"Tags": answer.get("Tags", [])}
 
 
+ORDER = 10
+
 TYPES = [
     ResourceType(
         kind="AWS::Account::Info",
         service="iam",
         id="Id",
-        global_service=True,
+        scope=Scope.GLOBAL,
         lister=_account_info,
-        permissions=("iam:ListAccountAliases",),
+        calls=("list_account_aliases",),
         live_events=ACCOUNT_EVENTS,
     ),
     ResourceType(
         kind="AWS::Organizations::Account",
         service="organizations",
         id="Id",
-        global_service=True,
+        scope=Scope.MANAGEMENT_ACCOUNT,
         lister=_organization_accounts,
-        management_account=True,
         no_live_events=(
             "its properties (parent, OU path, whether it is synced) come from the walk of the "
             "whole organization, not from a read of one account"
         ),
-        tags=Enrichment(
-            each_item("Id", _organization_tags), ("organizations:ListTagsForResource",)
-        ),
-        permissions=(
-            "organizations:ListRoots",
-            "organizations:ListAccountsForParent",
-            "organizations:ListOrganizationalUnitsForParent",
+        tags=Enrichment(each_item("Id", _organization_tags), ("list_tags_for_resource",)),
+        calls=(
+            "list_roots",
+            "list_accounts_for_parent",
+            "list_organizational_units_for_parent",
         ),
         shape=_parents,
         action_aliases=always(

@@ -45,6 +45,8 @@ LIVE_EVENTS = LiveEvents(
 """Read from the list (its summaries are the item; ``DescribeCertificate`` is an optional
 enrichment with other fields)."""
 
+ORDER = 230
+
 TYPES = [
     ResourceType(
         kind="AWS::CertificateManager::Certificate",
@@ -58,11 +60,10 @@ TYPES = [
         enrichments={
             "DescribeCertificate": Enrichment(
                 each_item("Arn", _describe),
-                ("acm:DescribeCertificate",),
+                ("describe_certificate",),
                 "full certificate details: validation, renewal, in-use-by (one call per item)",
             ),
         },
-        permissions=("acm:ListCertificates",),
         live_events=LIVE_EVENTS,
     ),
 ]

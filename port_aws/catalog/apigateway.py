@@ -103,6 +103,8 @@ HTTP_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 
+ORDER = 260
+
 TYPES = [
     ResourceType(
         kind="AWS::ApiGateway::RestApi",
@@ -116,12 +118,11 @@ TYPES = [
         enrichments={
             "GetResources": Enrichment(
                 each_item("Id", _rest_functions),
-                ("apigateway:GET",),
+                ("get_resources",),
                 "IntegratedFunctionArns: the Lambda functions the API's methods are integrated "
                 "with (one paginated call per API)",
             ),
         },
-        permissions=("apigateway:GET",),
         live_events=REST_EVENTS,
     ),
     ResourceType(
@@ -135,12 +136,11 @@ TYPES = [
         enrichments={
             "GetIntegrations": Enrichment(
                 each_item("ApiId", _http_functions),
-                ("apigateway:GET",),
+                ("get_integrations",),
                 "IntegratedFunctionArns: the Lambda functions the API's integrations invoke "
                 "(one paginated call per API)",
             ),
         },
-        permissions=("apigateway:GET",),
         live_events=HTTP_EVENTS,
     ),
 ]

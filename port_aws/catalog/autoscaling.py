@@ -1,6 +1,6 @@
 """Auto Scaling: groups (tags come with the describe answer)."""
 
-from port_aws.catalog.calls import read_filtered, tags_of
+from port_aws.catalog.calls import tags_of
 from port_aws.catalog.model import LiveEvents, ResourceType
 
 LIVE_EVENTS = LiveEvents(
@@ -16,17 +16,14 @@ LIVE_EVENTS = LiveEvents(
     ),
     deletes=("DeleteAutoScalingGroup",),
     ids=("requestParameters.autoScalingGroupName", "requestParameters.tags[].resourceId"),
-    read=read_filtered(
-        "autoscaling",
-        "describe_auto_scaling_groups",
-        "AutoScalingGroups",
-        "AutoScalingGroupNames",
-    ),
+    filter="AutoScalingGroupNames",
     not_found=(),
     gone=lambda name, sc: None,
 )
 """A group's ARN holds an id that ``DeleteAutoScalingGroup`` does not name: a group being
 deleted is read and upserted with its status, and a deleted one leaves at the next resync."""
+
+ORDER = 170
 
 TYPES = [
     ResourceType(
@@ -38,7 +35,6 @@ TYPES = [
         id="AutoScalingGroupARN",
         arn="{AutoScalingGroupARN}",
         shape=tags_of(),
-        permissions=("autoscaling:DescribeAutoScalingGroups",),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -110,6 +110,8 @@ LIVE_EVENTS = LiveEvents(
 """Read from the list, as the resync does (the function's configuration; GetFunction is another
 action and shape)."""
 
+ORDER = 70
+
 TYPES = [
     ResourceType(
         kind="AWS::Lambda::Function",
@@ -131,17 +133,16 @@ TYPES = [
                     answer="ReservedConcurrentExecutions || `null`",
                     prop="ReservedConcurrentExecutions",
                 ),
-                ("lambda:GetFunctionConcurrency",),
+                ("get_function_concurrency",),
                 "ReservedConcurrentExecutions: the function's reserved concurrency",
             ),
             "ListEventSourceMappings": Enrichment(
                 _event_sources,
-                ("lambda:ListEventSourceMappings",),
+                ("list_event_source_mappings",),
                 "EventSourceArns: the SQS queues, DynamoDB table streams and Kinesis streams "
                 "each function reads (one paginated listing of the region per page of functions)",
             ),
         },
-        permissions=("lambda:ListFunctions",),
         live_events=LIVE_EVENTS,
         shape=_kms_key_arn,
         action_aliases=always("ListFunctionsAction", "ListTagsAction"),

@@ -213,7 +213,7 @@ def tagged(key: str, native: Any = None, *, prop: str = "Tags", lower: bool = Fa
             str(item[key]): {prop: shape(found.get(str(item.get("Arn")), []))} for item in items
         }
 
-    return Enrichment(fetch, ("tag:GetResources",))
+    return Enrichment(fetch, ("get_resources",), service="resourcegroupstaggingapi")
 
 
 def always(*names: str) -> dict[str, str | None]:
@@ -236,26 +236,6 @@ def renamed(
         return item
 
     return shape
-
-
-def read_filtered(
-    service: str, operation: str, items: str, param: str, many: bool = True, **params: Any
-) -> ReadOne:
-    """A ``LiveEvents.read``: the kind's describe call filtered to one identifier (``param``,
-    given as a one-item list when ``many``); ``items`` (JMESPath) finds the entry in the
-    answer. An answer listing nothing says the resource is gone."""
-
-    async def read(sc: SliceContext, identifier: str) -> Item:
-        answer = await sc.call(
-            service, operation, **{param: [identifier] if many else identifier}, **params
-        )
-        found = jmespath.search(items, answer)
-        entries = found if isinstance(found, list) else [found]
-        if not entries or not isinstance(entries[0], dict):
-            raise Gone(identifier)
-        return dict(entries[0])
-
-    return read
 
 
 def read_listed(

@@ -28,7 +28,14 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from port_aws.catalog.calls import each_listed
-from port_aws.catalog.model import CALLS_PER_SECOND, Item, ResourceType, SliceContext
+from port_aws.catalog.model import (
+    CALLS_PER_SECOND,
+    Item,
+    ResourceType,
+    Scope,
+    SliceContext,
+    operation_action,
+)
 from port_aws.items import scrub_by_names
 from port_aws.stats import SliceProblem
 
@@ -36,8 +43,9 @@ TYPE_NAME = re.compile(r"^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$")
 """``AWS::Glue::Job``; third-party registry types share the shape (``Org::Service::Type``)."""
 
 SERVICE = "cloudcontrol"
-PERMISSIONS = ("cloudformation:ListResources", "cloudformation:GetResource")
-REGISTRY_PERMISSIONS = ("cloudformation:DescribeType",)
+CALLS = ("list_resources", "get_resource")
+PERMISSIONS = tuple(operation_action(SERVICE, operation) for operation in CALLS)
+REGISTRY_PERMISSIONS = (operation_action("cloudformation", "describe_type"),)
 
 CLOUDCONTROL_CONCURRENCY = 2
 """Cloud Control calls in flight per (account, region): each call runs the type's own handler
@@ -235,6 +243,12 @@ async def _get(sc: SliceContext, kind: str, identifier: str) -> Item | None:
     return _model(str(description.get("Identifier") or identifier), description.get("Properties"))
 
 
+def _scope(kind: str) -> Scope:
+    if kind.split("::")[1] == "Organizations":
+        return Scope.MANAGEMENT_ACCOUNT
+    return Scope.GLOBAL if is_global(kind) else Scope.REGIONAL
+
+
 @cache
 def generic(kind: str) -> ResourceType:
     """The ResourceType reading ``kind`` through Cloud Control. Organizations types are read in
@@ -243,9 +257,8 @@ def generic(kind: str) -> ResourceType:
         kind=kind,
         service=SERVICE,
         id="Identifier",
-        permissions=PERMISSIONS,
-        global_service=is_global(kind),
-        management_account=kind.split("::")[1] == "Organizations",
+        calls=CALLS,
+        scope=_scope(kind),
         lister=_lister(kind),
     )
 

@@ -1,18 +1,13 @@
 """CloudFormation: stacks (DescribeStacks pages carry outputs, parameters and tags)."""
 
-from port_aws.catalog.calls import read_filtered
-from port_aws.catalog.model import Gone, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import Item, LiveEvents, ResourceType
 
 
-async def _stack(sc: SliceContext, identifier: str) -> Item:
+def _deleted(stack: Item) -> bool:
     """By stack id (an ARN) even a deleted stack is described, as ``DELETE_COMPLETE``: the
     resync's list never shows it, so it is gone. By name, a deleted stack is a
     ``ValidationError``, which is not taken for "not found" (the code says no more)."""
-    read = read_filtered("cloudformation", "describe_stacks", "Stacks", "StackName", many=False)
-    stack = await read(sc, identifier)
-    if stack.get("StackStatus") == "DELETE_COMPLETE":
-        raise Gone(identifier)
-    return stack
+    return stack.get("StackStatus") == "DELETE_COMPLETE"
 
 
 SECRETS = ("Outputs[].OutputValue", "Parameters[].ParameterValue", "Parameters[].ResolvedValue")
@@ -31,10 +26,13 @@ LIVE_EVENTS = LiveEvents(
     ),
     deletes=("DeleteStack",),
     ids=("responseElements.stackId", "requestParameters.stackName"),
-    read=_stack,
+    filter="StackName",
+    gone_if=_deleted,
     not_found=(),
     gone=lambda i, sc: {"StackId": i, "Arn": i} if i.startswith("arn:") else None,
 )
+
+ORDER = 220
 
 TYPES = [
     ResourceType(
@@ -45,7 +43,6 @@ TYPES = [
         id="StackId",
         arn="{StackId}",
         secrets=SECRETS,
-        permissions=("cloudformation:DescribeStacks",),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -6,6 +6,7 @@ from port_aws.catalog.model import (
     Item,
     LiveEvents,
     ResourceType,
+    Scope,
     SliceContext,
 )
 
@@ -47,6 +48,8 @@ LIVE_EVENTS = LiveEvents(
 )
 """Read from the list, as the resync does (``GetDistribution`` answers another shape)."""
 
+ORDER = 250
+
 TYPES = [
     ResourceType(
         kind="AWS::CloudFront::Distribution",
@@ -55,9 +58,8 @@ TYPES = [
         items="DistributionList.Items",
         id="Arn",
         arn="{ARN}",
-        global_service=True,
+        scope=Scope.GLOBAL,
         tags=tagged("Arn"),
-        permissions=("cloudfront:ListDistributions",),
         live_events=LIVE_EVENTS,
     ),
 ]

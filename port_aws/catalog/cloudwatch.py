@@ -1,17 +1,10 @@
 """CloudWatch: metric and composite alarms, listed with their data; tags per alarm."""
 
-from port_aws.catalog.calls import last_part, read_filtered, tagged
-from port_aws.catalog.model import Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.calls import last_part, tagged
+from port_aws.catalog.model import LiveEvents, ResourceType
 
 ALARM_TYPES = ["MetricAlarm", "CompositeAlarm"]
 ALARMS = "[MetricAlarms[], CompositeAlarms[]][]"
-
-
-async def _alarm(sc: SliceContext, identifier: str) -> Item:
-    read = read_filtered(
-        "cloudwatch", "describe_alarms", ALARMS, "AlarmNames", AlarmTypes=ALARM_TYPES
-    )
-    return await read(sc, last_part(identifier, ":alarm:"))
 
 
 LIVE_EVENTS = LiveEvents(
@@ -30,7 +23,8 @@ LIVE_EVENTS = LiveEvents(
         "requestParameters.alarmNames",
         "requestParameters.resourceARN",
     ),
-    read=_alarm,
+    filter="AlarmNames",
+    filter_value=lambda i: last_part(i, ":alarm:"),
     not_found=(),
     gone=lambda i, sc: {
         "Arn": sc.arn("cloudwatch", f"alarm:{last_part(i, ':alarm:')}"),
@@ -38,6 +32,8 @@ LIVE_EVENTS = LiveEvents(
     },
     id_pattern=r"^(?!arn:)|:alarm:",
 )
+
+ORDER = 340
 
 TYPES = [
     ResourceType(
@@ -49,7 +45,6 @@ TYPES = [
         id="Arn",
         arn="{AlarmArn}",
         tags=tagged("Arn"),
-        permissions=("cloudwatch:DescribeAlarms",),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -6,7 +6,7 @@ described 100 at a time (across projects); builds started before ``historyDays``
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import always, chunks, each_listed, is_recent, last_part, read_filtered
+from port_aws.catalog.calls import always, chunks, each_listed, is_recent, last_part
 from port_aws.catalog.model import Describe, Item, LiveEvents, ResourceType, SliceContext
 
 
@@ -60,17 +60,12 @@ BUILDSPEC_VARIABLES = (
 document and stays as it is)."""
 
 
-async def _project_named(sc: SliceContext, identifier: str) -> Item:
-    read = read_filtered("codebuild", "batch_get_projects", "projects", "names")
-    return await read(sc, last_part(identifier))
-
-
 PROJECT_EVENTS = LiveEvents(
     source="codebuild.amazonaws.com",
     upserts=("CreateProject", "UpdateProject", "UpdateProjectVisibility"),
     deletes=("DeleteProject",),
     ids=("responseElements.project.arn", "requestParameters.projectArn", "requestParameters.name"),
-    read=_project_named,
+    filter_value=last_part,
     not_found=(),
     gone=lambda i, sc: {
         "Name": last_part(i),
@@ -78,6 +73,8 @@ PROJECT_EVENTS = LiveEvents(
     },
 )
 """``BatchGetProjects`` answers an unknown name in ``projectsNotFound``, not with an error."""
+
+ORDER = 190
 
 TYPES = [
     ResourceType(
@@ -90,7 +87,6 @@ TYPES = [
         id="Name",
         arn="arn:{partition}:codebuild:{region}:{account}:project/{Name}",
         shape=_project,
-        permissions=("codebuild:ListProjects", "codebuild:BatchGetProjects"),
         live_events=PROJECT_EVENTS,
         action_aliases=always("GetProjectDetailsAction"),
     ),
@@ -104,13 +100,12 @@ TYPES = [
         service="codebuild",
         id="Id",
         lister=_builds,
-        history=True,
         no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         arn="arn:{partition}:codebuild:{region}:{account}:build/{Id}",
-        permissions=(
-            "codebuild:ListProjects",
-            "codebuild:ListBuildsForProject",
-            "codebuild:BatchGetBuilds",
+        calls=(
+            "list_projects",
+            "list_builds_for_project",
+            "batch_get_builds",
         ),
         action_aliases=always("GetBuildDetailsAction", "ListBuildsAction"),
     ),

@@ -15,7 +15,6 @@ from port_aws.catalog.calls import (
     chunks,
     each_listed,
     last_part,
-    read_filtered,
     tagged,
 )
 from port_aws.catalog.model import (
@@ -210,14 +209,6 @@ _TAGS = tagged("Arn")
 APPLICATIONS = Describe("batch_get_applications", "applicationNames", "applicationsInfo")
 
 
-async def _application(sc: SliceContext, identifier: str) -> Item:
-    """One application, by name or ARN (``…:application:<name>``)."""
-    read = read_filtered(
-        "codedeploy", APPLICATIONS.operation, APPLICATIONS.items, APPLICATIONS.param
-    )
-    return await read(sc, last_part(identifier, ":"))
-
-
 APPLICATION_EVENTS = LiveEvents(
     source="codedeploy.amazonaws.com",
     upserts=("CreateApplication", "UpdateApplication", "TagResource", "UntagResource"),
@@ -226,7 +217,7 @@ APPLICATION_EVENTS = LiveEvents(
         "[requestParameters.applicationName, requestParameters.newApplicationName]",
         "requestParameters.resourceArn",
     ),
-    read=_application,
+    filter_value=lambda i: last_part(i, ":"),  # a name or ARN (``…:application:<name>``)
     not_found=("ApplicationDoesNotExistException",),
     gone=lambda i, sc: {
         "Arn": sc.arn("codedeploy", APPLICATION_ARN.format(last_part(i, ":"))),
@@ -235,6 +226,8 @@ APPLICATION_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 """A renamed application (``UpdateApplication``): the old name is gone, the new one read."""
+
+ORDER = 200
 
 TYPES = [
     ResourceType(
@@ -246,7 +239,6 @@ TYPES = [
         id="Arn",
         arn="arn:{partition}:codedeploy:{region}:{account}:application:{ApplicationName}",
         tags=_TAGS,
-        permissions=("codedeploy:ListApplications", "codedeploy:BatchGetApplications"),
         live_events=APPLICATION_EVENTS,
         action_aliases=always(
             "GetCodeDeployApplicationDetailsAction",
@@ -263,10 +255,10 @@ TYPES = [
             "{ApplicationName}/{DeploymentGroupName}"
         ),
         tags=_TAGS,
-        permissions=(
-            "codedeploy:ListApplications",
-            "codedeploy:ListDeploymentGroups",
-            "codedeploy:BatchGetDeploymentGroups",
+        calls=(
+            "list_applications",
+            "list_deployment_groups",
+            "batch_get_deployment_groups",
         ),
         action_aliases=always("GetDeploymentGroupDetailsAction", "GetDeploymentGroupTags"),
         live_events=GROUP_EVENTS,
@@ -275,15 +267,14 @@ TYPES = [
         kind="AWS::CodeDeploy::Deployment",
         service="codedeploy",
         lister=_deployments,
-        history=True,
         no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         id="DeploymentId",
         arn="arn:{partition}:codedeploy:{region}:{account}:deployment:{DeploymentId}",
-        permissions=(
-            "codedeploy:ListApplications",
-            "codedeploy:ListDeploymentGroups",
-            "codedeploy:ListDeployments",
-            "codedeploy:BatchGetDeployments",
+        calls=(
+            "list_applications",
+            "list_deployment_groups",
+            "list_deployments",
+            "batch_get_deployments",
         ),
         action_aliases=always("GetDeploymentAction", "ListDeploymentsAction"),
     ),
@@ -291,15 +282,14 @@ TYPES = [
         kind="AWS::CodeDeploy::DeploymentTarget",
         service="codedeploy",
         lister=_targets,
-        history=True,
         no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         id="Arn",
-        permissions=(
-            "codedeploy:ListApplications",
-            "codedeploy:ListDeploymentGroups",
-            "codedeploy:ListDeployments",
-            "codedeploy:ListDeploymentTargets",
-            "codedeploy:BatchGetDeploymentTargets",
+        calls=(
+            "list_applications",
+            "list_deployment_groups",
+            "list_deployments",
+            "list_deployment_targets",
+            "batch_get_deployment_targets",
         ),
         action_aliases=always("GetDeploymentTargetDetailsAction"),
     ),

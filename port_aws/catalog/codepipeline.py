@@ -269,6 +269,8 @@ def _in_configuration(prefix: str) -> tuple[str, ...]:
     return tuple(f"{prefix}.{path}" for path in ACTION_SECRETS)
 
 
+ORDER = 210
+
 TYPES = [
     ResourceType(
         kind="AWS::CodePipeline::Pipeline",
@@ -280,7 +282,10 @@ TYPES = [
             "Variables[].defaultValue",
         ),
         tags=tagged("Arn", lower=True),
-        permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
+        calls=(
+            "list_pipelines",
+            "get_pipeline",
+        ),
         live_events=PIPELINE_EVENTS,
         action_aliases=always(
             "GetPipelineDetailsAction",
@@ -295,7 +300,10 @@ TYPES = [
         lister=_stages,
         secrets=_in_configuration("Actions[].configuration"),
         no_live_events="part of a pipeline, read with it: a pipeline event cannot tell which parts were removed",
-        permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
+        calls=(
+            "list_pipelines",
+            "get_pipeline",
+        ),
         action_aliases=always("GetPipelineStagesAction"),
     ),
     ResourceType(
@@ -305,7 +313,10 @@ TYPES = [
         lister=_actions,
         secrets=_in_configuration("Configuration"),
         no_live_events="part of a pipeline, read with it: a pipeline event cannot tell which parts were removed",
-        permissions=("codepipeline:ListPipelines", "codepipeline:GetPipeline"),
+        calls=(
+            "list_pipelines",
+            "get_pipeline",
+        ),
         action_aliases=always("GetPipelineActionsDetails"),
     ),
     ResourceType(
@@ -314,16 +325,18 @@ TYPES = [
         id="Arn",
         lister=_executions,
         secrets=("Variables[].resolvedValue",),
-        history=True,
         no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
         enrichments={
             "GetPipelineExecution": Enrichment(
                 each_item("Arn", _execution_details),
-                ("codepipeline:GetPipelineExecution",),
+                ("get_pipeline_execution",),
                 "ArtifactRevisions, PipelineVersion, Variables (one call per execution)",
             ),
         },
-        permissions=("codepipeline:ListPipelines", "codepipeline:ListPipelineExecutions"),
+        calls=(
+            "list_pipelines",
+            "list_pipeline_executions",
+        ),
         action_aliases={
             **always("ListPipelineExecutionsAction"),
             "GetPipelineExecutionDetailsAction": "GetPipelineExecution",
@@ -339,9 +352,11 @@ TYPES = [
             "Input.ResolvedConfiguration.*",
             "Output.OutputVariables.*",
         ),
-        history=True,
         no_live_events="history, read per parent within historyDays: a run changes state many times with no API call of the account, so an event would catch it half-way",
-        permissions=("codepipeline:ListPipelines", "codepipeline:ListActionExecutions"),
+        calls=(
+            "list_pipelines",
+            "list_action_executions",
+        ),
         action_aliases=always("ListActionExecutionsAction"),
     ),
 ]

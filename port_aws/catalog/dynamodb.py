@@ -57,6 +57,8 @@ LIVE_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 
+ORDER = 90
+
 TYPES = [
     ResourceType(
         kind="AWS::DynamoDB::Table",
@@ -76,11 +78,14 @@ TYPES = [
                     answer="ContinuousBackupsDescription",
                     prop="ContinuousBackupsDescription",
                 ),
-                ("dynamodb:DescribeContinuousBackups",),
+                ("describe_continuous_backups",),
                 "ContinuousBackupsDescription: backups and point-in-time recovery status",
             ),
         },
-        permissions=("dynamodb:ListTables", "dynamodb:DescribeTable"),
+        calls=(
+            "list_tables",
+            "describe_table",
+        ),
         live_events=LIVE_EVENTS,
         action_aliases={
             **always("ListTablesAction", "GetTableDetailsAction", "GetTableTagsAction"),

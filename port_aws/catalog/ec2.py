@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from botocore.exceptions import ClientError
 
 from port_aws.bounds import each_at_once
-from port_aws.catalog.calls import chunks, per_item, read_filtered
+from port_aws.catalog.calls import chunks, per_item
 from port_aws.catalog.model import (
     EC2_STATE_CHANGE,
     Enrichment,
@@ -43,9 +43,7 @@ def _live(
     kind_prefix: str,
     arn_type: str,
     id_key: str,
-    operation: str,
     param: str,
-    items: str,
     not_found: str,
     upserts: tuple[str, ...],
     deletes: tuple[str, ...],
@@ -59,7 +57,7 @@ def _live(
         upserts=(*upserts, *TAG_EVENTS),
         deletes=deletes,
         ids=(*ids, TAGGED),
-        read=read_filtered("ec2", operation, items, param),
+        filter=param,
         not_found=(not_found,),
         gone=lambda i, sc: {id_key: i, "Arn": sc.arn("ec2", f"{arn_type}/{i}")},
         id_pattern=f"^{kind_prefix}-",
@@ -96,6 +94,8 @@ async def _profile_roles(sc: SliceContext, items: list[Item]) -> dict[str, Item]
     }
 
 
+ORDER = 30
+
 TYPES = [
     ResourceType(
         kind="AWS::EC2::Instance",
@@ -105,14 +105,11 @@ TYPES = [
         items="Reservations[].Instances[]",
         id="InstanceId",
         arn="arn:{partition}:ec2:{region}:{account}:instance/{InstanceId}",
-        permissions=("ec2:DescribeInstances",),
         live_events=_live(
             "i",
             "instance",
             "InstanceId",
-            "describe_instances",
             "InstanceIds",
-            "Reservations[].Instances[]",
             "InvalidInstanceID.NotFound",
             upserts=(
                 "RunInstances",
@@ -131,14 +128,15 @@ TYPES = [
         enrichments={
             "DescribeInstanceStatus": Enrichment(
                 _instance_status,
-                ("ec2:DescribeInstanceStatus",),
+                ("describe_instance_status",),
                 "InstanceStatus, SystemStatus and Events: status checks and scheduled events",
             ),
             "GetInstanceProfile": Enrichment(
                 _profile_roles,
-                ("iam:GetInstanceProfile",),
+                ("get_instance_profile",),
                 "InstanceProfileRoleArn: the IAM role of the instance's instance profile (one "
                 "call per distinct profile of a page of instances)",
+                service="iam",
             ),
         },
         action_aliases={
@@ -154,14 +152,11 @@ TYPES = [
         items="Volumes",
         id="VolumeId",
         arn="arn:{partition}:ec2:{region}:{account}:volume/{VolumeId}",
-        permissions=("ec2:DescribeVolumes",),
         live_events=_live(
             "vol",
             "volume",
             "VolumeId",
-            "describe_volumes",
             "VolumeIds",
-            "Volumes",
             "InvalidVolume.NotFound",
             upserts=(
                 "CreateVolume",
@@ -188,7 +183,7 @@ TYPES = [
                     prop="AutoEnableIO",
                     Attribute="autoEnableIO",
                 ),
-                ("ec2:DescribeVolumeAttribute",),
+                ("describe_volume_attribute",),
                 "AutoEnableIO: whether I/O resumes by itself after a data inconsistency",
             ),
         },
@@ -205,14 +200,11 @@ TYPES = [
         items="Vpcs",
         id="VpcId",
         arn="arn:{partition}:ec2:{region}:{account}:vpc/{VpcId}",
-        permissions=("ec2:DescribeVpcs",),
         live_events=_live(
             "vpc",
             "vpc",
             "VpcId",
-            "describe_vpcs",
             "VpcIds",
-            "Vpcs",
             "InvalidVpcID.NotFound",
             upserts=("CreateVpc", "ModifyVpcAttribute"),
             deletes=("DeleteVpc",),
@@ -227,14 +219,11 @@ TYPES = [
         items="Subnets",
         id="SubnetId",
         arn="arn:{partition}:ec2:{region}:{account}:subnet/{SubnetId}",
-        permissions=("ec2:DescribeSubnets",),
         live_events=_live(
             "subnet",
             "subnet",
             "SubnetId",
-            "describe_subnets",
             "SubnetIds",
-            "Subnets",
             "InvalidSubnetID.NotFound",
             upserts=("CreateSubnet", "ModifySubnetAttribute"),
             deletes=("DeleteSubnet",),
@@ -249,14 +238,11 @@ TYPES = [
         items="SecurityGroups",
         id="GroupId",
         arn="arn:{partition}:ec2:{region}:{account}:security-group/{GroupId}",
-        permissions=("ec2:DescribeSecurityGroups",),
         live_events=_live(
             "sg",
             "security-group",
             "GroupId",
-            "describe_security_groups",
             "GroupIds",
-            "SecurityGroups",
             "InvalidGroup.NotFound",
             upserts=(
                 "CreateSecurityGroup",

@@ -5,7 +5,6 @@ from botocore.exceptions import ClientError
 from port_aws.catalog.calls import (
     always,
     each_item,
-    read_filtered,
     tagged,
     without_metadata,
 )
@@ -41,11 +40,6 @@ def _repository_name(identifier: str) -> str:
     return identifier.split(":repository/", 1)[-1]
 
 
-async def _repository(sc: SliceContext, identifier: str) -> Item:
-    read = read_filtered("ecr", "describe_repositories", "repositories", "repositoryNames")
-    return await read(sc, _repository_name(identifier))
-
-
 def _repository_gone(identifier: str, sc: SliceContext) -> Item:
     arn = sc.arn("ecr", f"repository/{_repository_name(identifier)}")
     return {"RepositoryArn": arn, "Arn": arn}
@@ -70,12 +64,15 @@ LIVE_EVENTS = LiveEvents(
         "requestParameters.resourceArn",
         "requestParameters.repositoryName",
     ),
-    read=_repository,
+    filter="repositoryNames",
+    filter_value=_repository_name,
     not_found=("RepositoryNotFoundException",),
     gone=_repository_gone,
     id_pattern=r"^(?!arn:)|:repository/",
     native=ARN_TAG_CHANGE,
 )
+
+ORDER = 50
 
 TYPES = [
     ResourceType(
@@ -87,7 +84,6 @@ TYPES = [
         id="RepositoryArn",
         arn="{RepositoryArn}",
         tags=tagged("RepositoryArn"),
-        permissions=("ecr:DescribeRepositories",),
         live_events=LIVE_EVENTS,
         enrichments={
             "GetLifecyclePolicy": Enrichment(
@@ -97,7 +93,7 @@ TYPES = [
                     "LifecyclePolicyNotFoundException",
                     text=False,
                 ),
-                ("ecr:GetLifecyclePolicy",),
+                ("get_lifecycle_policy",),
                 "LifecyclePolicy: the image lifecycle policy (lifecyclePolicyText, lastEvaluatedAt)",
             ),
             "GetRepositoryPolicy": Enrichment(
@@ -107,7 +103,7 @@ TYPES = [
                     "RepositoryPolicyNotFoundException",
                     text=True,
                 ),
-                ("ecr:GetRepositoryPolicy",),
+                ("get_repository_policy",),
                 "RepositoryPolicyText: the repository's access policy document",
             ),
         },

@@ -155,6 +155,8 @@ TASK_DEFINITION_EVENTS = LiveEvents(
 deregistered one is described ``INACTIVE`` (which the resync does not list): gone."""
 
 
+ORDER = 40
+
 TYPES = [
     ResourceType(
         kind="AWS::ECS::Cluster",
@@ -165,7 +167,6 @@ TYPES = [
         id="ClusterArn",
         arn="{ClusterArn}",
         shape=renamed({"Settings": "ClusterSettings"}, then=tags_of(native=[])),
-        permissions=("ecs:ListClusters", "ecs:DescribeClusters"),
         action_aliases=always("DescribeClustersAction"),
         live_events=CLUSTER_EVENTS,
     ),
@@ -176,7 +177,11 @@ TYPES = [
         id="ServiceArn",
         arn="{ServiceArn}",
         shape=tags_of(native=[]),
-        permissions=("ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices"),
+        calls=(
+            "list_clusters",
+            "list_services",
+            "describe_services",
+        ),
         action_aliases=always("ListServicesAction", "DescribeServicesAction"),
         live_events=SERVICE_EVENTS,
     ),
@@ -188,7 +193,10 @@ TYPES = [
         id="TaskDefinitionArn",
         arn="{TaskDefinitionArn}",
         shape=tags_of(native=[]),
-        permissions=("ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition"),
+        calls=(
+            "list_task_definitions",
+            "describe_task_definition",
+        ),
         action_aliases=always("ListTaskDefinitionsAction", "DescribeTaskDefinitionsAction"),
         live_events=TASK_DEFINITION_EVENTS,
     ),

@@ -1,6 +1,5 @@
 """EFS: file systems (DescribeFileSystems pages carry the tags)."""
 
-from port_aws.catalog.calls import read_filtered
 from port_aws.catalog.model import LiveEvents, ResourceType
 
 LIVE_EVENTS = LiveEvents(
@@ -21,7 +20,7 @@ LIVE_EVENTS = LiveEvents(
         "requestParameters.fileSystemId",
         "requestParameters.resourceId",
     ),
-    read=read_filtered("efs", "describe_file_systems", "FileSystems", "FileSystemId", many=False),
+    filter="FileSystemId",
     not_found=("FileSystemNotFound",),
     gone=lambda i, sc: {
         "FileSystemId": i,
@@ -29,6 +28,8 @@ LIVE_EVENTS = LiveEvents(
     },
     id_pattern="^fs-",
 )
+
+ORDER = 300
 
 TYPES = [
     ResourceType(
@@ -38,7 +39,6 @@ TYPES = [
         items="FileSystems",
         id="FileSystemId",
         arn="{FileSystemArn}",
-        permissions=("elasticfilesystem:DescribeFileSystems",),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -99,6 +99,8 @@ NODEGROUP_EVENTS = LiveEvents(
 """A node group's ARN ends with an id: a deletion is applied when the event carries the ARN
 (``DeleteNodegroup`` answers with the node group)."""
 
+ORDER = 60
+
 TYPES = [
     ResourceType(
         kind="AWS::EKS::Cluster",
@@ -106,7 +108,10 @@ TYPES = [
         lister=_clusters,
         id="Arn",
         shape=tags_of(native={}),
-        permissions=("eks:ListClusters", "eks:DescribeCluster"),
+        calls=(
+            "list_clusters",
+            "describe_cluster",
+        ),
         live_events=CLUSTER_EVENTS,
         action_aliases=always("DescribeClusterAction"),
     ),
@@ -117,7 +122,11 @@ TYPES = [
         id="NodegroupArn",
         arn="{NodegroupArn}",
         shape=tags_of(native={}),
-        permissions=("eks:ListClusters", "eks:ListNodegroups", "eks:DescribeNodegroup"),
+        calls=(
+            "list_clusters",
+            "list_nodegroups",
+            "describe_nodegroup",
+        ),
         live_events=NODEGROUP_EVENTS,
     ),
 ]

@@ -1,6 +1,6 @@
 """ElastiCache: cache clusters with their nodes (tags per cluster: no batch tag read)."""
 
-from port_aws.catalog.calls import always, last_part, read_filtered, tagged
+from port_aws.catalog.calls import always, last_part, tagged
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Item,
@@ -15,18 +15,6 @@ def _cluster_gone(identifier: str, sc: SliceContext) -> Item:
     return {"ARN": arn, "Arn": arn}
 
 
-async def _cluster(sc: SliceContext, identifier: str) -> Item:
-    read = read_filtered(
-        "elasticache",
-        "describe_cache_clusters",
-        "CacheClusters",
-        "CacheClusterId",
-        many=False,
-        ShowCacheNodeInfo=True,
-    )
-    return await read(sc, last_part(identifier, ":"))
-
-
 LIVE_EVENTS = LiveEvents(
     source="elasticache.amazonaws.com",
     upserts=(
@@ -38,12 +26,15 @@ LIVE_EVENTS = LiveEvents(
     ),
     deletes=("DeleteCacheCluster",),
     ids=("requestParameters.cacheClusterId", "requestParameters.resourceName"),
-    read=_cluster,
+    filter="CacheClusterId",
+    filter_value=lambda i: last_part(i, ":"),
     not_found=("CacheClusterNotFound",),
     gone=_cluster_gone,
     id_pattern=r"^(?!arn:)|:cluster:",
     native=ARN_TAG_CHANGE,
 )
+
+ORDER = 100
 
 TYPES = [
     ResourceType(
@@ -55,7 +46,6 @@ TYPES = [
         id="ARN",
         arn="{ARN}",
         tags=tagged("ARN", prop="TagList"),
-        permissions=("elasticache:DescribeCacheClusters",),
         live_events=LIVE_EVENTS,
         action_aliases=always("DescribeCacheClustersAction", "ListTagsForResourceAction"),
     ),

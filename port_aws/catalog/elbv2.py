@@ -1,7 +1,7 @@
 """Elastic Load Balancing v2: load balancers and target groups (tags read in batches of 20 ARNs
 with DescribeTags, matched back by ARN)."""
 
-from port_aws.catalog.calls import each_item, read_filtered
+from port_aws.catalog.calls import each_item
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Enrichment,
@@ -28,7 +28,7 @@ def _tags(key: str) -> Enrichment:
                 found[str(described["ResourceArn"])] = {"Tags": tag_list(described.get("Tags"))}
         return found
 
-    return Enrichment(fetch, ("elasticloadbalancing:DescribeTags",))
+    return Enrichment(fetch, ("describe_tags",))
 
 
 async def _listeners(sc: SliceContext, item: Item) -> Item:
@@ -52,9 +52,7 @@ async def _listeners(sc: SliceContext, item: Item) -> Item:
     return {"Listeners": found}
 
 
-def _live(
-    what: str, arn_type: str, id_key: str, operation: str, param: str, items: str, code: str
-) -> LiveEvents:
+def _live(what: str, arn_type: str, id_key: str, param: str, code: str) -> LiveEvents:
     """ELB's events for load balancers (``what`` = ``LoadBalancer``) or target groups, by ARN.
     Classic load balancers' events (same source, names only) carry no ARN and are ignored."""
     lower = what[0].lower() + what[1:]
@@ -77,13 +75,15 @@ def _live(
             f"requestParameters.{lower}Arn",
             "requestParameters.resourceArns",
         ),
-        read=read_filtered("elbv2", operation, items, param),
+        filter=param,
         not_found=(code,),
         gone=lambda arn, sc: {id_key: arn, "Arn": arn},
         id_pattern=f":{arn_type}/",
         native=ARN_TAG_CHANGE,
     )
 
+
+ORDER = 160
 
 TYPES = [
     ResourceType(
@@ -98,19 +98,16 @@ TYPES = [
         enrichments={
             "DescribeListeners": Enrichment(
                 each_item("LoadBalancerArn", _listeners),
-                ("elasticloadbalancing:DescribeListeners",),
+                ("describe_listeners",),
                 "Listeners: each listener's port, protocol and default actions (one call per "
                 "load balancer)",
             ),
         },
-        permissions=("elasticloadbalancing:DescribeLoadBalancers",),
         live_events=_live(
             "LoadBalancer",
             "loadbalancer",
             "LoadBalancerArn",
-            "describe_load_balancers",
             "LoadBalancerArns",
-            "LoadBalancers",
             "LoadBalancerNotFound",
         ),
     ),
@@ -123,14 +120,11 @@ TYPES = [
         id="TargetGroupArn",
         arn="{TargetGroupArn}",
         tags=_tags("TargetGroupArn"),
-        permissions=("elasticloadbalancing:DescribeTargetGroups",),
         live_events=_live(
             "TargetGroup",
             "targetgroup",
             "TargetGroupArn",
-            "describe_target_groups",
             "TargetGroupArns",
-            "TargetGroups",
             "TargetGroupNotFound",
         ),
     ),

@@ -84,6 +84,8 @@ LIVE_EVENTS = LiveEvents(
 )
 """Read from the list (narrowed to the rule's bus and name), as the resync does."""
 
+ORDER = 330
+
 TYPES = [
     ResourceType(
         kind="AWS::Events::Rule",
@@ -94,12 +96,15 @@ TYPES = [
         enrichments={
             "ListTargetsByRule": Enrichment(
                 each_item("Arn", _targets),
-                ("events:ListTargetsByRule",),
+                ("list_targets_by_rule",),
                 "TargetArns: the ARNs of each rule's targets (one call per rule; their input "
                 "and parameters are never read)",
             ),
         },
-        permissions=("events:ListEventBuses", "events:ListRules"),
+        calls=(
+            "list_event_buses",
+            "list_rules",
+        ),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -4,7 +4,7 @@ The list answers omit tags; IAM has no batch tag read, so tags are read per enti
 """
 
 from port_aws.catalog.calls import field_is, per_item_tags, read_listed
-from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, Scope, SliceContext
 
 
 def _named(
@@ -66,20 +66,21 @@ POLICY_EVENTS = LiveEvents(
 """Attaching and detaching change ``AttachmentCount``; AWS managed policies (not read by the
 resync) are left out by the identifier pattern."""
 
+ORDER = 150
+
 TYPES = [
     ResourceType(
         kind="AWS::IAM::Role",
         service="iam",
-        global_service=True,
+        scope=Scope.GLOBAL,
         operation="list_roles",
         params={"PaginationConfig": {"PageSize": 1000}},
         items="Roles",
         id="RoleName",
         tags=Enrichment(
             per_item_tags("iam", "list_role_tags", key="RoleName", param="RoleName"),
-            ("iam:ListRoleTags",),
+            ("list_role_tags",),
         ),
-        permissions=("iam:ListRoles",),
         live_events=_named(
             "Role",
             "list_roles",
@@ -101,16 +102,15 @@ TYPES = [
     ResourceType(
         kind="AWS::IAM::User",
         service="iam",
-        global_service=True,
+        scope=Scope.GLOBAL,
         operation="list_users",
         params={"PaginationConfig": {"PageSize": 1000}},
         items="Users",
         id="UserName",
         tags=Enrichment(
             per_item_tags("iam", "list_user_tags", key="UserName", param="UserName"),
-            ("iam:ListUserTags",),
+            ("list_user_tags",),
         ),
-        permissions=("iam:ListUsers",),
         live_events=_named(
             "User",
             "list_users",
@@ -129,16 +129,15 @@ TYPES = [
     ResourceType(
         kind="AWS::IAM::Policy",
         service="iam",
-        global_service=True,
+        scope=Scope.GLOBAL,
         operation="list_policies",
         params={"Scope": "Local", "PaginationConfig": {"PageSize": 1000}},
         items="Policies",
         id="Arn",
         tags=Enrichment(
             per_item_tags("iam", "list_policy_tags", key="Arn", param="PolicyArn"),
-            ("iam:ListPolicyTags",),
+            ("list_policy_tags",),
         ),
-        permissions=("iam:ListPolicies",),
         live_events=POLICY_EVENTS,
     ),
 ]

@@ -44,6 +44,8 @@ LIVE_EVENTS = LiveEvents(
 """Read from the list (its summaries are the item); ``DescribeStreamSummary`` answers other
 fields, and is an optional enrichment."""
 
+ORDER = 320
+
 TYPES = [
     ResourceType(
         kind="AWS::Kinesis::Stream",
@@ -56,11 +58,10 @@ TYPES = [
         enrichments={
             "DescribeStreamSummary": Enrichment(
                 each_item("Arn", _summary),
-                ("kinesis:DescribeStreamSummary",),
+                ("describe_stream_summary",),
                 "retention, encryption, open shard and consumer counts (one call per stream)",
             ),
         },
-        permissions=("kinesis:ListStreams",),
         live_events=LIVE_EVENTS,
     ),
 ]

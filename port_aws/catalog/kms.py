@@ -82,6 +82,8 @@ async def _aliases(sc: SliceContext, items: list[Item]) -> dict[str, Item]:
     return {str(i["KeyId"]): {"Aliases": found.get(str(i["KeyId"]), [])} for i in items}
 
 
+ORDER = 290
+
 TYPES = [
     ResourceType(
         kind="AWS::KMS::Key",
@@ -91,7 +93,7 @@ TYPES = [
         tags=tagged("KeyId"),
         enrichments={
             "ListAliases": Enrichment(
-                _aliases, ("kms:ListAliases",), "Aliases: alias names of each key (one list call)"
+                _aliases, ("list_aliases",), "Aliases: alias names of each key (one list call)"
             ),
             "GetKeyRotationStatus": Enrichment(
                 per_item(
@@ -102,11 +104,14 @@ TYPES = [
                     answer="KeyRotationEnabled",
                     prop="KeyRotationEnabled",
                 ),
-                ("kms:GetKeyRotationStatus",),
+                ("get_key_rotation_status",),
                 "KeyRotationEnabled: whether the key rotates automatically (one call per key)",
             ),
         },
-        permissions=("kms:ListKeys", "kms:DescribeKey"),
+        calls=(
+            "list_keys",
+            "describe_key",
+        ),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -50,6 +50,8 @@ LIVE_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 
+ORDER = 350
+
 TYPES = [
     ResourceType(
         kind="AWS::Logs::LogGroup",
@@ -60,7 +62,6 @@ TYPES = [
         id="Arn",
         shape=_group,
         tags=tagged("Arn"),
-        permissions=("logs:DescribeLogGroups",),
         live_events=LIVE_EVENTS,
     ),
 ]

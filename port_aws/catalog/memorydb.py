@@ -1,6 +1,6 @@
 """MemoryDB: users (tags per user: no batch tag read)."""
 
-from port_aws.catalog.calls import always, last_part, read_filtered, tagged
+from port_aws.catalog.calls import always, last_part, tagged
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Item,
@@ -8,11 +8,6 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
-
-
-async def _user(sc: SliceContext, identifier: str) -> Item:
-    read = read_filtered("memorydb", "describe_users", "Users", "UserName", many=False)
-    return await read(sc, last_part(identifier))
 
 
 def _user_gone(identifier: str, sc: SliceContext) -> Item:
@@ -25,12 +20,15 @@ LIVE_EVENTS = LiveEvents(
     upserts=("CreateUser", "UpdateUser", "TagResource", "UntagResource"),
     deletes=("DeleteUser",),
     ids=("requestParameters.userName", "requestParameters.resourceArn"),
-    read=_user,
+    filter="UserName",
+    filter_value=last_part,
     not_found=("UserNotFoundFault",),
     gone=_user_gone,
     id_pattern=r"^(?!arn:)|:user/",
     native=ARN_TAG_CHANGE,
 )
+
+ORDER = 110
 
 TYPES = [
     ResourceType(
@@ -42,7 +40,6 @@ TYPES = [
         id="ARN",
         arn="{ARN}",
         tags=tagged("ARN", prop="TagList"),
-        permissions=("memorydb:DescribeUsers",),
         live_events=LIVE_EVENTS,
         action_aliases=always("DescribeMemoryDbUsersAction", "ListTagsForMemoryDbUserAction"),
     ),

@@ -2,9 +2,10 @@
 
 A declaration names the service, the paginated list operation and where the items are in each
 page, the identifier, how to build the ARN when the API lacks it, an optional batch describe
-step, tags and optional enrichments, and the IAM actions all of that needs. Kinds the list
-operations cannot express (parents and children, history) give a ``lister`` instead; it still
-runs through the same engine and context.
+step, tags and optional enrichments, and the operations they call (the IAM actions follow
+from them: ``operation_action``). Kinds the list operations cannot express (parents and
+children, history) give a ``lister`` instead; it still runs through the same engine and
+context.
 """
 
 import asyncio
@@ -12,10 +13,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from functools import cache
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
+import botocore.session
 import jmespath
+from botocore import xform_name
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, Field
 
@@ -88,6 +93,51 @@ _pacers: WeakKeyDictionary[asyncio.Semaphore, dict[str, Pacer]] = WeakKeyDiction
 """The pacers of each service limiter, i.e. of each (account, region, kind's service) of one
 resync (the run keeps the limiter, shared by the kinds of that service, and the pacers live as
 long as it)."""
+
+
+@cache
+def _botocore() -> botocore.session.Session:
+    """A botocore session to read service models from (never to call AWS)."""
+    return botocore.session.get_session()
+
+
+@cache
+def _api_names(service: str) -> dict[str, str]:
+    """botocore's operation names of a service by client method (``describe_instances`` ->
+    ``DescribeInstances``)."""
+    return {
+        xform_name(name): name for name in _botocore().get_service_model(service).operation_names
+    }
+
+
+def operation_action(service: str, operation: str) -> str:
+    """The IAM action of a client method of botocore's ``service``, e.g. ``("ec2",
+    "describe_instances")`` -> ``ec2:DescribeInstances`` (``iam_action`` names the exceptions);
+    ValueError for an operation the service does not have."""
+    name = _api_names(service).get(operation)
+    if name is None:
+        raise ValueError(
+            f"{service} has no operation {operation!r}: declarations name botocore's client "
+            "methods (e.g. 'describe_instances'), not IAM actions"
+        )
+    return iam_action(service, name)
+
+
+@cache
+def _limit_key(service: str, operation: str) -> str:
+    """The page-size parameter of a client method in botocore's paginator model, or ``""``."""
+    try:
+        paginator = _botocore().get_paginator_model(service)
+        return str(paginator.get_paginator(_api_names(service)[operation]).get("limit_key", ""))
+    except ValueError:  # no paginator for this operation
+        return ""
+
+
+@cache
+def _takes_list(service: str, operation: str, param: str) -> bool:
+    """True when ``param`` of a client method is a list (botocore's service model)."""
+    model = _botocore().get_service_model(service).operation_model(_api_names(service)[operation])
+    return bool(model.input_shape.members[param].type_name == "list")
 
 
 def is_not_found(error: BaseException) -> bool:
@@ -232,8 +282,11 @@ class Enrichment:
     silently missing."""
 
     fetch: Fetch
-    permissions: tuple[str, ...]
+    calls: tuple[str, ...]
+    """The operations (snake_case) ``fetch`` calls: they give the IAM actions it needs."""
     description: str = ""
+    service: str = ""
+    """botocore's service of ``calls``, where it is not the kind's."""
 
 
 @dataclass(frozen=True)
@@ -279,20 +332,34 @@ class LiveEvents:
     ``ids`` are JMESPath expressions tried in order on the event's ``detail`` (e.g.
     ``requestParameters.queueUrl``); the first that finds a string, or a list of strings (one
     event may name several resources, as ``RunInstances`` does), gives the identifiers.
-    ``read`` returns the one resource as the list step would (before shaping) or raises the
-    service's not-found error, one of ``not_found`` (or ``Gone``); ``gone`` builds the
+    The resource is read again by the kind's own call narrowed to it (``filter``), or by a
+    ``read`` of its own; either returns the one resource as the list step would (before
+    shaping) or raises the service's not-found error, one of ``not_found`` (or ``Gone``);
+    ``gone`` builds the
     properties of a deleted resource (its id and ARN) so Ocean can delete it, or None where
     the event does not tell the ARN (the next resync removes the entity). A read uses only
-    the IAM actions the kind already declares (the installation's policy is built from them).
+    the IAM actions the kind already has (the installation's policy is built from them).
     """
 
     source: str
     upserts: tuple[str, ...]
     deletes: tuple[str, ...]
     ids: tuple[str, ...]
-    read: ReadOne
     not_found: tuple[str, ...]
     gone: Callable[[str, SliceContext], Item | None]
+    filter: str = ""
+    """The parameter of the kind's ``describe`` call (by default its ``param``), else of its
+    list call, that narrows the answer to one identifier, e.g. ``LoadBalancerArns``: given as a
+    one-item list where the API takes a list. The kind's ``params`` go along, but for page
+    sizes. An answer listing nothing says the resource is gone."""
+    filter_value: Callable[[str], str] | None = None
+    """The ``filter`` value of an identifier from an event, where they differ (a name from an
+    ARN, ``calls.last_part``)."""
+    gone_if: Callable[[Item], bool] | None = None
+    """True for an answer that describes a deleted resource (CloudFormation's stack in
+    ``DELETE_COMPLETE``): it is gone."""
+    read: ReadOne | None = None
+    """A read of its own, for kinds whose call cannot be narrowed by a ``filter``."""
     id_pattern: str = ""
     """A regular expression (``re.search``) every identifier of this kind matches, for events
     that name resources of several kinds (EC2's ``CreateTags``, ECS's ``TagResource``): an
@@ -305,13 +372,28 @@ class LiveEvents:
     ``detail.service`` names the service)."""
 
 
+class Scope(StrEnum):
+    """Where a kind is read."""
+
+    REGIONAL = "regional"
+    """In every enabled region of every account that the regionPolicy allows."""
+    GLOBAL = "global"
+    """Once per account, in the partition's home region (IAM, Route 53, CloudFront, S3's list):
+    the service is global."""
+    MANAGEMENT_ACCOUNT = "management account"
+    """Once per resync, in the organization's management account and the home region, whether
+    or not that account is in the synced scope (Organizations kinds)."""
+
+
 @dataclass(frozen=True)
 class ResourceType:
     kind: str
     service: str
     id: str
     """Property (PascalCase) holding the identifier that enrichments match on."""
-    permissions: tuple[str, ...]
+    calls: tuple[str, ...] = ()
+    """Operations of ``service`` (snake_case) the listing makes besides ``operation`` and
+    ``describe`` (a ``lister``'s): with them they give ``permissions``."""
     operation: str | None = None
     """Paginated list operation (snake_case), e.g. ``describe_instances``."""
     items: str = ""
@@ -320,18 +402,18 @@ class ResourceType:
     arn: str | None = None
     """ARN template when the API gives none: ``{partition}``, ``{region}``, ``{account}`` and
     item properties, e.g. ``arn:{partition}:s3:::{BucketName}``."""
-    global_service: bool = False
-    management_account: bool = False
-    """Read only in the organization's management account (Organizations kinds), whether or
-    not that account is in the synced scope."""
+    scope: Scope = Scope.REGIONAL
+    """Where the kind is read: in each region, once per account, or once in the management
+    account (see ``Scope``)."""
     region_property: str | None = None
-    """For kinds listed globally whose items live in a region (S3): the property naming it."""
+    """For kinds not read per region whose items each live in a region (S3 buckets): the
+    property naming it. The regionPolicy then applies to the items, and the item's region is
+    that property's (not the home region the list was read in)."""
     tags: Enrichment | None = None
     enrichments: Mapping[str, Enrichment] = field(default_factory=dict)
     lister: Lister | None = None
     shape: Callable[[Item, SliceContext], Item | None] | None = None
     """Per-item adjustment after PascalCase; returning None drops the item (e.g. another region's)."""
-    history: bool = False
     secrets: tuple[str, ...] = ()
     """Paths (see ``items.scrub``) of values that may hold secrets, such as environment
     variables: replaced by a marker before an item leaves the engine, names kept."""
@@ -345,12 +427,59 @@ class ResourceType:
     """Why a kind without ``live_events`` has none (one short reason, listed in
     docs/kinds.md); every kind has one or the other."""
 
+    def __post_init__(self) -> None:
+        live = self.live_events
+        if live is not None and live.read is None and not (live.filter or self.describe):
+            raise ValueError(f"{self.kind}: live_events needs a filter (or a read of its own)")
+
+    async def read_one(self, sc: SliceContext, identifier: str) -> Item:
+        """One resource of the kind again, for a live event (see ``LiveEvents``)."""
+        live = self.live_events
+        assert live is not None, self.kind
+        if live.read is not None:
+            return await live.read(sc, identifier)
+        if self.describe is not None:
+            operation, items = self.describe.operation, self.describe.items
+            param, params = live.filter or self.describe.param, dict(self.describe.params)
+        else:
+            assert self.operation is not None and live.filter, self.kind
+            operation, items, param = self.operation, self.items, live.filter
+            paging = {"PaginationConfig", _limit_key(self.service, operation)}
+            params = {k: v for k, v in self.params.items() if k not in paging}
+        value = live.filter_value(identifier) if live.filter_value else identifier
+        many = _takes_list(self.service, operation, param)
+        answer = await sc.call(
+            self.service, operation, **{param: [value] if many else value}, **params
+        )
+        found = jmespath.search(items, answer)
+        entries = found if isinstance(found, list) else [found]
+        if not entries or not isinstance(entries[0], dict):
+            raise Gone(identifier)
+        if live.gone_if is not None and live.gone_if(entries[0]):
+            raise Gone(identifier)
+        return dict(entries[0])
+
+    @property
+    def regionless(self) -> bool:
+        """Read once (not per region) and its items have no region of their own: the
+        regionPolicy does not apply, and the kind lives in the partition's home region."""
+        return self.scope is not Scope.REGIONAL and self.region_property is None
+
+    @property
+    def permissions(self) -> tuple[str, ...]:
+        """The IAM actions of the listing: of ``operation``, ``describe`` and ``calls``."""
+        describe = (self.describe.operation,) if self.describe else ()
+        operations = ((self.operation,) if self.operation else ()) + describe + self.calls
+        return tuple(dict.fromkeys(operation_action(self.service, op) for op in operations))
+
     @property
     def all_permissions(self) -> tuple[str, ...]:
+        """Every IAM action the kind may need: the listing's, its tags' and enrichments'."""
         actions = list(self.permissions)
         for extra in [self.tags, *self.enrichments.values()]:
             if extra is not None:
-                actions += extra.permissions
+                service = extra.service or self.service
+                actions += [operation_action(service, op) for op in extra.calls]
         return tuple(dict.fromkeys(actions))
 
     def select(self, page: dict[str, Any]) -> list[Any]:

@@ -72,6 +72,8 @@ LIVE_EVENTS = LiveEvents(
 )
 
 
+ORDER = 120
+
 TYPES = [
     ResourceType(
         kind="AWS::MSK::Cluster",
@@ -82,7 +84,6 @@ TYPES = [
         id="ClusterArn",
         arn="{ClusterArn}",
         shape=_provisioned,
-        permissions=("kafka:ListClustersV2",),
         live_events=LIVE_EVENTS,
         action_aliases=always("ListClustersAction"),
     ),
@@ -95,7 +96,6 @@ TYPES = [
         id="ClusterArn",
         arn="{ClusterArn}",
         shape=_serverless,
-        permissions=("kafka:ListClustersV2",),
         live_events=LIVE_EVENTS,
         action_aliases=always("ListMskServerlessClustersAction"),
     ),

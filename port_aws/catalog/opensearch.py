@@ -51,6 +51,8 @@ LIVE_EVENTS = LiveEvents(
 """OpenSearch Service's events (and those of its Elasticsearch API), under the source ``es``."""
 
 
+ORDER = 310
+
 TYPES = [
     ResourceType(
         kind="AWS::OpenSearchService::Domain",
@@ -58,7 +60,10 @@ TYPES = [
         id="Arn",
         lister=_domains,
         tags=tagged("Arn"),
-        permissions=("es:ListDomainNames", "es:DescribeDomains"),
+        calls=(
+            "list_domain_names",
+            "describe_domains",
+        ),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -1,15 +1,13 @@
 """RDS: DB instances and DB clusters (tags come with each describe answer as TagList)."""
 
-from port_aws.catalog.calls import always, read_filtered, renamed, tags_of
+from port_aws.catalog.calls import always, renamed, tags_of
 from port_aws.catalog.model import ARN_TAG_CHANGE, Item, LiveEvents, ResourceType, SliceContext
 
 TAGGED = "requestParameters.resourceName"
 """Where ``AddTagsToResource`` and ``RemoveTagsFromResource`` name the resource (an ARN)."""
 
 
-def _live(
-    what: str, arn_type: str, id_key: str, operation: str, param: str, items: str, code: str
-) -> LiveEvents:
+def _live(what: str, arn_type: str, id_key: str, param: str, code: str) -> LiveEvents:
     """RDS's events for DB instances (``what`` = ``DBInstance``) or clusters; the describe
     takes the identifier or the ARN."""
 
@@ -35,13 +33,15 @@ def _live(
         ),
         deletes=(f"Delete{what}",),
         ids=(f"responseElements.d{what[1:]}Arn", parameter, TAGGED),
-        read=read_filtered("rds", operation, items, param, many=False),
+        filter=param,
         not_found=(code,),
         gone=gone,
         id_pattern=rf"^(?!arn:)|:{arn_type}:",
         native=ARN_TAG_CHANGE,
     )
 
+
+ORDER = 80
 
 TYPES = [
     ResourceType(
@@ -61,14 +61,11 @@ TYPES = [
             },
             then=tags_of("TagList"),
         ),
-        permissions=("rds:DescribeDBInstances",),
         live_events=_live(
             "DBInstance",
             "db",
             "DBInstanceArn",
-            "describe_db_instances",
             "DBInstanceIdentifier",
-            "DBInstances",
             "DBInstanceNotFound",
         ),
         action_aliases=always("DescribeDBInstancesAction", "ListTagsForResourceAction"),
@@ -82,14 +79,11 @@ TYPES = [
         id="DBClusterArn",
         arn="{DBClusterArn}",
         shape=tags_of("TagList"),
-        permissions=("rds:DescribeDBClusters",),
         live_events=_live(
             "DBCluster",
             "cluster",
             "DBClusterArn",
-            "describe_db_clusters",
             "DBClusterIdentifier",
-            "DBClusters",
             "DBClusterNotFoundFault",
         ),
         action_aliases=always("DescribeDBClustersAction", "ListTagsForResourceAction"),

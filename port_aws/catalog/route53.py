@@ -1,7 +1,7 @@
 """Route 53: hosted zones, a global service read once per account; tags ten zones per call."""
 
 from port_aws.catalog.calls import chunks, last_part, read_listed
-from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, Scope, SliceContext
 from port_aws.items import tag_list
 
 
@@ -51,6 +51,8 @@ LIVE_EVENTS = LiveEvents(
 )
 """Read from the list, as the resync does (``GetHostedZone`` answers other fields)."""
 
+ORDER = 240
+
 TYPES = [
     ResourceType(
         kind="AWS::Route53::HostedZone",
@@ -58,10 +60,9 @@ TYPES = [
         operation="list_hosted_zones",
         items="HostedZones",
         id="HostedZoneId",
-        global_service=True,
+        scope=Scope.GLOBAL,
         shape=_zone,
-        tags=Enrichment(_tags, ("route53:ListTagsForResources",)),
-        permissions=("route53:ListHostedZones",),
+        tags=Enrichment(_tags, ("list_tags_for_resources",)),
         live_events=LIVE_EVENTS,
     ),
 ]

@@ -11,6 +11,7 @@ from port_aws.catalog.model import (
     Item,
     LiveEvents,
     ResourceType,
+    Scope,
     SliceContext,
 )
 
@@ -96,6 +97,8 @@ def _per_bucket(operation: str, answer_key: str, prop: str, *missing: str) -> Fe
     return each_item("BucketName", fields)
 
 
+ORDER = 20
+
 TYPES = [
     ResourceType(
         kind="AWS::S3::Bucket",
@@ -106,10 +109,10 @@ TYPES = [
         region_property="BucketRegion",
         id="BucketName",
         arn="arn:{partition}:s3:::{BucketName}",
-        global_service=True,
+        scope=Scope.GLOBAL,
         tags=Enrichment(
             _per_bucket("get_bucket_tagging", "TagSet", "Tags", "NoSuchTagSet"),
-            ("s3:GetBucketTagging",),
+            ("get_bucket_tagging",),
         ),
         enrichments={
             "GetBucketEncryption": Enrichment(
@@ -119,7 +122,7 @@ TYPES = [
                     "BucketEncryption",
                     "ServerSideEncryptionConfigurationNotFoundError",
                 ),
-                ("s3:GetEncryptionConfiguration",),
+                ("get_bucket_encryption",),
                 "BucketEncryption: default encryption rules",
             ),
             "GetPublicAccessBlock": Enrichment(
@@ -129,7 +132,7 @@ TYPES = [
                     "PublicAccessBlockConfiguration",
                     "NoSuchPublicAccessBlockConfiguration",
                 ),
-                ("s3:GetBucketPublicAccessBlock",),
+                ("get_public_access_block",),
                 "PublicAccessBlockConfiguration",
             ),
             "GetBucketOwnershipControls": Enrichment(
@@ -139,11 +142,14 @@ TYPES = [
                     "OwnershipControls",
                     "OwnershipControlsNotFoundError",
                 ),
-                ("s3:GetBucketOwnershipControls",),
+                ("get_bucket_ownership_controls",),
                 "OwnershipControls",
             ),
         },
-        permissions=("s3:ListAllMyBuckets", "s3:GetBucketLocation"),
+        calls=(
+            "list_buckets",
+            "get_bucket_location",
+        ),
         action_aliases={
             **always("ListBucketsAction", "GetBucketTaggingAction", "GetBucketLocationAction"),
             "GetBucketEncryptionAction": "GetBucketEncryption",

@@ -52,6 +52,8 @@ LIVE_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 
+ORDER = 280
+
 TYPES = [
     ResourceType(
         kind="AWS::SecretsManager::Secret",
@@ -61,7 +63,6 @@ TYPES = [
         items="SecretList",
         id="Arn",
         arn="{ARN}",
-        permissions=("secretsmanager:ListSecrets",),
         live_events=LIVE_EVENTS,
     ),
 ]

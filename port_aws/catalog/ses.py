@@ -130,13 +130,18 @@ CONFIGURATION_SET_EVENTS = LiveEvents(
 )
 
 
+ORDER = 180
+
 TYPES = [
     ResourceType(
         kind="AWS::SES::EmailIdentity",
         service="sesv2",
         id="IdentityName",
         lister=_identities,
-        permissions=("ses:ListEmailIdentities", "ses:GetEmailIdentity"),
+        calls=(
+            "list_email_identities",
+            "get_email_identity",
+        ),
         action_aliases=always("ListEmailIdentitiesAction", "GetEmailIdentityAction"),
         live_events=IDENTITY_EVENTS,
     ),
@@ -145,7 +150,10 @@ TYPES = [
         service="sesv2",
         id="ConfigurationSetName",
         lister=_configuration_sets,
-        permissions=("ses:ListConfigurationSets", "ses:GetConfigurationSet"),
+        calls=(
+            "list_configuration_sets",
+            "get_configuration_set",
+        ),
         action_aliases=always("ListConfigurationSetsAction", "GetConfigurationSetAction"),
         live_events=CONFIGURATION_SET_EVENTS,
     ),

@@ -68,6 +68,8 @@ LIVE_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 
+ORDER = 140
+
 TYPES = [
     ResourceType(
         kind="AWS::SNS::Topic",
@@ -79,12 +81,15 @@ TYPES = [
         enrichments={
             "ListSubscriptionsByTopic": Enrichment(
                 each_item("TopicArn", _subscribers),
-                ("sns:ListSubscriptionsByTopic",),
+                ("list_subscriptions_by_topic",),
                 "SubscriberArns: the SQS queues and Lambda functions subscribed to each topic "
                 "(one call per topic; other endpoints are never read)",
             ),
         },
-        permissions=("sns:ListTopics", "sns:GetTopicAttributes"),
+        calls=(
+            "list_topics",
+            "get_topic_attributes",
+        ),
         action_aliases=always("ListTopicsAction", "GetTopicAttributesAction", "GetTopicTagsAction"),
         live_events=LIVE_EVENTS,
     ),

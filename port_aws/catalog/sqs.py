@@ -43,6 +43,8 @@ LIVE_EVENTS = LiveEvents(
     gone=lambda url, sc: {"QueueUrl": url, "Arn": sc.arn("sqs", url.rstrip("/").rsplit("/")[-1])},
 )
 
+ORDER = 130
+
 TYPES = [
     ResourceType(
         kind="AWS::SQS::Queue",
@@ -51,7 +53,10 @@ TYPES = [
         id="QueueUrl",
         arn="{QueueArn}",
         tags=tagged("QueueUrl", native={}),
-        permissions=("sqs:ListQueues", "sqs:GetQueueAttributes"),
+        calls=(
+            "list_queues",
+            "get_queue_attributes",
+        ),
         action_aliases=always(
             "ListQueuesAction",
             "GetQueueAttributesAction",

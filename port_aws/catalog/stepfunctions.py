@@ -44,6 +44,8 @@ LIVE_EVENTS = LiveEvents(
     native=ARN_TAG_CHANGE,
 )
 
+ORDER = 270
+
 TYPES = [
     ResourceType(
         kind="AWS::StepFunctions::StateMachine",
@@ -56,11 +58,10 @@ TYPES = [
         enrichments={
             "DescribeStateMachine": Enrichment(
                 each_item("Arn", _describe),
-                ("states:DescribeStateMachine",),
+                ("describe_state_machine",),
                 "Definition, RoleArn, LoggingConfiguration, Status (one call per item)",
             ),
         },
-        permissions=("states:ListStateMachines",),
         live_events=LIVE_EVENTS,
     ),
 ]

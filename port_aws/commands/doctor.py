@@ -39,7 +39,7 @@ from port_aws.accounts import (
 )
 from port_aws.arn import PARTITIONS
 from port_aws.catalog import RESOURCE_TYPES, cloudcontrol, resource_type
-from port_aws.catalog.model import KindOptions, ResourceType, SliceContext
+from port_aws.catalog.model import KindOptions, ResourceType, Scope, SliceContext
 from port_aws.credentials import CredentialSource, resolve_source
 from port_aws.engine import accounts_for, classify, read_first_page, slice_problem
 from port_aws.errors import ConfigError, unreachable
@@ -221,7 +221,7 @@ def _probe_region(rt: ResourceType, regions: list[str], partition: str) -> str |
     """The region the resync would read the kind in first: the partition's home region where
     the account has it, else the first enabled region where the service has an endpoint."""
     home = PARTITIONS[partition]
-    if rt.global_service:
+    if rt.scope is not Scope.REGIONAL:
         return home
     known = service_regions(rt.service, partition)
     usable = [r for r in regions if not known or r in known]
