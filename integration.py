@@ -15,12 +15,12 @@ from pydantic import ValidationError as PydanticV2Error
 from pydantic.v1 import Field, root_validator, validator
 from pydantic.v1 import ValidationError as PydanticV1Error
 
+from port_aws.aws.regions import RegionPolicy
 from port_aws.catalog import RESOURCE_TYPES, resource_type
 from port_aws.catalog.model import KindOptions
-from port_aws.live import WebhookGate
-from port_aws.port_credentials import check_before_sail
-from port_aws.processor import BatchJQEntityProcessor
-from port_aws.regions import RegionPolicy
+from port_aws.config.port_credentials import check_before_sail
+from port_aws.live.events import WebhookGate
+from port_aws.ocean.processor import BatchJQEntityProcessor
 
 
 class AWSSelector(Selector):

@@ -137,7 +137,7 @@ class ReaderPeaks:
         self._thread = threading.Thread(target=self._run, name="bench-readers", daemon=True)
 
     def _run(self) -> None:
-        from port_aws import resync as current
+        from port_aws.resync import kinds as current
 
         while not self._stop.wait(self.interval):
             run = current._current[1] if current._current else None
@@ -304,8 +304,8 @@ def run_point(
         plane.stop()
         token_file.unlink()
         os.rmdir(token_dir)
-    from port_aws import resync as current
-    from port_aws.stats import render_report
+    from port_aws.resync import kinds as current
+    from port_aws.resync.stats import render_report
 
     run = current._current[1] if current._current else None
     kind_stats = run.kinds if run else []
@@ -460,8 +460,8 @@ def mapping_speedup(items: int = 2_000, rounds: int = 3) -> tuple[float, float, 
     from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
     from integration import AWSResourceConfig
-    from port_aws.engine import BATCH_SIZE
-    from port_aws.processor import BatchJQEntityProcessor
+    from port_aws.ocean.processor import BatchJQEntityProcessor
+    from port_aws.resync.engine import BATCH_SIZE
 
     mapping = yaml.safe_load((ROOT / ".port/resources/port-app-config.yml").read_text())
     resource = next(r for r in mapping["resources"] if r["kind"] == "AWS::EC2::Instance")

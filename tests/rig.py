@@ -12,11 +12,11 @@ from port_ocean.integration_testing import (
     ResyncResult,
 )
 
-from port_aws import resync as resync_state
+from emulation.emulator import Emulator
+from emulation.organization import MANAGEMENT_ACCOUNT
 from port_aws.catalog import ENGINE_ACTIONS, iam_action, resource_type
-from port_aws.emulated_org import MANAGEMENT_ACCOUNT
-from port_aws.emulator import Emulator
-from port_aws.resync import current_run
+from port_aws.resync import kinds as resync_state
+from port_aws.resync.kinds import current_run
 from tests.examples import recording
 
 ROOT = Path(__file__).resolve().parent.parent

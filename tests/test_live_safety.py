@@ -16,13 +16,13 @@ from typing import Any
 import httpx
 import pytest
 
-from port_aws import live
-from port_aws import run as run_module
-from port_aws.accounts import discover_accounts
-from port_aws.arn import Owner, owner_of
+from port_aws.aws.accounts import discover_accounts
+from port_aws.aws.arn import Owner, owner_of
 from port_aws.catalog import RESOURCE_TYPES
 from port_aws.catalog.model import KindOptions
-from port_aws.live import (
+from port_aws.config.settings import Settings, load_settings
+from port_aws.live import events as live
+from port_aws.live.events import (
     API_KEY_HEADER,
     WEBHOOK_PATH,
     LiveRuns,
@@ -30,8 +30,8 @@ from port_aws.live import (
     forget_run,
     parse_event,
 )
-from port_aws.run import ResyncRun
-from port_aws.settings import Settings, load_settings
+from port_aws.resync import state as run_module
+from port_aws.resync.state import ResyncRun
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, mapping_for, resync
 from tests.test_live_events import SEEDERS, _until, cloudtrail, webhook_app
 

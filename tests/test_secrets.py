@@ -16,11 +16,11 @@ import pytest
 import yaml
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
-from port_aws import resync as resync_state
+from emulation.seeds import pipeline_definition
 from port_aws.catalog import RESOURCE_TYPES
 from port_aws.commands.blueprint import blueprint_and_mapping, left_out
-from port_aws.emulator_seeds import pipeline_definition
-from port_aws.items import GENERIC, REDACTED, scrub, scrub_by_names
+from port_aws.resync import kinds as resync_state
+from port_aws.resync.items import GENERIC, REDACTED, scrub, scrub_by_names
 from tests.kinds.seed import lambda_zip, service_role
 from tests.rig import DEFAULT_ACCOUNT, ROOT, STATIC, Emulator, mapping_for
 

@@ -1,5 +1,6 @@
 """Every kind the integration reads, by CloudFormation type name."""
 
+from port_aws.aws.iam import iam_action
 from port_aws.catalog import (
     account,
     acm,
@@ -39,7 +40,6 @@ from port_aws.catalog import (
     stepfunctions,
 )
 from port_aws.catalog.model import ResourceType
-from port_aws.iam import iam_action
 
 __all__ = ["ENGINE_ACTIONS", "RESOURCE_TYPES", "iam_action", "required_actions"]
 

@@ -11,7 +11,7 @@ from typing import Any
 import jmespath
 from botocore.exceptions import ClientError
 
-from port_aws.bounds import PageGuard, each_at_once
+from port_aws.aws.bounds import PageGuard, each_at_once
 from port_aws.catalog.model import (
     Enrichment,
     Fetch,
@@ -21,7 +21,7 @@ from port_aws.catalog.model import (
     SliceContext,
     is_not_found,
 )
-from port_aws.items import tag_list
+from port_aws.resync.items import tag_list
 
 
 async def describe_each[E](

@@ -29,8 +29,8 @@ from botocore.exceptions import ClientError
 
 from port_aws.catalog.calls import each_listed
 from port_aws.catalog.model import CALLS_PER_SECOND, Item, ResourceType, SliceContext
-from port_aws.items import scrub_by_names
-from port_aws.stats import SliceProblem
+from port_aws.resync.items import scrub_by_names
+from port_aws.resync.stats import SliceProblem
 
 TYPE_NAME = re.compile(r"^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$")
 """``AWS::Glue::Job``; third-party registry types share the shape (``Org::Service::Type``)."""

@@ -19,10 +19,16 @@ import jmespath
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, Field
 
-from port_aws.accounts import Account, Discovery
-from port_aws.bounds import MAX_PAGES, CallTimeout, UnboundedListing, each_at_once, guarded_pages
-from port_aws.iam import iam_action
-from port_aws.regions import RegionPolicy
+from port_aws.aws.accounts import Account, Discovery
+from port_aws.aws.bounds import (
+    MAX_PAGES,
+    CallTimeout,
+    UnboundedListing,
+    each_at_once,
+    guarded_pages,
+)
+from port_aws.aws.iam import iam_action
+from port_aws.aws.regions import RegionPolicy
 
 Item = dict[str, Any]
 T = TypeVar("T")
@@ -340,7 +346,7 @@ class ResourceType:
     by class, e.g. ``GetBucketEncryptionAction``): each maps to one of ``enrichments``, or to
     None where this integration always does that work (tags, the describe calls)."""
     live_events: LiveEvents | None = None
-    """CloudTrail events that update this kind between resyncs (see port_aws/live.py)."""
+    """CloudTrail events that update this kind between resyncs (see port_aws/live/events.py)."""
     no_live_events: str = ""
     """Why a kind without ``live_events`` has none (one short reason, listed in
     docs/kinds.md); every kind has one or the other."""

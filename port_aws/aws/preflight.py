@@ -5,10 +5,10 @@ configuration problem: one line naming the setting, what AWS said and the likely
 command stops before it writes any output.
 """
 
-from port_aws.accounts import Account, error_code, error_message, first_credentials
-from port_aws.credentials import resolve_source
-from port_aws.errors import ConfigError, EndpointUnreachable, unreachable
-from port_aws.settings import Settings
+from port_aws.aws.accounts import Account, error_code, error_message, first_credentials
+from port_aws.aws.credentials import resolve_source
+from port_aws.aws.errors import ConfigError, EndpointUnreachable, unreachable
+from port_aws.config.settings import Settings
 
 ASSUME_FIXES = {
     "InvalidIdentityToken": "the account has no IAM OIDC provider for the token's issuer, or "

@@ -3,7 +3,7 @@
 Ocean asks for the mapping's kinds one after another. When it asks for one, the next
 ``READ_AHEAD_KINDS`` kinds of the mapping start reading too, while Ocean maps and upserts the
 current one: a latency-bound resync then costs about its slowest kind rather than the sum of
-all. Kinds read ahead share the run's bounds and buffers (see ``port_aws.engine.KindRead``).
+all. Kinds read ahead share the run's bounds and buffers (see ``port_aws.resync.engine.KindRead``).
 """
 
 import asyncio
@@ -14,10 +14,10 @@ from typing import Any
 from loguru import logger
 
 from port_aws.catalog import resource_type
-from port_aws.engine import KindRead
-from port_aws.run import ResyncRun
-from port_aws.settings import load_settings
-from port_aws.stats import RESYNC_REPORT, render_report
+from port_aws.config.settings import load_settings
+from port_aws.resync.engine import KindRead
+from port_aws.resync.state import ResyncRun
+from port_aws.resync.stats import RESYNC_REPORT, render_report
 
 READ_AHEAD_KINDS = 2
 """Kinds of the mapping read ahead of the one Ocean is consuming."""

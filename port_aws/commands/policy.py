@@ -8,11 +8,11 @@ statement per service, written into the CloudFormation templates between marker 
     ...
     # END GENERATED read-only-policy
 
-``make policy`` (``python -m port_aws.policy``) rewrites every block; ``--check`` only reports
+``make policy`` (``python -m port_aws.commands.policy``) rewrites every block; ``--check`` only reports
 the templates that differ, which a test runs so the templates never drift from the catalog.
 The multi-account template also embeds the member template as its StackSet's TemplateBody, and
 the live-events template of further regions as its second StackSet's.
-The EventBridge rules of live events (port_aws/live_rules.py) are generated blocks too.
+The EventBridge rules of live events (port_aws/live/rules.py) are generated blocks too.
 """
 
 import argparse
@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from port_aws.catalog import RESOURCE_TYPES, required_actions
-from port_aws.live_rules import bus_rule_lines, destination_rule_lines, forward_rule_lines
+from port_aws.live.rules import bus_rule_lines, destination_rule_lines, forward_rule_lines
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "cloudformation"
 SINGLE = TEMPLATES / "single-account.yaml"
 MEMBER = TEMPLATES / "member-account.yaml"
@@ -339,7 +339,7 @@ def write_templates() -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m port_aws.policy",
+        prog="python -m port_aws.commands.policy",
         description=(
             "Regenerate the IAM permissions and live-event rules in cloudformation/*.yaml from "
             "the kind catalog."

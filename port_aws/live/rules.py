@@ -5,7 +5,7 @@ the names of the calls that create, change or delete one of its resources. They 
 patterns on "AWS API Call via CloudTrail" events, packed into as few patterns as EventBridge's
 pattern size quota allows (2048 characters by default; raised to 4096 only on request, so the
 default is the limit here). ``make policy`` writes the rules into the templates between marker
-comments, like the IAM policy (see port_aws/policy.py), and a test fails when they are stale.
+comments, like the IAM policy (see port_aws/commands/policy.py), and a test fails when they are stale.
 """
 
 import json
@@ -122,7 +122,7 @@ def rule_patterns() -> list[dict[str, Any]]:
     return [*event_patterns(), *native_patterns()]
 
 
-# -- template blocks (see port_aws.policy.BLOCKS) -------------------------------------------
+# -- template blocks (see port_aws.commands.policy.BLOCKS) -------------------------------------------
 
 
 def _yaml_value(value: Any, indent: str) -> list[str]:

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from port_aws.errors import ConfigError
+from port_aws.aws.errors import ConfigError
 
 PARTITIONS: dict[str, str] = {
     # partition -> region used for its global endpoints (STS, Organizations, IAM)

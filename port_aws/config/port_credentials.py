@@ -11,7 +11,7 @@ line on stderr when
   tries (exit 1): without this check Ocean retries for minutes, warning at every try, and
   never says what to check.
 
-``python -m port_aws.port_credentials`` checks only that Port's credentials are set: exit status
+``python -m port_aws.config.port_credentials`` checks only that Port's credentials are set: exit status
 0 when both are, else one line on stderr and exit status 2.
 """
 
@@ -28,9 +28,9 @@ import click
 import httpx
 from pydantic import ValidationError
 
-from port_aws.arn import split_list
-from port_aws.errors import ConfigError
-from port_aws.settings import (
+from port_aws.aws.arn import split_list
+from port_aws.aws.errors import ConfigError
+from port_aws.config.settings import (
     CONFIG_PREFIX,
     config_from_environment,
     load_settings,
@@ -116,7 +116,7 @@ def check_settings(
     from port_ocean.config.settings import IntegrationConfiguration
     from port_ocean.utils.misc import get_spec_file
 
-    from port_aws.credentials import resolve_source
+    from port_aws.aws.credentials import resolve_source
 
     try:
         config, merged = config_from_environment(environ, env_file)
@@ -131,7 +131,7 @@ def check_settings(
     except ConfigError as error:
         raise StartError(_with_variable(error)) from None
     _role_list_as_json(environ, config)
-    spec = get_spec_file(Path(__file__).resolve().parent.parent) or {}
+    spec = get_spec_file(Path(__file__).resolve().parents[2]) or {}
     try:
         return IntegrationConfiguration(
             integration_config_model=default_config_factory(spec.get("configurations", [])),

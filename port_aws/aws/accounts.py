@@ -16,13 +16,13 @@ import aioboto3
 from botocore.exceptions import BotoCoreError, ClientError
 from loguru import logger
 
-from port_aws.arn import RoleArn
-from port_aws.bounds import all_of, guarded_pages
-from port_aws.credentials import CredentialSource
-from port_aws.errors import error_code as error_code
-from port_aws.errors import error_message as error_message
-from port_aws.errors import unreachable
-from port_aws.settings import Settings, in_shard
+from port_aws.aws.arn import RoleArn
+from port_aws.aws.bounds import all_of, guarded_pages
+from port_aws.aws.credentials import CredentialSource
+from port_aws.aws.errors import error_code as error_code
+from port_aws.aws.errors import error_message as error_message
+from port_aws.aws.errors import unreachable
+from port_aws.config.settings import Settings, in_shard
 
 NO_ORGANIZATION = "AWSOrganizationsNotInUseException"
 """The only answer that proves the role's account is in no organization."""

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from port_aws.accounts import Account
+from port_aws.aws.accounts import Account
 from port_aws.catalog.model import SliceContext
 
 Key = tuple[str, str, str]

@@ -34,9 +34,9 @@ from port_ocean.core.handlers.webhook.webhook_event import (
     WebhookEventRawResults,
 )
 
-from port_aws.accounts import error_code, error_message
-from port_aws.arn import ACCOUNT_ID, REGION_NAME, owner_of
-from port_aws.bounds import UnboundedListing
+from port_aws.aws.accounts import error_code, error_message
+from port_aws.aws.arn import ACCOUNT_ID, REGION_NAME, owner_of
+from port_aws.aws.bounds import UnboundedListing
 from port_aws.catalog import RESOURCE_TYPES
 from port_aws.catalog.model import (
     EC2_STATE_CHANGE,
@@ -47,10 +47,10 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
-from port_aws.engine import read_one
-from port_aws.readers import without_readers
-from port_aws.run import ResyncRun
-from port_aws.settings import Settings
+from port_aws.config.settings import Settings
+from port_aws.resync.engine import read_one
+from port_aws.resync.readers.pool import without_readers
+from port_aws.resync.state import ResyncRun
 
 WEBHOOK_PATH = "/webhook"
 API_KEY_HEADER = "x-port-aws-ocean-api-key"
@@ -336,7 +336,7 @@ def _configured_key() -> str | None:
 def _configured_settings() -> Settings:
     from port_ocean.context.ocean import ocean
 
-    from port_aws.settings import load_settings
+    from port_aws.config.settings import load_settings
 
     return load_settings(ocean.integration_config)
 

@@ -2,7 +2,7 @@
 
 A large resync is CPU-bound in one process: botocore's work per call (building, signing and
 parsing requests) is Python and holds one CPU. Readers are child processes
-(``port_aws.readers.main``) that read slices with the very function the integration's own
+(``port_aws.resync.readers.pool.main``) that read slices with the very function the integration's own
 process uses (``engine.read_slice_items``) and send the raw items back; the integration's
 process keeps everything else: discovery and regions, the kinds' bounds, queues and figures,
 mapping, upserts and the report.
@@ -42,10 +42,10 @@ from typing import Any
 
 from loguru import logger
 
-from port_aws.accounts import Account, AccountFailure
+from port_aws.aws.accounts import Account, AccountFailure
 from port_aws.catalog.model import Item, KindOptions
-from port_aws.settings import Settings
-from port_aws.stats import KindStats, SliceOutcome, SliceProblem, current_stats
+from port_aws.config.settings import Settings
+from port_aws.resync.stats import KindStats, SliceOutcome, SliceProblem, current_stats
 
 MAX_AUTO_READERS = 8
 AUTO_AFTER_SLICES = 400
@@ -152,11 +152,11 @@ class _Reader:
     @classmethod
     async def start(cls, settings: Settings) -> "_Reader":
         # This package is importable in the reader wherever the integration was started from.
-        paths = [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")]
+        paths = [str(Path(__file__).resolve().parents[3]), os.environ.get("PYTHONPATH", "")]
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
-            "from port_aws.readers import main; main()",
+            "from port_aws.resync.readers.pool import main; main()",
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)},
@@ -298,7 +298,7 @@ class _Serving:
     """A reader process: slices in, pages and outcomes out."""
 
     def __init__(self, settings: Settings, writer: asyncio.StreamWriter) -> None:
-        from port_aws.run import ResyncRun
+        from port_aws.resync.state import ResyncRun
 
         self.run = ResyncRun(settings)
         self.writer = writer
@@ -317,8 +317,8 @@ class _Serving:
         return await asyncio.shield(self.accounts[spec.id])
 
     async def _assume(self, spec: AccountSpec) -> Account | AccountFailure:
-        from port_aws.accounts import STS_TIMEOUT, first_credentials
-        from port_aws.arn import parse_role_arn
+        from port_aws.aws.accounts import STS_TIMEOUT, first_credentials
+        from port_aws.aws.arn import parse_role_arn
 
         current_stats.set(None)  # as in discovery, assuming the role is no kind's call
         source = await self.run.source()
@@ -332,9 +332,9 @@ class _Serving:
         return await first_credentials(account, timeout) or account
 
     async def read(self, job_id: int, spec: SliceSpec, job: _Job) -> None:
+        from port_aws.aws.tls import SHARED_CONNECTIONS
         from port_aws.catalog import resource_type
-        from port_aws.engine import read_slice_items
-        from port_aws.tls import SHARED_CONNECTIONS
+        from port_aws.resync.engine import read_slice_items
 
         run, limits = self.run, self.run.settings.limits
         stats = KindStats(spec.kind)

@@ -13,9 +13,9 @@ from botocore.session import get_session
 from loguru import logger
 from pydantic import BaseModel, Field, field_validator
 
-from port_aws.arn import PARTITIONS
-from port_aws.bounds import guarded_pages
-from port_aws.errors import error_code, error_message, unreachable
+from port_aws.aws.arn import PARTITIONS
+from port_aws.aws.bounds import guarded_pages
+from port_aws.aws.errors import error_code, error_message, unreachable
 
 _REGION_PATTERN_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-*?[]!")
 

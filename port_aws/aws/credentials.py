@@ -43,10 +43,10 @@ from botocore.hooks import _MIDDLE, EVENT_ALIASES, EventAliaser, NodeList, _Pref
 from botocore.loaders import create_loader
 from botocore.utils import FileWebIdentityTokenLoader, parse_timestamp, tzutc
 
-from port_aws.arn import PARTITIONS, RoleArn
-from port_aws.errors import ConfigError
-from port_aws.settings import Settings
-from port_aws.tls import SharedTLSSession
+from port_aws.aws.arn import PARTITIONS, RoleArn
+from port_aws.aws.errors import ConfigError
+from port_aws.aws.tls import SharedTLSSession
+from port_aws.config.settings import Settings
 
 SESSION_NAME = "port-aws-integration"
 EventHook = Callable[..., Any]

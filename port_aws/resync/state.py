@@ -13,20 +13,20 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from port_aws.accounts import Account, Discovery, discover_accounts
-from port_aws.arn import PARTITIONS
+from port_aws.aws.accounts import Account, Discovery, discover_accounts
+from port_aws.aws.arn import PARTITIONS
+from port_aws.aws.clients import CachedSliceContext, ClientCache
+from port_aws.aws.credentials import CredentialSource, resolve_source
+from port_aws.aws.regions import Regions, enabled_regions
+from port_aws.aws.tls import SharedConnections
 from port_aws.catalog import cloudcontrol
 from port_aws.catalog.model import KindOptions, ResourceType
-from port_aws.clients import CachedSliceContext, ClientCache
-from port_aws.credentials import CredentialSource, resolve_source
-from port_aws.readers import AUTO_AFTER_SLICES, Readers, reader_count
-from port_aws.regions import Regions, enabled_regions
-from port_aws.settings import Settings
-from port_aws.stats import HOOKS, KindStats
-from port_aws.tls import SharedConnections
+from port_aws.config.settings import Settings
+from port_aws.resync.readers.pool import AUTO_AFTER_SLICES, Readers, reader_count
+from port_aws.resync.stats import HOOKS, KindStats
 
 if TYPE_CHECKING:
-    from port_aws.engine import KindRead
+    from port_aws.resync.engine import KindRead
 
 
 COLLECTOR_THRESHOLDS = (50_000, 20, 20)
@@ -111,7 +111,7 @@ class ResyncRun:
     """Kinds of the mapping started (at their turn or read ahead), by their index in it."""
     closing: "asyncio.Task[None] | None" = None
     readers: Readers | None = None
-    """Reader processes, once started (see ``port_aws.readers``)."""
+    """Reader processes, once started (see ``port_aws.resync.readers.pool``)."""
     _auto_readers: int = field(init=False)
     """Readers "auto" starts once the resync has begun enough slices here (0: never)."""
     _slices_here: int = 0

@@ -24,17 +24,17 @@ from port_ocean.core.ocean_types import CalculationResult
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 from pydantic.v1 import ValidationError
 
-from port_aws import resync
-from port_aws.accounts import UnknownOuIds
+from port_aws.aws.accounts import UnknownOuIds
+from port_aws.aws.errors import ConfigError
 from port_aws.catalog.cloudcontrol import unknown_everywhere
-from port_aws.errors import ConfigError
-from port_aws.jq_check import invalid_expression
-from port_aws.posture import CatalogPreview
-from port_aws.run import ResyncRun
-from port_aws.settings import utf8_text
-from port_aws.stats import RESYNC_REPORT, KindStats
+from port_aws.config.settings import utf8_text
+from port_aws.ocean.jq_check import invalid_expression
+from port_aws.ocean.posture import CatalogPreview
+from port_aws.resync import kinds as resync
+from port_aws.resync.state import ResyncRun
+from port_aws.resync.stats import RESYNC_REPORT, KindStats
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MAPPING = ROOT / ".port" / "resources" / "port-app-config.yml"
 
 
@@ -74,9 +74,9 @@ def selects_no_region(mapping: dict[str, Any], partition: str) -> str | None:
     """One line for the first kind of a (valid) mapping whose ``regionPolicy`` leaves no region
     to read, as a resync would refuse it; None when every kind has a region."""
     from integration import AWSPortAppConfig
+    from port_aws.aws.errors import IncompleteResyncError
     from port_aws.catalog import resource_type
-    from port_aws.engine import _policy_regions as policy_regions  # what a resync applies
-    from port_aws.errors import IncompleteResyncError
+    from port_aws.resync.engine import _policy_regions as policy_regions  # what a resync applies
 
     for resource in AWSPortAppConfig.parse_obj(mapping).resources:
         declared = resource_type(resource.kind)
@@ -475,7 +475,7 @@ def _quiet_ocean(verbose: bool) -> None:
             return False  # the summary, or the one line of a refused mapping, names each error
         if record["level"].no < 40 and PARSING.fullmatch(message):
             return False
-        if message.startswith(ACCOUNTS) and record["name"] == "port_aws.accounts":
+        if message.startswith(ACCOUNTS) and record["name"] == "port_aws.aws.accounts":
             if accounts_said[-1:] == [message]:
                 return False
             accounts_said.append(message)

@@ -47,8 +47,8 @@ from moto.moto_server.threaded_moto_server import MotoRequestHandler  # type: ig
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
 
-from port_aws.cloudcontrol_standin import CloudControlStandIn
-from port_aws.emulated_org import MANAGEMENT_ACCOUNT, emulator_clients
+from emulation.cloudcontrol_standin import CloudControlStandIn
+from emulation.organization import MANAGEMENT_ACCOUNT, emulator_clients
 
 _EVENT_FIELDS = ("id", "account", "source", "time", "region", "resources", "detail-type")
 """Fields TestEventPattern requires of the event."""
@@ -383,7 +383,7 @@ class Emulator:
     @classmethod
     def start(cls) -> "Emulator":
         process = subprocess.Popen(
-            [sys.executable, "-m", "port_aws.emulator"],
+            [sys.executable, "-m", "emulation.emulator"],
             cwd=str(Path(__file__).resolve().parent.parent),
             stdout=subprocess.PIPE,
             text=True,
@@ -420,7 +420,7 @@ class Emulator:
         self._post("/_test/answers", rules)
 
     def cloudcontrol(self, seed: dict[str, Any]) -> None:
-        """Seed the Cloud Control and registry stand-in (see port_aws/cloudcontrol_standin.py)."""
+        """Seed the Cloud Control and registry stand-in (see emulation/cloudcontrol_standin.py)."""
         self._post("/_test/cloudcontrol", seed)
 
     def list_regions(

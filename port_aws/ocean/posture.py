@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-RESOURCES = Path(__file__).resolve().parent.parent / ".port" / "resources"
+RESOURCES = Path(__file__).resolve().parents[2] / ".port" / "resources"
 BLUEPRINTS = RESOURCES / "blueprints.json"
 SCORECARDS = RESOURCES / "scorecards.json"
 LEVELS = ("Basic", "Bronze", "Silver", "Gold")

@@ -19,7 +19,7 @@ from typing import Any, Literal
 import yaml
 from dotenv import dotenv_values
 
-from port_aws.arn import (
+from port_aws.aws.arn import (
     PARTITIONS,
     RoleArn,
     parse_account_ids,
@@ -27,7 +27,7 @@ from port_aws.arn import (
     parse_role_arn,
     split_list,
 )
-from port_aws.errors import ConfigError
+from port_aws.aws.errors import ConfigError
 
 PROVIDERS = (
     "AssumeRoleWithWebIdentity",
@@ -62,7 +62,7 @@ class Limits:
     resync_timeout: float = 21600.0
     """Seconds a whole resync may take, across kinds."""
     reader_processes: int | None = None
-    """Child processes reading slices (0: none); None: "auto" (see ``port_aws.readers``)."""
+    """Child processes reading slices (0: none); None: "auto" (see ``port_aws.resync.readers.pool``)."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def _role_list(value: Any) -> list[str]:
 
 
 CONFIG_PREFIX = "OCEAN__INTEGRATION__CONFIG__"
-SPEC = Path(__file__).resolve().parent.parent / ".port" / "spec.yaml"
+SPEC = Path(__file__).resolve().parents[2] / ".port" / "spec.yaml"
 
 
 def snake(name: str) -> str:

@@ -5,7 +5,7 @@ calls to one service in one account and region share a smaller bound. Items stre
 batches as they arrive. A slice that cannot be read is a failed slice, never an empty one:
 after every readable item was yielded, the kind raises one error naming the failed slices, so
 Ocean keeps the entities it could not confirm. A slice is read in this process or in a reader
-process (``port_aws.readers``), by the same function (``read_slice_items``).
+process (``port_aws.resync.readers.pool``), by the same function (``read_slice_items``).
 """
 
 import asyncio
@@ -18,18 +18,18 @@ import jmespath
 from botocore.exceptions import BotoCoreError, ClientError, UnknownEndpointError
 from loguru import logger
 
-from port_aws.accounts import Account, Discovery, error_code, error_message
-from port_aws.bounds import CallTimeout, UnboundedListing
+from port_aws.aws.accounts import Account, Discovery, error_code, error_message
+from port_aws.aws.bounds import CallTimeout, UnboundedListing
+from port_aws.aws.clients import CachedSliceContext
+from port_aws.aws.errors import IncompleteResyncError
+from port_aws.aws.regions import Regions, partition_regions, service_regions
+from port_aws.aws.tls import SHARED_CONNECTIONS
 from port_aws.catalog import cloudcontrol
 from port_aws.catalog.model import Item, KindOptions, ResourceType, SliceContext, action_of
-from port_aws.clients import CachedSliceContext
-from port_aws.errors import IncompleteResyncError
-from port_aws.items import pascal_keys, raw_item, scrub
-from port_aws.readers import READER_EXITED, AccountSpec, SliceSpec
-from port_aws.regions import Regions, partition_regions, service_regions
-from port_aws.run import ResyncRun
-from port_aws.stats import KindStats, SliceOutcome, SliceProblem, current_stats
-from port_aws.tls import SHARED_CONNECTIONS
+from port_aws.resync.items import pascal_keys, raw_item, scrub
+from port_aws.resync.readers.pool import READER_EXITED, AccountSpec, SliceSpec
+from port_aws.resync.state import ResyncRun
+from port_aws.resync.stats import KindStats, SliceOutcome, SliceProblem, current_stats
 
 BATCH_SIZE = 500
 

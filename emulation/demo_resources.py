@@ -10,8 +10,8 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from port_aws.emulated_org import ClientFactory, EmulatedOrg
-from port_aws.emulator_seeds import (
+from emulation.organization import ClientFactory, EmulatedOrg
+from emulation.seeds import (
     Answer,
     cloudfront_site,
     codedeploy_web,

@@ -6,7 +6,7 @@ one could not run: credential source, integration role, AWS Organizations (manag
 or delegated administrator, OU ids), member roles, regions, for each kind its first list
 call in one region per account (a real call with a small page size), and, when
 ``liveEventsApiKey`` is set, the EventBridge rules of live events in every account and region
-(port_aws/commands/doctor_live.py). Calls run concurrently
+(port_aws/commands/doctor/live.py). Calls run concurrently
 under the configured account bound. Exit status 0 only when every check passes.
 """
 
@@ -24,7 +24,7 @@ import aioboto3
 from botocore.exceptions import BotoCoreError, ClientError
 from loguru import logger
 
-from port_aws.accounts import (
+from port_aws.aws.accounts import (
     ORGANIZATIONS_FAILED,
     Account,
     Discovery,
@@ -37,22 +37,22 @@ from port_aws.accounts import (
     error_message,
     read_organization,
 )
-from port_aws.arn import PARTITIONS
+from port_aws.aws.arn import PARTITIONS
+from port_aws.aws.credentials import CredentialSource, resolve_source
+from port_aws.aws.errors import ConfigError, unreachable
+from port_aws.aws.preflight import assume_fix
+from port_aws.aws.regions import Regions, RegionsUnknown, enabled_regions, service_regions
 from port_aws.catalog import RESOURCE_TYPES, cloudcontrol, resource_type
 from port_aws.catalog.model import KindOptions, ResourceType, SliceContext
-from port_aws.credentials import CredentialSource, resolve_source
-from port_aws.engine import accounts_for, classify, read_first_page, slice_problem
-from port_aws.errors import ConfigError, unreachable
-from port_aws.pipeline import MappingFileError, load_mapping
-from port_aws.preflight import assume_fix
-from port_aws.regions import Regions, RegionsUnknown, enabled_regions, service_regions
-from port_aws.settings import (
+from port_aws.config.settings import (
     CONFIG_PREFIX,
     Settings,
     config_from_environment,
     env_file,
     load_settings,
 )
+from port_aws.ocean.offline import MappingFileError, load_mapping
+from port_aws.resync.engine import accounts_for, classify, read_first_page, slice_problem
 
 DEFAULT_MAPPING = Path(".port/resources/port-app-config.yml")
 PAGE_SIZE_PARAMS = ("MaxResults", "maxResults", "MaxItems", "MaxRecords", "MaxBuckets", "Limit")
@@ -329,7 +329,7 @@ async def diagnose(
     checks += await _kind_checks(settings, declared, discovery, regions)
     checks += await _generic_checks(settings, generic, discovery, regions)
     if settings.live_events_api_key:
-        from port_aws.commands.doctor_live import live_event_checks
+        from port_aws.commands.doctor.live import live_event_checks
 
         checks += await live_event_checks(settings, discovery, regions, kinds)
     return checks
