@@ -27,7 +27,7 @@ from port_aws.aws.tls import SHARED_CONNECTIONS
 from port_aws.catalog import cloudcontrol
 from port_aws.catalog.model import Item, KindOptions, ResourceType, SliceContext, action_of
 from port_aws.resync.items import pascal_keys, raw_item, scrub
-from port_aws.resync.readers.pool import READER_EXITED, AccountSpec, SliceSpec
+from port_aws.resync.readers.protocol import READER_EXITED, AccountSpec, SliceSpec
 from port_aws.resync.state import ResyncRun
 from port_aws.resync.stats import KindStats, SliceOutcome, SliceProblem, current_stats
 

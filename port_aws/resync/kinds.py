@@ -16,7 +16,7 @@ from loguru import logger
 from port_aws.catalog import resource_type
 from port_aws.config.settings import load_settings
 from port_aws.resync.engine import KindRead
-from port_aws.resync.state import ResyncRun
+from port_aws.resync.state import KindReading, ResyncRun
 from port_aws.resync.stats import RESYNC_REPORT, render_report
 
 READ_AHEAD_KINDS = 2
@@ -36,7 +36,7 @@ def run_for(event_id: str, config: Mapping[str, Any]) -> ResyncRun:
     return _current[1]
 
 
-def kind_read(run: ResyncRun, resources: Sequence[Any], index: int) -> KindRead:
+def kind_read(run: ResyncRun, resources: Sequence[Any], index: int) -> KindReading:
     """The read of the mapping's resource ``index`` (at its turn), after starting the reads
     of the next ``READ_AHEAD_KINDS`` resources of the mapping."""
     for position in range(index, min(len(resources), index + 1 + READ_AHEAD_KINDS)):

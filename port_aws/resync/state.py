@@ -9,9 +9,9 @@ import asyncio
 import gc
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from port_aws.aws.accounts import Account, Discovery, discover_accounts
 from port_aws.aws.arn import PARTITIONS
@@ -20,14 +20,10 @@ from port_aws.aws.credentials import CredentialSource, resolve_source
 from port_aws.aws.regions import Regions, enabled_regions
 from port_aws.aws.tls import SharedConnections
 from port_aws.catalog import cloudcontrol
-from port_aws.catalog.model import KindOptions, ResourceType
+from port_aws.catalog.model import Item, KindOptions, ResourceType
 from port_aws.config.settings import Settings
 from port_aws.resync.readers.pool import AUTO_AFTER_SLICES, Readers, reader_count
 from port_aws.resync.stats import HOOKS, KindStats
-
-if TYPE_CHECKING:
-    from port_aws.resync.engine import KindRead
-
 
 COLLECTOR_THRESHOLDS = (50_000, 20, 20)
 """Python's cyclic garbage collector, set when a resync starts and kept for the process (which
@@ -40,6 +36,15 @@ young; garbage cycles wait a little longer (a few MB)."""
 CLIENTS_PER_SLICE = 4
 """Clients the run keeps open per slice of its global bound (``maxConcurrency``), in use or not;
 an EC2 client holds ~0.1 MB, most services' a few KB."""
+
+
+class KindReading(Protocol):
+    """A kind's read as the run holds it (``port_aws.resync.engine.KindRead``): its batches at
+    its turn, and a way to stop it when the resync ends first."""
+
+    def stream(self) -> AsyncGenerator[list[Item]]: ...
+
+    async def cancel(self) -> None: ...
 
 
 class AheadGate:
@@ -107,7 +112,7 @@ class ResyncRun:
     connections: SharedConnections = field(init=False)
     """One connection pool for all those clients."""
     started: float = field(default_factory=time.monotonic)
-    reads: dict[int, "KindRead"] = field(default_factory=dict)
+    reads: dict[int, KindReading] = field(default_factory=dict)
     """Kinds of the mapping started (at their turn or read ahead), by their index in it."""
     closing: "asyncio.Task[None] | None" = None
     readers: Readers | None = None

@@ -2,7 +2,7 @@
 
 A large resync is CPU-bound in one process: botocore's work per call (building, signing and
 parsing requests) is Python and holds one CPU. Readers are child processes
-(``port_aws.resync.readers.pool.main``) that read slices with the very function the integration's own
+(``port_aws.resync.readers.worker``) that read slices with the very function the integration's own
 process uses (``engine.read_slice_items``) and send the raw items back; the integration's
 process keeps everything else: discovery and regions, the kinds' bounds, queues and figures,
 mapping, upserts and the report.
@@ -25,15 +25,12 @@ mapping, upserts and the report.
   when there are at least two, once the resync has begun ``AUTO_AFTER_SLICES`` slices in the
   integration's process, so a small resync does not pay for them. They stop at its end.
 
-Frames on a reader's stdin and stdout: a 4-byte big-endian length, then a pickle; both ends are
-this module of the same installation.
+What goes through the pipes: ``port_aws.resync.readers.protocol``.
 """
 
 import asyncio
 import contextlib
 import os
-import pickle
-import struct
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -42,10 +39,15 @@ from typing import Any
 
 from loguru import logger
 
-from port_aws.aws.accounts import Account, AccountFailure
-from port_aws.catalog.model import Item, KindOptions
+from port_aws.catalog.model import Item
 from port_aws.config.settings import Settings
-from port_aws.resync.stats import KindStats, SliceOutcome, SliceProblem, current_stats
+from port_aws.resync.readers.protocol import (
+    READER_EXITED,
+    SliceSpec,
+    frame,
+    receive,
+)
+from port_aws.resync.stats import SliceOutcome, SliceProblem, current_stats
 
 MAX_AUTO_READERS = 8
 AUTO_AFTER_SLICES = 400
@@ -55,10 +57,6 @@ SILENCE_GRACE = 60.0
 """Seconds beyond ``sliceTimeoutSeconds`` a reader may stay silent about a slice."""
 CLOSE_WAIT = 10.0
 """Seconds a reader has to stop once told to, before it is killed."""
-READER_EXITED = "ReaderExited"
-"""The code of a slice whose reader is gone (or never started): the slice is read again in the
-integration's process."""
-_LENGTH = struct.Struct(">I")
 
 
 def without_readers(settings: Settings) -> Settings:
@@ -75,65 +73,6 @@ def reader_count(settings: Settings) -> int:
         return wanted
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return min(cpus or 1, MAX_AUTO_READERS) if (cpus or 1) >= 2 else 0
-
-
-@dataclass(frozen=True)
-class AccountSpec:
-    """An account as a reader rebuilds it: its id and name, and the role it is read through
-    (None: the credential source's own account)."""
-
-    id: str
-    name: str | None
-    role_arn: str | None
-    email: str | None
-
-    @classmethod
-    def of(cls, account: Account) -> "AccountSpec":
-        return cls(account.id, account.name, account.role_arn, account.email)
-
-
-@dataclass(frozen=True)
-class SliceSpec:
-    kind: str
-    options: KindOptions
-    account: AccountSpec
-    region: str
-
-
-@dataclass(frozen=True)
-class Counters:
-    """A slice's call figures, counted by the reader's botocore hooks."""
-
-    calls: int
-    requests: int
-    throttled: int
-    calls_by_operation: dict[str, int]
-
-    @classmethod
-    def of(cls, stats: KindStats) -> "Counters":
-        return cls(stats.calls, stats.requests, stats.throttled, dict(stats.calls_by_operation))
-
-    def add_to(self, stats: KindStats | None) -> None:
-        if stats is None:
-            return
-        stats.calls += self.calls
-        stats.requests += self.requests
-        stats.throttled += self.throttled
-        stats.calls_by_operation.update(self.calls_by_operation)
-
-
-def _frame(message: Any) -> bytes:
-    body = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return _LENGTH.pack(len(body)) + body
-
-
-async def _receive(stream: asyncio.StreamReader) -> Any:
-    """The next message, or None at the end of the stream."""
-    try:
-        head = await stream.readexactly(_LENGTH.size)
-        return pickle.loads(await stream.readexactly(_LENGTH.unpack(head)[0]))
-    except asyncio.IncompleteReadError:
-        return None
 
 
 Put = Callable[[list[Item]], Awaitable[None]]
@@ -156,7 +95,7 @@ class _Reader:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
-            "from port_aws.resync.readers.pool import main; main()",
+            "from port_aws.resync.readers.worker import main; main()",
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)},
@@ -169,12 +108,12 @@ class _Reader:
     def send(self, message: Any) -> None:
         stdin = self.process.stdin
         if self.gone is None and stdin is not None and not stdin.is_closing():
-            stdin.write(_frame(message))
+            stdin.write(frame(message))
 
     async def _listen(self) -> None:
         assert self.process.stdout is not None
         try:
-            while (message := await _receive(self.process.stdout)) is not None:
+            while (message := await receive(self.process.stdout)) is not None:
                 inbox = self.jobs.get(message[1])
                 if inbox is not None:
                     inbox.put_nowait(message)
@@ -283,132 +222,3 @@ class Readers:
             for s in self._started
             if s.done() and not s.cancelled() and s.exception() is None
         ]
-
-
-# The reader's side.
-
-
-@dataclass
-class _Job:
-    more: asyncio.Event = field(default_factory=asyncio.Event)
-    task: "asyncio.Task[None] | None" = None
-
-
-class _Serving:
-    """A reader process: slices in, pages and outcomes out."""
-
-    def __init__(self, settings: Settings, writer: asyncio.StreamWriter) -> None:
-        from port_aws.resync.state import ResyncRun
-
-        self.run = ResyncRun(settings)
-        self.writer = writer
-        self.jobs: dict[int, _Job] = {}
-        self.accounts: dict[str, asyncio.Task[Account | AccountFailure]] = {}
-
-    def send(self, message: Any) -> None:
-        if not self.writer.is_closing():
-            self.writer.write(_frame(message))
-
-    async def _account(self, spec: AccountSpec) -> Account | AccountFailure:
-        """The account with its role assumed, once per reader (concurrent slices of it wait
-        for the same assumption), or why its role was refused."""
-        if spec.id not in self.accounts:
-            self.accounts[spec.id] = asyncio.ensure_future(self._assume(spec))
-        return await asyncio.shield(self.accounts[spec.id])
-
-    async def _assume(self, spec: AccountSpec) -> Account | AccountFailure:
-        from port_aws.aws.accounts import STS_TIMEOUT, first_credentials
-        from port_aws.aws.arn import parse_role_arn
-
-        current_stats.set(None)  # as in discovery, assuming the role is no kind's call
-        source = await self.run.source()
-        session = (
-            source.session_for_role(parse_role_arn(spec.role_arn, "accountRoleArn"))
-            if spec.role_arn
-            else source.own_session()
-        )
-        account = Account(spec.id, spec.name, session, spec.role_arn, spec.email)
-        timeout = min(STS_TIMEOUT, self.run.settings.limits.call_timeout)
-        return await first_credentials(account, timeout) or account
-
-    async def read(self, job_id: int, spec: SliceSpec, job: _Job) -> None:
-        from port_aws.aws.tls import SHARED_CONNECTIONS
-        from port_aws.catalog import resource_type
-        from port_aws.resync.engine import read_slice_items
-
-        run, limits = self.run, self.run.settings.limits
-        stats = KindStats(spec.kind)
-        current_stats.set(stats)  # this task's own context: the slice's calls count here
-        SHARED_CONNECTIONS.set(run.connections)
-
-        async def put(items: list[Item]) -> None:
-            job.more.clear()
-            self.send(("page", job_id, items))
-            await self.writer.drain()
-            await job.more.wait()
-
-        outcome: SliceOutcome | None
-        try:
-            rt = resource_type(spec.kind)
-            if rt is None:
-                raise LookupError(f"{spec.kind} is not a kind this reader knows")
-            account = await self._account(spec.account)
-            if isinstance(account, AccountFailure):  # assumed by discovery, refused here
-                problem = SliceProblem(
-                    spec.account.id, spec.region, account.code, account.describe()
-                )
-                self.send(("end", job_id, SliceOutcome("failed", problem), Counters.of(stats)))
-                return
-            sc = run.slice_context(rt, account, spec.region, spec.options)
-            outcome = await read_slice_items(rt, sc, limits.slice_timeout, put)
-        except Exception as error:  # the slice fails; the reader goes on with the others
-            problem = SliceProblem(spec.account.id, spec.region, type(error).__name__, str(error))
-            outcome = SliceOutcome("failed", problem)
-        self.send(("end", job_id, outcome, Counters.of(stats)))
-
-    def take(self, message: tuple[Any, ...]) -> None:
-        what, job_id = message[0], message[1]
-        if what == "read":
-            new = self.jobs[job_id] = _Job()
-            new.task = asyncio.ensure_future(self.read(job_id, message[2], new))
-            new.task.add_done_callback(lambda _: self.jobs.pop(job_id, None))
-        elif (job := self.jobs.get(job_id)) is not None:
-            if what == "more":
-                job.more.set()
-            elif what == "cancel" and job.task is not None:
-                job.task.cancel()
-
-    async def aclose(self) -> None:
-        tasks = [job.task for job in self.jobs.values() if job.task is not None]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await self.run.aclose()
-
-
-async def _serve(answers: Any) -> None:
-    loop = asyncio.get_running_loop()
-    stdin = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdin), sys.stdin.buffer)
-    transport, protocol = await loop.connect_write_pipe(asyncio.streams.FlowControlMixin, answers)
-    writer = asyncio.StreamWriter(transport, protocol, None, loop)
-    first = await _receive(stdin)
-    if first is None or first[0] != "settings":
-        return
-    serving = _Serving(first[1], writer)
-    try:
-        while (message := await _receive(stdin)) is not None:
-            serving.take(message)
-    finally:
-        await serving.aclose()
-        with contextlib.suppress(Exception):
-            await writer.drain()
-        writer.close()
-
-
-def main() -> None:
-    answers = os.fdopen(os.dup(1), "wb", buffering=0)
-    os.dup2(2, 1)  # anything else printed goes to stderr, never into the answers
-    logger.remove()
-    logger.add(sys.stderr, level="WARNING", format="reader {process}: {level}: {message}")
-    asyncio.run(_serve(answers))
