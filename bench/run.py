@@ -459,7 +459,7 @@ def mapping_speedup(items: int = 2_000, rounds: int = 3) -> tuple[float, float, 
     from port_ocean.core.handlers.entity_processor.jq_entity_processor import JQEntityProcessor
     from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
-    from integration import AWSResourceConfig
+    from port_aws.mapping import AWSResourceConfig
     from port_aws.ocean.processor import BatchJQEntityProcessor
     from port_aws.resync.engine import BATCH_SIZE
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from integration import AWSPortAppConfig, MappingError, mapping_error
 from port_aws.catalog import RESOURCE_TYPES, resource_type
 from port_aws.catalog.cloudcontrol import generic, scrub
+from port_aws.mapping import AWSPortAppConfig, MappingError, mapping_error
 from port_aws.resync.items import REDACTED
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, resync
 

@@ -559,7 +559,7 @@ def test_quick_create_checks_live_events_regions_as_a_list(
 def test_test_events_are_bounded_and_the_line_says_what_was_left(
     aws: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from port_aws.commands.doctor.report import live as doctor_live
+    from port_aws.commands.doctor import live as doctor_live
 
     monkeypatch.setattr(doctor_live, "MAX_TEST_EVENTS", 3)
     aws.list_regions([HOME])

@@ -47,7 +47,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
-from port_aws.config.settings import Settings
+from port_aws.config.settings import Settings, load_settings
 from port_aws.resync.engine import read_one
 from port_aws.resync.readers.pool import without_readers
 from port_aws.resync.state import ResyncRun
@@ -335,8 +335,6 @@ def _configured_key() -> str | None:
 
 def _configured_settings() -> Settings:
     from port_ocean.context.ocean import ocean
-
-    from port_aws.config.settings import load_settings
 
     return load_settings(ocean.integration_config)
 

@@ -25,12 +25,15 @@ from port_ocean.integration_testing import IntegrationTestHarness, InterceptTran
 from pydantic.v1 import ValidationError
 
 from port_aws.aws.accounts import UnknownOuIds
-from port_aws.aws.errors import ConfigError
+from port_aws.aws.errors import ConfigError, IncompleteResyncError
+from port_aws.catalog import resource_type
 from port_aws.catalog.cloudcontrol import unknown_everywhere
 from port_aws.config.settings import utf8_text
+from port_aws.mapping import AWSPortAppConfig, mapping_error
 from port_aws.ocean.jq_check import invalid_expression
 from port_aws.ocean.posture import CatalogPreview
 from port_aws.resync import kinds as resync
+from port_aws.resync.engine import policy_regions  # what a resync applies
 from port_aws.resync.state import ResyncRun
 from port_aws.resync.stats import RESYNC_REPORT, KindStats
 
@@ -44,8 +47,6 @@ class MappingFileError(ValueError):
 
 def load_mapping(path: Path) -> dict[str, Any]:
     """Read and validate a port-app-config file; errors name the file and the problem."""
-    from integration import AWSPortAppConfig, mapping_error
-
     try:
         data = yaml.safe_load(utf8_text(path))
     except ConfigError as error:
@@ -73,11 +74,6 @@ def load_mapping(path: Path) -> dict[str, Any]:
 def selects_no_region(mapping: dict[str, Any], partition: str) -> str | None:
     """One line for the first kind of a (valid) mapping whose ``regionPolicy`` leaves no region
     to read, as a resync would refuse it; None when every kind has a region."""
-    from integration import AWSPortAppConfig
-    from port_aws.aws.errors import IncompleteResyncError
-    from port_aws.catalog import resource_type
-    from port_aws.resync.engine import _policy_regions as policy_regions  # what a resync applies
-
     for resource in AWSPortAppConfig.parse_obj(mapping).resources:
         declared = resource_type(resource.kind)
         assert declared is not None, f"{resource.kind} passed mapping validation"

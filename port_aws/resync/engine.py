@@ -153,7 +153,7 @@ async def read_slice_items(
         return SliceOutcome("failed", problem)
 
 
-def _accounts_for(rt: ResourceType, discovery: Discovery) -> list[Account]:
+def accounts_for(rt: ResourceType, discovery: Discovery) -> list[Account]:
     """The accounts a kind is read in: every reachable one, or only the organization's
     management account for kinds read through AWS Organizations."""
     if not rt.management_account:
@@ -180,7 +180,7 @@ def slice_problem(error: BaseException, account: Account, region: str) -> SliceP
     )
 
 
-def _policy_regions(rt: ResourceType, options: KindOptions, partition: str) -> list[str]:
+def policy_regions(rt: ResourceType, options: KindOptions, partition: str) -> list[str]:
     """The regions of the partition a kind may be read in; none is a mapping error, never an
     empty kind (which would let Ocean delete every entity of the kind)."""
     if rt.global_service and rt.region_property is None:
@@ -242,7 +242,7 @@ class KindRead:
         stats, run, rt = self.stats, self.run, self.rt
         SHARED_CONNECTIONS.set(run.connections)  # this task's own context: its clients' pool
         try:
-            allowed = _policy_regions(rt, self.options, run.settings.partition)
+            allowed = policy_regions(rt, self.options, run.settings.partition)
             run.start_discovery()  # before this kind's counters: discovery's calls are not its
             current_stats.set(stats)  # this task's own context: every call below counts here
             await self._read_accounts(allowed)
@@ -257,7 +257,7 @@ class KindRead:
         read through AWS Organizations, the management account once discovery is done."""
         if self.rt.management_account:
             self.discovery = await self.run.discovery()
-            for account in _accounts_for(self.rt, self.discovery):
+            for account in accounts_for(self.rt, self.discovery):
                 yield account
             return
         async for account in self.run.accounts():
@@ -469,11 +469,6 @@ async def read_first_page(rt: ResourceType, sc: SliceContext) -> int:
         async for page in _read_slice(rt, sc):
             return len(page)
     return 0
-
-
-def accounts_for(rt: ResourceType, discovery: Discovery) -> list[Account]:
-    """The accounts the resync reads a kind in."""
-    return _accounts_for(rt, discovery)
 
 
 def classify(problem_code: str, confirmed: bool) -> str:
