@@ -19,9 +19,14 @@ from loguru import logger
 from port_aws.aws.arn import RoleArn
 from port_aws.aws.bounds import all_of, guarded_pages
 from port_aws.aws.credentials import CredentialSource
-from port_aws.aws.errors import error_code as error_code
-from port_aws.aws.errors import error_message as error_message
-from port_aws.aws.errors import unreachable
+from port_aws.aws.errors import (
+    ACCESS_DENIED,
+    NOT_REGISTERED,
+    OU_NOT_FOUND,
+    error_code,
+    error_message,
+    unreachable,
+)
 from port_aws.config.settings import Settings, in_shard
 
 NO_ORGANIZATION = "AWSOrganizationsNotInUseException"
@@ -32,9 +37,6 @@ not a delegated administrator (for ListRoots, ListAccounts, …). A denial by th
 policy or by an SCP is an AccessDeniedException too, but its message names the principal and
 the action ("User: arn:… is not authorized to perform: organizations:ListRoots … because no
 identity-based policy allows …" / "… with an explicit deny in a service control policy")."""
-NOT_REGISTERED = "AccountNotRegisteredException"
-"""Organizations' own "the specified account is not a delegated administrator"."""
-DENIED = frozenset({"AccessDeniedException", "AccessDenied"})
 
 
 def not_an_administrator(error: BaseException) -> bool:
@@ -43,7 +45,7 @@ def not_an_administrator(error: BaseException) -> bool:
     code = error_code(error)
     if code == NOT_REGISTERED:
         return True
-    return code in DENIED and error_message(error).strip() == NOT_AN_ADMINISTRATOR
+    return code in ACCESS_DENIED and error_message(error).strip() == NOT_AN_ADMINISTRATOR
 
 
 @dataclass
@@ -105,9 +107,6 @@ accounts it could not list are not, so no kind completes and Ocean deletes nothi
 
 class DiscoveryError(RuntimeError):
     """No account can be read, or Organizations was asked for and is not reachable."""
-
-
-OU_NOT_FOUND = frozenset({"OrganizationalUnitNotFoundException", "ParentNotFoundException"})
 
 
 class UnknownOuIds(DiscoveryError):
@@ -564,7 +563,7 @@ def _organizations_failed(
             f"AWS Organizations failed for {role} ({operation}): {reach}{ORGANIZATIONS_FAILED}"
             "the next resync tries again"
         )
-    if code in DENIED and not not_an_administrator(error):
+    if code in ACCESS_DENIED and not not_an_administrator(error):
         return DiscoveryError(
             f"organizations:{operation} denied to {role}: {code}: {error_message(error) or code}"
             f"{ORGANIZATIONS_FAILED}grant it to the role (update the stack to the current "

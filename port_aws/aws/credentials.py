@@ -44,7 +44,7 @@ from botocore.loaders import create_loader
 from botocore.utils import FileWebIdentityTokenLoader, parse_timestamp, tzutc
 
 from port_aws.aws.arn import PARTITIONS, RoleArn
-from port_aws.aws.errors import ConfigError
+from port_aws.aws.errors import EXPIRED, ConfigError
 from port_aws.aws.tls import SharedTLSSession
 from port_aws.config.settings import Settings
 
@@ -56,9 +56,6 @@ USER_AGENT = (
 )
 """The User-Agent of every call (what CloudTrail records as ``userAgent``). Giving it whole
 spares botocore rebuilding its default string, component by component, twice per request."""
-
-EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired"})
-"""What AWS answers when a call is signed with credentials it considers expired."""
 
 
 def _utc_now() -> datetime:
@@ -106,7 +103,7 @@ class _Renewable(AioDeferredRefreshableCredentials):  # type: ignore[misc]
         def hook(response: Any = None, attempts: int = 1, **_: Any) -> float | None:
             parsed = response[1] if isinstance(response, tuple) and len(response) > 1 else None
             code = (parsed or {}).get("Error", {}).get("Code") if isinstance(parsed, dict) else None
-            if code not in EXPIRED_CODES or attempts >= max_attempts:
+            if code not in EXPIRED or attempts >= max_attempts:
                 return None
             self.renew()
             return 0.0

@@ -5,9 +5,16 @@ configuration problem: one line naming the setting, what AWS said and the likely
 command stops before it writes any output.
 """
 
-from port_aws.aws.accounts import Account, error_code, error_message, first_credentials
+from port_aws.aws.accounts import Account, first_credentials
 from port_aws.aws.credentials import resolve_source
-from port_aws.aws.errors import ConfigError, EndpointUnreachable, unreachable
+from port_aws.aws.errors import (
+    ACCESS_DENIED,
+    ConfigError,
+    EndpointUnreachable,
+    error_code,
+    error_message,
+    unreachable,
+)
 from port_aws.config.settings import Settings
 
 ASSUME_FIXES = {
@@ -24,7 +31,7 @@ ASSUME_FIXES = {
 def assume_fix(code: str, settings: Settings, web_identity: bool) -> str:
     if code in ASSUME_FIXES:
         return ASSUME_FIXES[code]
-    if code in ("AccessDenied", "AccessDeniedException"):
+    if code in ACCESS_DENIED:
         if web_identity:
             return (
                 "the role's trust policy does not accept this token: it must trust the "

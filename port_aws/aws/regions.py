@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from port_aws.aws.arn import PARTITIONS
 from port_aws.aws.bounds import guarded_pages
-from port_aws.aws.errors import error_code, error_message, unreachable
+from port_aws.aws.errors import REGIONS_REFUSED, error_code, error_message, unreachable
 
 _REGION_PATTERN_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-*?[]!")
 
@@ -73,16 +73,6 @@ class Regions:
     list stands in for them (then a region refusing the credentials is one not enabled)."""
     source: str = ""
     """Where the names come from: account:ListRegions, ec2:DescribeRegions or the partition."""
-
-
-REGIONS_REFUSED = frozenset(
-    {"UnauthorizedOperation", "AccessDenied", "AccessDeniedException", "OptInRequired"}
-)
-"""ec2:DescribeRegions refused to the role (its policy or an SCP) or not subscribed: the only
-answers after which every region of the partition is tried, a region refusing the credentials
-then being one the account has not enabled. Any other failure (credentials refused in the
-partition's home region, which every account has enabled; expired; throttled; unreachable)
-leaves the account's regions unknown, and its slices fail."""
 
 
 class RegionsUnknown(RuntimeError):

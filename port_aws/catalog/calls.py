@@ -12,6 +12,7 @@ import jmespath
 from botocore.exceptions import ClientError
 
 from port_aws.aws.bounds import PageGuard, each_at_once
+from port_aws.aws.errors import is_not_found
 from port_aws.catalog.model import (
     Enrichment,
     Fetch,
@@ -19,7 +20,6 @@ from port_aws.catalog.model import (
     Item,
     ReadOne,
     SliceContext,
-    is_not_found,
 )
 from port_aws.resync.items import tag_list
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from port_aws.aws.errors import TYPE_NOT_LISTABLE, TYPE_UNKNOWN, read_denied
 from port_aws.catalog.calls import each_listed
 from port_aws.catalog.model import CALLS_PER_SECOND, Item, ResourceType, SliceContext
 from port_aws.resync.items import scrub_by_names
@@ -67,11 +68,6 @@ GLOBAL_SERVICES = frozenset({"IAM", "Organizations", "Route53", "CloudFront"})
 (us-east-1 in aws): read once per account, there. Global Accelerator is not among them: its
 control plane is us-west-2 only, so its types are read per region (a regionPolicy allowing
 us-west-2 reads them once)."""
-
-NOT_AVAILABLE_CODES = frozenset(
-    {"TypeNotFoundException", "UnsupportedActionException", "InvalidRequestException"}
-)
-"""Cloud Control's answers when it cannot list this type in this region."""
 
 
 class TypeNotAvailable(Exception):
@@ -134,7 +130,7 @@ def _lister(kind: str) -> Any:
                 answer = await sc.call(SERVICE, "list_resources", **params)
             except ClientError as error:
                 code = error.response.get("Error", {}).get("Code", "")
-                if code in NOT_AVAILABLE_CODES:
+                if code in TYPE_NOT_LISTABLE:
                     raise TypeNotAvailable(
                         f"{kind} is not available there: Cloud Control cannot list it in "
                         f"{sc.region} ({code})"
@@ -224,7 +220,7 @@ async def _get(sc: SliceContext, kind: str, identifier: str) -> Item | None:
         answer = await sc.call(SERVICE, "get_resource", TypeName=kind, Identifier=identifier)
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
-        if "AccessDenied" in code or code in ("UnauthorizedOperation", "Forbidden"):
+        if read_denied(code):
             raise ReadDenied(
                 f"{kind}: cloudformation:GetResource (or the type's read handler permissions) "
                 f"denied for a listed resource in {sc.region} ({code}); allow the type's read "
@@ -257,7 +253,7 @@ async def registry_schema(client: Any, kind: str) -> dict[str, Any] | None:
     try:
         answer = await client.describe_type(Type="RESOURCE", TypeName=kind)
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in ("TypeNotFoundException", "CFNRegistry"):
+        if error.response.get("Error", {}).get("Code") in TYPE_UNKNOWN:
             return None
         raise
     schema: dict[str, Any] = json.loads(answer.get("Schema") or "{}")

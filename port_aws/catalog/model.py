@@ -27,6 +27,7 @@ from port_aws.aws.bounds import (
     each_at_once,
     guarded_pages,
 )
+from port_aws.aws.errors import is_not_found
 from port_aws.aws.iam import iam_action
 from port_aws.aws.regions import RegionPolicy
 
@@ -45,24 +46,6 @@ class KindOptions(BaseModel):
     full_models: bool = True
     """Generic kinds: each resource's model as GetResource answers it, unless the list answer is
     the whole model (``cloudcontrol``); False takes the list answer as it is."""
-
-
-NOT_FOUND = frozenset(
-    {
-        "ResourceNotFoundException",
-        "NotFoundException",
-        "ClusterNotFoundException",
-        "AWS.SimpleQueueService.NonExistentQueue",
-        "QueueDoesNotExist",
-        "NotFound",
-        "NoSuchEntity",
-        "PipelineNotFoundException",
-        "ApplicationDoesNotExistException",
-        "DeploymentGroupDoesNotExistException",
-        "DeploymentDoesNotExistException",
-    }
-)
-"""Codes meaning the item was deleted between listing it and a call about it."""
 
 
 CALLS_PER_SECOND: dict[str, float] = {"lambda": 15.0, "cloudcontrol": 20.0}
@@ -94,12 +77,6 @@ _pacers: WeakKeyDictionary[asyncio.Semaphore, dict[str, Pacer]] = WeakKeyDiction
 """The pacers of each service limiter, i.e. of each (account, region, kind's service) of one
 resync (the run keeps the limiter, shared by the kinds of that service, and the pacers live as
 long as it)."""
-
-
-def is_not_found(error: BaseException) -> bool:
-    return isinstance(error, ClientError) and (
-        error.response.get("Error", {}).get("Code") in NOT_FOUND
-    )
 
 
 def _named(error: ClientError, service: str) -> None:

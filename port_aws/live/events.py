@@ -34,9 +34,9 @@ from port_ocean.core.handlers.webhook.webhook_event import (
     WebhookEventRawResults,
 )
 
-from port_aws.aws.accounts import error_code, error_message
 from port_aws.aws.arn import ACCOUNT_ID, REGION_NAME, owner_of
 from port_aws.aws.bounds import UnboundedListing
+from port_aws.aws.errors import RETRIED_BY_LIVE_EVENTS, error_code, error_message
 from port_aws.catalog import RESOURCE_TYPES
 from port_aws.catalog.model import (
     EC2_STATE_CHANGE,
@@ -61,10 +61,6 @@ RUN_TTL_SECONDS = 900.0
 MAX_IDS_PER_EVENT = 100
 """Resources read again for one event (``RunInstances`` may launch many); more are left to
 the next resync."""
-
-_RETRYABLE = frozenset(
-    {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"}
-)
 
 
 class BadEvent(ValueError):
@@ -413,7 +409,7 @@ async def _reread(rt: ResourceType, sc: SliceContext, identifier: str) -> Outcom
             code = error_code(error)
             if code in live.not_found:
                 return _gone(rt, sc, identifier)
-            if (code in _RETRYABLE or not isinstance(error, ClientError)) and (
+            if (code in RETRIED_BY_LIVE_EVENTS or not isinstance(error, ClientError)) and (
                 attempt + 1 < READ_ATTEMPTS
             ):
                 await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)

@@ -18,10 +18,16 @@ import jmespath
 from botocore.exceptions import BotoCoreError, ClientError, UnknownEndpointError
 from loguru import logger
 
-from port_aws.aws.accounts import Account, Discovery, error_code, error_message
+from port_aws.aws.accounts import Account, Discovery
 from port_aws.aws.bounds import CallTimeout, UnboundedListing
 from port_aws.aws.clients import CachedSliceContext
-from port_aws.aws.errors import IncompleteResyncError
+from port_aws.aws.errors import (
+    CREDENTIALS_REFUSED,
+    IncompleteResyncError,
+    classify,
+    error_code,
+    error_message,
+)
 from port_aws.aws.regions import Regions, partition_regions, service_regions
 from port_aws.aws.tls import SHARED_CONNECTIONS
 from port_aws.catalog import cloudcontrol
@@ -32,30 +38,6 @@ from port_aws.resync.state import ResyncRun
 from port_aws.resync.stats import KindStats, SliceOutcome, SliceProblem, current_stats
 
 BATCH_SIZE = 500
-
-DENIED = frozenset(
-    {
-        "AccessDenied",
-        "AccessDeniedException",
-        "UnauthorizedOperation",
-        "UnauthorizedAccess",
-        "AuthorizationError",
-        "AuthorizationErrorException",
-        "Forbidden",
-    }
-)
-NOT_SUBSCRIBED = frozenset(
-    {"OptInRequired", "SubscriptionRequiredException", "RegionDisabledException"}
-)
-"""AWS saying the account does not use the service or region at all: nothing lives there."""
-CREDENTIALS_REFUSED = frozenset(
-    {"AuthFailure", "InvalidClientTokenId", "UnrecognizedClientException"}
-)
-"""The region refused the account's credentials: a region that is not enabled answers so, but so
-does an enabled one when the credentials are bad. Only the first may count as empty. An expired
-session (``ExpiredToken``, ``RequestExpired``) is never a region's answer: it fails the slice."""
-NOT_AVAILABLE = NOT_SUBSCRIBED | CREDENTIALS_REFUSED
-"""Answers that may mean "this region is not available to the account"."""
 
 
 async def _read_slice(rt: ResourceType, sc: SliceContext) -> AsyncIterator[list[Item]]:
@@ -469,13 +451,6 @@ async def read_first_page(rt: ResourceType, sc: SliceContext) -> int:
         async for page in _read_slice(rt, sc):
             return len(page)
     return 0
-
-
-def classify(problem_code: str, confirmed: bool) -> str:
-    """How the resync counts a slice error: "unavailable", "denied" or "failed"."""
-    if problem_code in NOT_SUBSCRIBED or (problem_code in CREDENTIALS_REFUSED and not confirmed):
-        return "unavailable"
-    return "denied" if problem_code in DENIED else "failed"
 
 
 async def read_one(rt: ResourceType, sc: SliceContext, entry: Item) -> Item | None:

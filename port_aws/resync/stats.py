@@ -12,24 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-THROTTLING_CODES = frozenset(
-    {
-        "Throttling",
-        "ThrottlingException",
-        "ThrottledException",
-        "RequestThrottledException",
-        "TooManyRequestsException",
-        "ProvisionedThroughputExceededException",
-        "TransactionInProgressException",
-        "RequestLimitExceeded",
-        "BandwidthLimitExceeded",
-        "LimitExceededException",
-        "RequestThrottled",
-        "SlowDown",
-        "PriorRequestNotComplete",
-        "EC2ThrottledException",
-    }
-)
+from port_aws.aws.errors import THROTTLED
 
 
 @dataclass
@@ -128,7 +111,7 @@ def _on_needs_retry(response: Any = None, **_: Any) -> None:
         return
     parsed = response[1] if isinstance(response, tuple) and len(response) > 1 else None
     code = (parsed or {}).get("Error", {}).get("Code") if isinstance(parsed, dict) else None
-    if code in THROTTLING_CODES:
+    if code in THROTTLED:
         stats.throttled += 1
 
 

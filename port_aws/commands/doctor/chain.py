@@ -22,12 +22,10 @@ from port_aws.aws.accounts import (
     UnknownOuIds,
     bounded_gather,
     discover_accounts,
-    error_code,
-    error_message,
     read_organization,
 )
 from port_aws.aws.credentials import CredentialSource, resolve_source
-from port_aws.aws.errors import ConfigError, unreachable
+from port_aws.aws.errors import ConfigError, error_code, error_message, unreachable
 from port_aws.aws.preflight import assume_fix
 from port_aws.aws.regions import Regions, RegionsUnknown, enabled_regions
 from port_aws.catalog import RESOURCE_TYPES

@@ -11,11 +11,9 @@ from port_aws.aws.accounts import (
     Account,
     Discovery,
     bounded_gather,
-    error_code,
-    error_message,
 )
 from port_aws.aws.arn import PARTITIONS
-from port_aws.aws.errors import ConfigError
+from port_aws.aws.errors import ConfigError, classify, error_code, error_message
 from port_aws.aws.regions import Regions, service_regions
 from port_aws.catalog import cloudcontrol, resource_type
 from port_aws.catalog.model import KindOptions, ResourceType, SliceContext
@@ -25,7 +23,7 @@ from port_aws.config.settings import (
 )
 from port_aws.mapping import AWSResourceConfig
 from port_aws.ocean.offline import MappingFileError, load_mapping
-from port_aws.resync.engine import accounts_for, classify, read_first_page, slice_problem
+from port_aws.resync.engine import accounts_for, read_first_page, slice_problem
 
 
 def configured_kinds(mapping: Path, kinds: Sequence[str]) -> list[tuple[ResourceType, KindOptions]]:

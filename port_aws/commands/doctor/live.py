@@ -26,8 +26,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from port_aws.aws.accounts import Account, Discovery, bounded_gather, error_code, error_message
+from port_aws.aws.accounts import Account, Discovery, bounded_gather
 from port_aws.aws.arn import PARTITIONS
+from port_aws.aws.errors import classify, error_code, error_message
 from port_aws.aws.regions import Regions
 from port_aws.catalog import RESOURCE_TYPES
 from port_aws.catalog.model import EC2_STATE_CHANGE, TAG_CHANGE, KindOptions, ResourceType
@@ -35,7 +36,6 @@ from port_aws.commands.doctor.report import ERRORS, Check, error_operation, stat
 from port_aws.config.settings import Settings
 from port_aws.live.events import cloudtrail_payload
 from port_aws.live.rules import CLOUDTRAIL_DETAIL_TYPE, WEBHOOK_SUFFIX, declared_events
-from port_aws.resync.engine import classify
 
 LIVE_FIX = (
     "create or update the stack with EnableLiveEvents=true, LiveEventsWebhookUrl=https://<the "
