@@ -14,8 +14,8 @@ from port_aws.catalog import resource_type
 from port_aws.config.settings import load_settings
 from port_aws.live.events import WEBHOOK_PATH, LiveEventProcessor
 from port_aws.ocean.jq_check import InvalidJQError, invalid_expression
-from port_aws.resync.kinds import close_run, finish_kind, kind_read, run_for
-from port_aws.resync.state import ResyncRun
+from port_aws.resync.kinds import close_run, finish_kind, kind_read
+from port_aws.resync.state import ResyncRun, run_for
 from port_aws.resync.stats import KindStats, SliceProblem
 
 # Mappings are data from Port: a JQ expression must not read this process's environment (its

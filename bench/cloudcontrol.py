@@ -80,7 +80,7 @@ def _mapping(kind: str) -> dict[str, Any]:
 
 async def _run(regions: list[str], per_region: int, rate: float, page_size: int) -> None:
     from emulation.emulator import Emulator
-    from port_aws.resync.kinds import current_run
+    from port_aws.resync.state import current_run
     from tests.rig import STATIC, resync
 
     emulator = Emulator.start()

@@ -137,10 +137,10 @@ class ReaderPeaks:
         self._thread = threading.Thread(target=self._run, name="bench-readers", daemon=True)
 
     def _run(self) -> None:
-        from port_aws.resync import kinds as current
+        from port_aws.resync.state import current_run
 
         while not self._stop.wait(self.interval):
-            run = current._current[1] if current._current else None
+            run = current_run()
             for pid in run.readers.pids if run and run.readers else []:
                 if (peak := status_mb("VmHWM", pid)) is not None:
                     self.peaks[pid] = max(self.peaks.get(pid, 0.0), peak)
@@ -304,10 +304,10 @@ def run_point(
         plane.stop()
         token_file.unlink()
         os.rmdir(token_dir)
-    from port_aws.resync import kinds as current
+    from port_aws.resync.state import current_run
     from port_aws.resync.stats import render_report
 
-    run = current._current[1] if current._current else None
+    run = current_run()
     kind_stats = run.kinds if run else []
     expected = scale.accounts * scale.regions * per_slice * len(kinds)
     bound, worst, per_kind = rate_bound(stats, scale.latency)

@@ -8,8 +8,7 @@ import pytest
 
 from emulation.organization import EmulatedOrg, create_organization, emulator_clients
 from port_aws.config.settings import load_settings
-from port_aws.resync.kinds import current_run
-from port_aws.resync.state import ResyncRun
+from port_aws.resync.state import ResyncRun, current_run
 from tests.rig import STATIC, Emulator, by_blueprint, by_identifier, mapping_for, resync
 
 ROLE = "port-integration"

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from port_aws.catalog import ENGINE_ACTIONS, RESOURCE_TYPES, iam_action
-from port_aws.resync import kinds as resync_state
+from port_aws.resync import state as resync_state
 from tests.kinds.seed import auto_enable_io_answer, lambda_zip
 from tests.rig import DEFAULT_ACCOUNT, ROOT, STATIC, Emulator, default_mapping, resync
 

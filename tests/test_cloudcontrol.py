@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from port_aws.catalog import RESOURCE_TYPES, resource_type
-from port_aws.catalog.cloudcontrol import generic, scrub
+from port_aws.catalog.cloudcontrol import generic
 from port_aws.mapping import AWSPortAppConfig, MappingError, mapping_error
 from port_aws.resync.items import REDACTED
+from port_aws.resync.items import scrub_by_names as scrub
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, resync
 
 REGIONS = ["us-east-1", "eu-west-1"]
@@ -427,7 +428,7 @@ async def test_calls_are_paced_under_cloud_controls_rate_in_every_account_and_re
 ) -> None:
     from emulation.cloudcontrol_standin import OBSERVED_RATE_CEILING as STANDIN_CEILING
     from port_aws.catalog.cloudcontrol import CLOUDCONTROL_RATE, OBSERVED_RATE_CEILING
-    from port_aws.resync.kinds import current_run
+    from port_aws.resync.state import current_run
 
     assert STANDIN_CEILING == OBSERVED_RATE_CEILING > CLOUDCONTROL_RATE
     resources = [{"Identifier": f"ce-{n}", "Properties": {"N": n}} for n in range(24)]

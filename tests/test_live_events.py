@@ -29,11 +29,10 @@ from port_aws.live.events import (
     read_again,
     resource_ids,
 )
-from port_aws.resync.engine import stream_kind
 from port_aws.resync.state import ResyncRun
 from port_aws.resync.stats import KindStats, current_stats
 from tests.kinds.seed import lambda_zip, service_role
-from tests.rig import DEFAULT_ACCOUNT, ROOT, STATIC, mapping_for
+from tests.rig import DEFAULT_ACCOUNT, ROOT, STATIC, mapping_for, stream_kind
 
 REGION = "us-east-1"
 QUEUE = RESOURCE_TYPES["AWS::SQS::Queue"]

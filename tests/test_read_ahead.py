@@ -43,7 +43,7 @@ async def test_a_kind_read_ahead_that_fails_raises_at_its_turn(aws: Emulator) ->
     text = " | ".join(str(error) for error in faulty.errors)
     assert len(faulty.errors) == 1 and SQS in text and f"{DEFAULT_ACCOUNT}/eu-west-1" in text
     assert ECS not in text, "the kind before it is complete"
-    from port_aws.resync.kinds import current_run
+    from port_aws.resync.state import current_run
 
     run = current_run()
     assert run is not None

@@ -12,9 +12,9 @@ import pytest
 
 from port_aws.aws.errors import ConfigError
 from port_aws.config.settings import load_settings
-from port_aws.resync.kinds import current_run
 from port_aws.resync.readers import pool as readers
 from port_aws.resync.readers.pool import Readers
+from port_aws.resync.state import current_run
 from tests.rig import STATIC, Emulator, by_identifier, mapping_for, resync
 from tests.test_safety import ECS, REGIONS, ROWS, SQS, Row, seed_ecs_and_sqs, two_phases
 

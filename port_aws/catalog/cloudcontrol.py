@@ -103,18 +103,11 @@ def is_global(kind: str) -> bool:
     return kind.split("::")[1] in GLOBAL_SERVICES
 
 
-def scrub(value: Any) -> Any:
-    """The model without secrets: the ``secrets`` path ``items.GENERIC`` (the name rule,
-    ``items.scrub_by_names``), applied as each model is parsed; names are kept so a mapping can
-    still show which exist."""
-    return scrub_by_names(value)
-
-
 def _model(identifier: str, properties: str | None) -> Item:
     model = json.loads(properties) if properties else {}
     if not isinstance(model, dict):
         raise ValueError(f"resource {identifier!r}: Properties is not a JSON object")
-    cleaned: Item = scrub(model)
+    cleaned: Item = scrub_by_names(model)  # names kept, so a mapping can show which exist
     cleaned.setdefault("Identifier", identifier)
     return cleaned
 

@@ -316,7 +316,7 @@ class ResourceType:
     """Per-item adjustment after PascalCase; returning None drops the item (e.g. another region's)."""
     history: bool = False
     secrets: tuple[str, ...] = ()
-    """Paths (see ``items.scrub``) of values that may hold secrets, such as environment
+    """Paths (see ``items.redact_paths``) of values that may hold secrets, such as environment
     variables: replaced by a marker before an item leaves the engine, names kept."""
     action_aliases: Mapping[str, str | None] = field(default_factory=dict)
     """Other ``includeActions`` names accepted for this kind (Port's aws-v3 names its options

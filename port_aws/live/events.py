@@ -48,13 +48,13 @@ from port_aws.catalog.model import (
     SliceContext,
 )
 from port_aws.config.settings import Settings, load_settings
+from port_aws.live.rules import CLOUDTRAIL_DETAIL_TYPE
 from port_aws.resync.engine import read_one
 from port_aws.resync.readers.pool import without_readers
 from port_aws.resync.state import ResyncRun
 
 WEBHOOK_PATH = "/webhook"
 API_KEY_HEADER = "x-port-aws-ocean-api-key"
-CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail"
 READ_ATTEMPTS = 3
 BACKOFF_SECONDS = 0.5
 RUN_TTL_SECONDS = 900.0

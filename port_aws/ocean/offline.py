@@ -32,9 +32,8 @@ from port_aws.config.settings import utf8_text
 from port_aws.mapping import AWSPortAppConfig, mapping_error
 from port_aws.ocean.jq_check import invalid_expression
 from port_aws.ocean.posture import CatalogPreview
-from port_aws.resync import kinds as resync
 from port_aws.resync.engine import policy_regions  # what a resync applies
-from port_aws.resync.state import ResyncRun
+from port_aws.resync.state import ResyncRun, current_run
 from port_aws.resync.stats import RESYNC_REPORT, KindStats
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -520,7 +519,7 @@ async def run_pipeline(
         _skip_port_metrics()
         _observe_mapping(report)
         result = await harness.trigger_resync()
-        current = resync.current_run()
+        current = current_run()
         names = await _account_names(current)
         if after_resync is not None:
             await after_resync(harness)

@@ -5,7 +5,7 @@ calls to one service in one account and region share a smaller bound. Items stre
 batches as they arrive. A slice that cannot be read is a failed slice, never an empty one:
 after every readable item was yielded, the kind raises one error naming the failed slices, so
 Ocean keeps the entities it could not confirm. A slice is read in this process or in a reader
-process (``port_aws.resync.readers.pool``), by the same function (``read_slice_items``).
+process (``port_aws.resync.readers.pool``), by the same function (``read_slice``).
 """
 
 import asyncio
@@ -32,7 +32,7 @@ from port_aws.aws.regions import Regions, partition_regions, service_regions
 from port_aws.aws.tls import SHARED_CONNECTIONS
 from port_aws.catalog import cloudcontrol
 from port_aws.catalog.model import Item, KindOptions, ResourceType, SliceContext, action_of
-from port_aws.resync.items import pascal_keys, raw_item, scrub
+from port_aws.resync.items import pascal_keys, raw_item, redact_paths
 from port_aws.resync.readers.protocol import READER_EXITED, AccountSpec, SliceSpec
 from port_aws.resync.state import ResyncRun
 from port_aws.resync.stats import KindStats, SliceOutcome, SliceProblem, current_stats
@@ -40,12 +40,12 @@ from port_aws.resync.stats import KindStats, SliceOutcome, SliceProblem, current
 BATCH_SIZE = 500
 
 
-async def _read_slice(rt: ResourceType, sc: SliceContext) -> AsyncIterator[list[Item]]:
+async def slice_pages(rt: ResourceType, sc: SliceContext) -> AsyncIterator[list[Item]]:
     """Pages of property dicts (PascalCase, with Arn) for one slice."""
     async for found in _listed(rt, sc):
         page = [props for entry in found if (props := _shaped(rt, sc, entry)) is not None]
         if page and (page := await _enrich(rt, sc, page)):
-            yield [scrub(props, rt.secrets) for props in page] if rt.secrets else page
+            yield [redact_paths(props, rt.secrets) for props in page] if rt.secrets else page
 
 
 def _shaped(rt: ResourceType, sc: SliceContext, entry: Item) -> Item | None:
@@ -95,7 +95,7 @@ async def _enrich(rt: ResourceType, sc: SliceContext, page: list[Item]) -> list[
     return [item for item in page if str(item.get(rt.id)) not in gone] if gone else page
 
 
-async def read_slice_items(
+async def read_slice(
     rt: ResourceType,
     sc: SliceContext,
     slice_timeout: float,
@@ -110,7 +110,7 @@ async def read_slice_items(
     deadline = asyncio.timeout(slice_timeout)
     try:
         async with deadline, sc.stack:
-            async for page in _read_slice(rt, sc):
+            async for page in slice_pages(rt, sc):
                 extra = {"AccountName": account.name} if account.name else {}
                 items = [
                     raw_item(rt.kind, props, account.id, _region_of(rt, props, region), **extra)
@@ -269,7 +269,7 @@ class KindRead:
                 stats.slices_total += len(regions.names)
                 async with asyncio.TaskGroup() as group:
                     for region in regions.names:
-                        group.create_task(self._read_slice(account, region, regions))
+                        group.create_task(self._bounded_slice(account, region, regions))
 
         failed: Exception | None = None
         try:
@@ -301,16 +301,16 @@ class KindRead:
         if failed is not None:
             raise failed
 
-    async def _read_slice(self, account: Account, region: str, regions: Regions) -> None:
+    async def _bounded_slice(self, account: Account, region: str, regions: Regions) -> None:
         ahead = await self.run.ahead.acquire(self)
         try:
             async with self.run.slice_bound:
-                await self._slice(account, region, regions.confirmed)
+                await self._read_and_record(account, region, regions.confirmed)
         finally:
             if ahead:
                 self.run.ahead.release()
 
-    async def _slice(self, account: Account, region: str, confirmed: bool) -> None:
+    async def _read_and_record(self, account: Account, region: str, confirmed: bool) -> None:
         stats, run, rt = self.stats, self.run, self.rt
 
         async def put(items: list[Item]) -> None:
@@ -318,14 +318,14 @@ class KindRead:
             stats.items_by_account[account.id] += len(items)
             await self.queue.put(items)
 
-        def here() -> CachedSliceContext:
+        def slice_context() -> CachedSliceContext:
             return run.slice_context(rt, account, region, self.options, self.discovery)
 
         slice_timeout = run.settings.limits.slice_timeout
         try:
             readers = run.readers_for(rt)
             if readers is None:
-                outcome = await read_slice_items(rt, here(), slice_timeout, put)
+                outcome = await read_slice(rt, slice_context(), slice_timeout, put)
             else:
                 spec = SliceSpec(rt.kind, self.options, AccountSpec.of(account), region)
                 outcome = await readers.read(spec, put)
@@ -334,14 +334,14 @@ class KindRead:
                         f"{rt.kind}: {outcome.problem.describe()}; the slice is read again in "
                         "the integration's process"
                     )
-                    outcome = await read_slice_items(rt, here(), slice_timeout, put)
+                    outcome = await read_slice(rt, slice_context(), slice_timeout, put)
             if outcome is None:
                 stats.accounts.add(account.id)
                 stats.regions.add(region)
             elif outcome.verdict == "unavailable":
                 stats.unavailable.append(outcome.problem)
             elif outcome.verdict == "answered":
-                _classify(rt, run, stats, outcome.problem, confirmed)
+                _record_aws_error(rt, run, stats, outcome.problem, confirmed)
             else:
                 logger.error(f"{rt.kind}: slice failed: {outcome.problem.describe()}")
                 stats.failed.append(outcome.problem)
@@ -394,19 +394,7 @@ class KindRead:
             )
 
 
-async def stream_kind(
-    rt: ResourceType, options: KindOptions, run: ResyncRun
-) -> AsyncIterator[list[Item]]:
-    """Every item of one kind, in batches, read at once (no read-ahead); the run's clients
-    and connections are closed at the end."""
-    try:
-        async for batch in KindRead(rt, options, run, current=True).stream():
-            yield batch
-    finally:
-        await run.aclose()
-
-
-def _classify(
+def _record_aws_error(
     rt: ResourceType, run: ResyncRun, stats: KindStats, problem: SliceProblem, confirmed: bool
 ) -> None:
     """Record a slice that AWS answered with an error: not there, denied, or failed."""
@@ -448,7 +436,7 @@ async def read_first_page(rt: ResourceType, sc: SliceContext) -> int:
     describes, tags and the selector's enrichments); the number of items in that page. Raises
     what the resync would record as the slice's failure (``doctor`` uses it)."""
     async with sc.stack:
-        async for page in _read_slice(rt, sc):
+        async for page in slice_pages(rt, sc):
             return len(page)
     return 0
 
@@ -461,6 +449,6 @@ async def read_one(rt: ResourceType, sc: SliceContext, entry: Item) -> Item | No
     page = await _enrich(rt, sc, [props])
     if not page:
         return None  # found deleted while it was enriched
-    props = scrub(page[0], rt.secrets) if rt.secrets else page[0]
+    props = redact_paths(page[0], rt.secrets) if rt.secrets else page[0]
     extra = {"AccountName": sc.account.name} if sc.account.name else {}
     return raw_item(rt.kind, props, sc.account.id, _region_of(rt, props, sc.region), **extra)

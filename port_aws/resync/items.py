@@ -48,10 +48,10 @@ REDACTED = "[redacted]"
 GENERIC = "**"
 """The path of the name rule (:func:`scrub_by_names`) over a whole item: the rule of generic kinds
 (nothing tells which fields of a Cloud Control model hold secrets), applied to each model as it
-is parsed (``catalog.cloudcontrol.scrub``)."""
+is parsed (``scrub_by_names``)."""
 
 
-def scrub(props: dict[str, Any], paths: tuple[str, ...]) -> dict[str, Any]:
+def redact_paths(props: dict[str, Any], paths: tuple[str, ...]) -> dict[str, Any]:
     """Replace the values at ``paths`` (a kind's ``secrets``) by :data:`REDACTED`, in place.
 
     A path is dot-separated keys; ``Name[]`` walks every element of the list ``Name``,
@@ -108,7 +108,7 @@ def _at(node: Any, segments: list[str], hits: list[str]) -> Any:
 
 
 def _decoded(text: Any, encoding: str, bracket: str, rest: list[str], hits: list[str]) -> Any:
-    """A JSON or YAML document kept in a string, scrubbed inside (see :func:`scrub`)."""
+    """A JSON or YAML document kept in a string, scrubbed inside (see :func:`redact_paths`)."""
     if not isinstance(text, str):
         return _at({"": text}, ["" + bracket, *rest], hits)[""]
     try:

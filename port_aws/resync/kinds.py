@@ -1,4 +1,5 @@
-"""The current resync's shared state, looked up by Ocean's event id, and its reads of kinds.
+"""Ocean's resync of the mapping's kinds, one after another, each with its reads ahead (the
+run they share is ``port_aws.resync.state``).
 
 Ocean asks for the mapping's kinds one after another. When it asks for one, the next
 ``READ_AHEAD_KINDS`` kinds of the mapping start reading too, while Ocean maps and upserts the
@@ -8,32 +9,18 @@ all. Kinds read ahead share the run's bounds and buffers (see ``port_aws.resync.
 
 import asyncio
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from loguru import logger
 
 from port_aws.catalog import resource_type
-from port_aws.config.settings import load_settings
 from port_aws.resync.engine import KindRead
 from port_aws.resync.state import KindReading, ResyncRun
 from port_aws.resync.stats import RESYNC_REPORT, render_report
 
 READ_AHEAD_KINDS = 2
 """Kinds of the mapping read ahead of the one Ocean is consuming."""
-
-_current: tuple[str, ResyncRun] | None = None
-
-
-def run_for(event_id: str, config: Mapping[str, Any]) -> ResyncRun:
-    """The run of this resync: created by its first kind, reused by the others. A run left
-    by an earlier resync (one that ended before its last kind) is closed."""
-    global _current
-    if _current is None or _current[0] != event_id:
-        if _current is not None:
-            _current[1].abort()
-        _current = (event_id, ResyncRun(load_settings(config)))
-    return _current[1]
 
 
 def kind_read(run: ResyncRun, resources: Sequence[Any], index: int) -> KindReading:
@@ -64,14 +51,3 @@ async def close_run(run: ResyncRun) -> None:
     """The resync was cancelled: stop every read and close every client."""
     with contextlib.suppress(Exception):
         await asyncio.shield(run.aclose())
-
-
-def current_run() -> ResyncRun | None:
-    """The run of the latest resync (its figures, once it finished)."""
-    return _current[1] if _current else None
-
-
-def forget() -> None:
-    """Drop the latest run (its accounts, sessions and figures)."""
-    global _current
-    _current = None

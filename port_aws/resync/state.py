@@ -9,7 +9,7 @@ import asyncio
 import gc
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -21,7 +21,7 @@ from port_aws.aws.regions import Regions, enabled_regions
 from port_aws.aws.tls import SharedConnections
 from port_aws.catalog import cloudcontrol
 from port_aws.catalog.model import Item, KindOptions, ResourceType
-from port_aws.config.settings import Settings
+from port_aws.config.settings import Settings, load_settings
 from port_aws.resync.readers.pool import AUTO_AFTER_SLICES, Readers, reader_count
 from port_aws.resync.stats import HOOKS, KindStats
 
@@ -264,3 +264,30 @@ class ResyncRun:
         open_clients = len(self.clients) and not self.clients.closed
         if self.closing is None and (self.reads or open_clients):
             self.closing = asyncio.ensure_future(self.aclose())
+
+
+# The run of the current resync, looked up by Ocean's event id (one per process).
+
+_current: tuple[str, ResyncRun] | None = None
+
+
+def run_for(event_id: str, config: Mapping[str, Any]) -> ResyncRun:
+    """The run of this resync: created by its first kind, reused by the others. A run left
+    by an earlier resync (one that ended before its last kind) is closed."""
+    global _current
+    if _current is None or _current[0] != event_id:
+        if _current is not None:
+            _current[1].abort()
+        _current = (event_id, ResyncRun(load_settings(config)))
+    return _current[1]
+
+
+def current_run() -> ResyncRun | None:
+    """The run of the latest resync (its figures, once it finished)."""
+    return _current[1] if _current else None
+
+
+def forget() -> None:
+    """Drop the latest run (its accounts, sessions and figures)."""
+    global _current
+    _current = None

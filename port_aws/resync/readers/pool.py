@@ -3,7 +3,7 @@
 A large resync is CPU-bound in one process: botocore's work per call (building, signing and
 parsing requests) is Python and holds one CPU. Readers are child processes
 (``port_aws.resync.readers.worker``) that read slices with the very function the integration's own
-process uses (``engine.read_slice_items``) and send the raw items back; the integration's
+process uses (``engine.read_slice``) and send the raw items back; the integration's
 process keeps everything else: discovery and regions, the kinds' bounds, queues and figures,
 mapping, upserts and the report.
 
@@ -155,7 +155,7 @@ class Readers:
 
     async def read(self, spec: SliceSpec, put: Put) -> SliceOutcome | None:
         """Have the account's reader read the slice into ``put``; None when it was read
-        completely, else why not (as ``engine.read_slice_items`` answers)."""
+        completely, else why not (as ``engine.read_slice`` answers)."""
         if self.closed:
             raise RuntimeError("the resync's readers are closed")
 

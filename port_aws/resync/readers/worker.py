@@ -2,7 +2,7 @@
 ``port_aws.resync.readers.pool`` for why and when readers run).
 
 The reader reads each slice with the very function the integration's own process uses
-(``engine.read_slice_items``), in a run of its own (``ResyncRun``); a reader assumes the role of
+(``engine.read_slice``), in a run of its own (``ResyncRun``); a reader assumes the role of
 each of its accounts itself, once, with the same credential source: credentials never cross the
 pipe. A reader whose parent is gone (its stdin closes) stops.
 """
@@ -22,7 +22,7 @@ from port_aws.aws.tls import SHARED_CONNECTIONS
 from port_aws.catalog import resource_type
 from port_aws.catalog.model import Item
 from port_aws.config.settings import Settings
-from port_aws.resync.engine import read_slice_items
+from port_aws.resync.engine import read_slice
 from port_aws.resync.readers.protocol import AccountSpec, Counters, SliceSpec, frame, receive
 from port_aws.resync.state import ResyncRun
 from port_aws.resync.stats import KindStats, SliceOutcome, SliceProblem, current_stats
@@ -94,7 +94,7 @@ class _Serving:
                 self.send(("end", job_id, SliceOutcome("failed", problem), Counters.of(stats)))
                 return
             sc = run.slice_context(rt, account, spec.region, spec.options)
-            outcome = await read_slice_items(rt, sc, limits.slice_timeout, put)
+            outcome = await read_slice(rt, sc, limits.slice_timeout, put)
         except Exception as error:  # the slice fails; the reader goes on with the others
             problem = SliceProblem(spec.account.id, spec.region, type(error).__name__, str(error))
             outcome = SliceOutcome("failed", problem)
