@@ -8,7 +8,7 @@ dropped: the resync is marked incomplete so its entities stay in Port.
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,16 +154,6 @@ def _hint(code: str) -> str:
     return _HINTS.get(
         code, "Check that the role exists in this account and trusts the integration."
     )
-
-
-async def bounded_gather[T](limit: int, jobs: list[Callable[[], Awaitable[T]]]) -> list[T]:
-    semaphore = asyncio.Semaphore(limit)
-
-    async def run(job: Callable[[], Awaitable[T]]) -> T:
-        async with semaphore:
-            return await job()
-
-    return await all_of(run(job) for job in jobs)
 
 
 STS_TIMEOUT = 30.0
@@ -447,7 +437,7 @@ async def _assumed(
     assume = (
         early.credentials if early else functools.partial(first_credentials, timeout=sts_timeout)
     )
-    results = await bounded_gather(limit, [functools.partial(assume, a) for a in accounts])
+    results = await all_of((assume(a) for a in accounts), limit)
     refused = [f for f in results if f is not None]
     failed_ids = {f.account_id for f in refused}
     for failure in refused:

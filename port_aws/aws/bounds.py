@@ -89,20 +89,25 @@ async def guarded_pages(
         yield page
 
 
-async def all_of[T](jobs: Iterable[Awaitable[T]]) -> list[T]:
-    """Await every job concurrently, in order; the first failure cancels the others and is
-    raised as itself (not wrapped in an ExceptionGroup), so callers handle it like one call's."""
+async def all_of[T](jobs: Iterable[Awaitable[T]], limit: int | None = None) -> list[T]:
+    """Await every job concurrently (at most ``limit`` at once, when given), results in order;
+    the first failure cancels the others and is raised as itself (not wrapped in an
+    ExceptionGroup), so callers handle it like one call's."""
+    bound = asyncio.Semaphore(limit) if limit is not None else None
     tasks: list[asyncio.Task[T]] = []
     try:
         async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(_awaited(job)) for job in jobs]
+            tasks = [group.create_task(_awaited(job, bound)) for job in jobs]
     except BaseExceptionGroup as failed:
         raise _first(failed) from None
     return [task.result() for task in tasks]
 
 
-async def _awaited[T](job: Awaitable[T]) -> T:
-    return await job
+async def _awaited[T](job: Awaitable[T], bound: asyncio.Semaphore | None) -> T:
+    if bound is None:
+        return await job
+    async with bound:
+        return await job
 
 
 def _first(group: BaseExceptionGroup[BaseException]) -> BaseException:

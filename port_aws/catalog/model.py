@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from weakref import WeakKeyDictionary
 
 import jmespath
@@ -24,15 +24,12 @@ from port_aws.aws.bounds import (
     MAX_PAGES,
     CallTimeout,
     UnboundedListing,
-    each_at_once,
     guarded_pages,
 )
-from port_aws.aws.errors import is_not_found
 from port_aws.aws.iam import iam_action
 from port_aws.aws.regions import RegionPolicy
 
 Item = dict[str, Any]
-T = TypeVar("T")
 
 
 class KindOptions(BaseModel):
@@ -178,25 +175,6 @@ class SliceContext:
         region = self.region if region is None else region
         account = self.account.id if account is None else account
         return f"arn:{self.partition}:{service}:{region}:{account}:{resource}"
-
-    async def each(
-        self, items: list[Item], fetch: Callable[[Item], Awaitable[T]]
-    ) -> list[T | None]:
-        """Per-item calls where AWS has no batch form; bounded by the slice's service limiter.
-
-        An item deleted meanwhile (a not-found answer) gives None; any other failure fails the
-        whole call, and so the slice: an item is never upserted with part of it missing.
-        """
-
-        async def one(item: Item) -> T | None:
-            try:
-                return await fetch(item)
-            except ClientError as error:
-                if is_not_found(error):
-                    return None
-                raise
-
-        return await each_at_once(items, one)
 
     def history_since(self) -> datetime:
         return datetime.now(UTC) - timedelta(days=self.options.history_days)

@@ -10,8 +10,6 @@ call in one region per account (a real call with a small page size), and, when
 under the configured account bound. Exit status 0 only when every check passes.
 """
 
-import functools
-
 import aioboto3
 
 from port_aws.aws.accounts import (
@@ -20,10 +18,10 @@ from port_aws.aws.accounts import (
     DiscoveryError,
     Organization,
     UnknownOuIds,
-    bounded_gather,
     discover_accounts,
     read_organization,
 )
+from port_aws.aws.bounds import all_of
 from port_aws.aws.credentials import CredentialSource, resolve_source
 from port_aws.aws.errors import ConfigError, error_code, error_message, unreachable
 from port_aws.aws.preflight import assume_fix
@@ -206,7 +204,7 @@ async def diagnose(
             return account, error
         return account, found
 
-    listed = await bounded_gather(limit, [functools.partial(regions_of, a) for a in accounts])
+    listed = await all_of((regions_of(a) for a in accounts), limit)
     for account, unknown in listed:
         if isinstance(unknown, RegionsUnknown):
             checks.append(

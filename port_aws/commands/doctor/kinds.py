@@ -10,9 +10,9 @@ from pathlib import Path
 from port_aws.aws.accounts import (
     Account,
     Discovery,
-    bounded_gather,
 )
 from port_aws.aws.arn import PARTITIONS
+from port_aws.aws.bounds import all_of
 from port_aws.aws.errors import ConfigError, classify, error_code, error_message
 from port_aws.aws.regions import Regions, service_regions
 from port_aws.catalog import cloudcontrol, resource_type
@@ -88,7 +88,7 @@ async def kind_checks(
             )
             count += 1
         plan.append((rt, count))
-    outcomes = iter(await bounded_gather(settings.limits.max_concurrency, jobs))
+    outcomes = iter(await all_of((job() for job in jobs), settings.limits.max_concurrency))
     checks: list[Check] = []
     for rt, count in plan:
         if count == 0:
@@ -164,7 +164,7 @@ async def generic_checks(
             jobs.append(functools.partial(_generic_read, account, region, rt.kind))
             targets.append(account)
         plan.append((rt, targets))
-    outcomes = iter(await bounded_gather(settings.limits.max_concurrent_accounts, jobs))
+    outcomes = iter(await all_of((job() for job in jobs), settings.limits.max_concurrent_accounts))
     checks: list[Check] = []
     for rt, targets in plan:
         if not targets:

@@ -20,14 +20,14 @@ read is a warning naming the missing permission, never a failure.
 
 import asyncio
 import dataclasses
-import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from port_aws.aws.accounts import Account, Discovery, bounded_gather
+from port_aws.aws.accounts import Account, Discovery
 from port_aws.aws.arn import PARTITIONS
+from port_aws.aws.bounds import all_of
 from port_aws.aws.errors import classify, error_code, error_message
 from port_aws.aws.regions import Regions
 from port_aws.catalog import RESOURCE_TYPES
@@ -359,9 +359,9 @@ async def try_patterns(
             skipped += len(jobs) - len(allowed)
             tried += len(allowed)
             jobs = allowed
-            await bounded_gather(
+            await all_of(
+                (one(text, pair) for text, pair in jobs),
                 settings.limits.max_concurrency_per_service,
-                [functools.partial(one, text, pair) for text, pair in jobs],
             )
 
         await run(first)
@@ -693,9 +693,9 @@ async def live_event_checks(
         for account in accounts
     }
     wanted[home.id] = wanted[home.id] or [PARTITIONS[settings.partition]]
-    scans = await bounded_gather(
+    scans = await all_of(
+        (_scan(a, r, timeout) for a in accounts for r in wanted[a.id]),
         settings.limits.max_concurrency,
-        [functools.partial(_scan, a, r, timeout) for a in accounts for r in wanted[a.id]],
     )
     found: dict[tuple[str, str], list[LiveRule]] = {}
     refusals: list[tuple[str, str, BaseException, bool]] = []
@@ -714,9 +714,9 @@ async def live_event_checks(
     bus_unread: list[Check] = []
     webhook_regions = sorted({r.region for r in direct})
     if members and webhook_regions:
-        for bus_region, read in await bounded_gather(
+        for bus_region, read in await all_of(
+            (_buses(home, r, timeout) for r in webhook_regions),
             settings.limits.max_concurrency,
-            [functools.partial(_buses, home, r, timeout) for r in webhook_regions],
         ):
             if isinstance(read, BaseException):
                 problem = _refused(read, _where(home), bus_region, "live events bus")
