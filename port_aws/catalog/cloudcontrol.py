@@ -28,7 +28,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from port_aws.aws.errors import TYPE_NOT_LISTABLE, TYPE_UNKNOWN, read_denied
-from port_aws.catalog.calls import each_listed
+from port_aws.catalog.calls import each_listed, token_pages
 from port_aws.catalog.model import CALLS_PER_SECOND, Item, ResourceType, SliceContext
 from port_aws.resync.items import scrub_by_names
 from port_aws.resync.stats import SliceProblem
@@ -59,9 +59,6 @@ CLOUDCONTROL_RATE = CALLS_PER_SECOND[SERVICE]
 thirds of ``OBSERVED_RATE_CEILING``, leaving room for the account's other callers (consoles,
 Terraform, other tools share the same limit). Every slice's calls are paced at it
 (``SliceContext.call``)."""
-
-MAX_PAGES = 10_000
-"""A list that has not ended after this many pages is a broken answer, not a big account."""
 
 GLOBAL_SERVICES = frozenset({"IAM", "Organizations", "Route53", "CloudFront"})
 """Services whose resources are global and whose control plane is the partition's home region
@@ -115,12 +112,11 @@ def _model(identifier: str, properties: str | None) -> Item:
 def _lister(kind: str) -> Any:
     async def lister(sc: SliceContext) -> AsyncIterator[list[Item]]:
         await _check_registry(sc, kind)
-        params: dict[str, Any] = {"TypeName": kind}
-        seen: set[str] = set()
+        pages = token_pages(sc, SERVICE, "list_resources", TypeName=kind)
         complete: bool | None = None  # whether the list answers whole models: not known yet
-        for _ in range(MAX_PAGES):
+        while True:
             try:
-                answer = await sc.call(SERVICE, "list_resources", **params)
+                answer = await anext(pages, None)
             except ClientError as error:
                 code = error.response.get("Error", {}).get("Code", "")
                 if code in TYPE_NOT_LISTABLE:
@@ -129,19 +125,13 @@ def _lister(kind: str) -> Any:
                         f"{sc.region} ({code})"
                     ) from None
                 raise
+            if answer is None:
+                return
             found = answer.get("ResourceDescriptions") or []
             listed = [(str(d["Identifier"]), d.get("Properties")) for d in found]
             page, complete = await _models(sc, kind, listed, complete)
             if page:
                 yield page
-            token = answer.get("NextToken")
-            if not token:
-                return
-            if token in seen:
-                raise RuntimeError(f"{kind}: ListResources repeated a NextToken")
-            seen.add(token)
-            params["NextToken"] = token
-        raise RuntimeError(f"{kind}: ListResources did not end after {MAX_PAGES} pages")
 
     return lister
 
