@@ -280,7 +280,7 @@ async def test_lambda_calls_start_at_its_published_rate_and_meet_no_throttling(
     from bench.control_plane import Options
     from bench.plane import PlaneProcess
     from bench.synthetic import Org
-    from port_aws.catalog.model import CALLS_PER_SECOND
+    from port_aws.aws.bounds import CALLS_PER_SECOND
     from port_aws.resync.state import current_run
 
     functions = 45

@@ -120,3 +120,52 @@ def _first(group: BaseExceptionGroup[BaseException]) -> BaseException:
 async def each_at_once[E, T](items: Iterable[E], job: Callable[[E], Awaitable[T]]) -> list[T]:
     """``all_of`` over one job per item."""
     return await all_of(job(item) for item in items)
+
+
+CALLS_PER_SECOND: dict[str, float] = {"lambda": 15.0, "cloudcontrol": 20.0}
+"""Calls a slice starts per second, per service, for services whose request rate is limited per
+account and region: Lambda's control plane (15 a second, AWS's published quota; GetFunction and
+GetPolicy have their own) and Cloud Control (below what was observed: see
+``cloudcontrol.CLOUDCONTROL_RATE``). Started evenly, the calls meet no throttling of their own
+making, where a burst would be throttled, retried after a back-off and, past ``maxAttempts``,
+fail its slice."""
+
+
+class Pacer:
+    """Starts calls at most ``per_second`` a second, evenly spaced: each caller takes the next
+    free start time and sleeps until it."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1.0 / per_second
+        self.next_start = 0.0
+
+    async def wait(self) -> None:
+        now = asyncio.get_running_loop().time()
+        start = max(now, self.next_start)
+        self.next_start = start + self.interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+class Throttle:
+    """Calls to one service in one account and region, shared by the kinds that call it in one
+    run: at most ``concurrency`` in flight (``async with``), and, for each service AWS limits in
+    calls per second (:data:`CALLS_PER_SECOND`), started evenly at that rate (``paced``, before
+    taking a slot, so no slot is held while waiting)."""
+
+    def __init__(self, concurrency: int) -> None:
+        self.slots = asyncio.Semaphore(concurrency)
+        self._pacers: dict[str, Pacer] = {}
+
+    async def paced(self, service: str) -> None:
+        rate = CALLS_PER_SECOND.get(service)
+        if rate is not None:
+            if service not in self._pacers:
+                self._pacers[service] = Pacer(rate)
+            await self._pacers[service].wait()
+
+    async def __aenter__(self) -> None:
+        await self.slots.acquire()
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.slots.release()

@@ -27,9 +27,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from port_aws.aws.bounds import CALLS_PER_SECOND
 from port_aws.aws.errors import TYPE_NOT_LISTABLE, TYPE_UNKNOWN, read_denied
 from port_aws.catalog.calls import each_listed, token_pages
-from port_aws.catalog.model import CALLS_PER_SECOND, Item, ResourceType, SliceContext
+from port_aws.catalog.model import Item, ResourceType, SliceContext
 from port_aws.resync.items import scrub_by_names
 from port_aws.resync.stats import SliceProblem
 

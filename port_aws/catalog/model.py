@@ -13,7 +13,6 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import jmespath
 from botocore.exceptions import ClientError
@@ -23,6 +22,7 @@ from port_aws.aws.accounts import Account, Discovery
 from port_aws.aws.bounds import (
     MAX_PAGES,
     CallTimeout,
+    Throttle,
     UnboundedListing,
     guarded_pages,
 )
@@ -45,37 +45,6 @@ class KindOptions(BaseModel):
     the whole model (``cloudcontrol``); False takes the list answer as it is."""
 
 
-CALLS_PER_SECOND: dict[str, float] = {"lambda": 15.0, "cloudcontrol": 20.0}
-"""Calls a slice starts per second, per service, for services whose request rate is limited per
-account and region: Lambda's control plane (15 a second, AWS's published quota; GetFunction and
-GetPolicy have their own) and Cloud Control (below what was observed: see
-``cloudcontrol.CLOUDCONTROL_RATE``). Started evenly, the calls meet no throttling of their own
-making, where a burst would be throttled, retried after a back-off and, past ``maxAttempts``,
-fail its slice."""
-
-
-class Pacer:
-    """Starts calls at most ``per_second`` a second, evenly spaced: each caller takes the next
-    free start time and sleeps until it."""
-
-    def __init__(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second
-        self.next_start = 0.0
-
-    async def wait(self) -> None:
-        now = asyncio.get_running_loop().time()
-        start = max(now, self.next_start)
-        self.next_start = start + self.interval
-        if start > now:
-            await asyncio.sleep(start - now)
-
-
-_pacers: WeakKeyDictionary[asyncio.Semaphore, dict[str, Pacer]] = WeakKeyDictionary()
-"""The pacers of each service limiter, i.e. of each (account, region, kind's service) of one
-resync (the run keeps the limiter, shared by the kinds of that service, and the pacers live as
-long as it)."""
-
-
 def _named(error: ClientError, service: str) -> None:
     """Annotate the error with the IAM action of the call that failed (see ``action_of``)."""
     error.iam_action = iam_action(service, error.operation_name or "")  # type: ignore[attr-defined]
@@ -96,7 +65,8 @@ class SliceContext:
     region: str
     partition: str
     options: KindOptions
-    limiter: asyncio.Semaphore
+    limiter: Throttle
+    """The slice's bound on calls to its kind's service (``bounds.Throttle``): in flight and paced."""
     discovery: Discovery | None = None
     stack: AsyncExitStack = field(default_factory=AsyncExitStack)
     clients: dict[str, Any] = field(default_factory=dict)
@@ -119,19 +89,9 @@ class SliceContext:
         client = await self.client(service)
         return iam_action(service, client.meta.method_to_api_mapping.get(operation, operation))
 
-    async def _paced(self, service: str) -> None:
-        """Wait for this call's start time where ``service`` is paced (``CALLS_PER_SECOND``):
-        before taking the limiter, so no slot of it is held while waiting."""
-        rate = CALLS_PER_SECOND.get(service)
-        if rate is not None:
-            pacers = _pacers.setdefault(self.limiter, {})
-            if service not in pacers:
-                pacers[service] = Pacer(rate)
-            await pacers[service].wait()
-
     async def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
         client = await self.client(service)
-        await self._paced(service)
+        await self.limiter.paced(service)
         try:
             async with self.limiter, asyncio.timeout(self.call_timeout):
                 answer: dict[str, Any] = await getattr(client, operation)(**params)
@@ -158,7 +118,7 @@ class SliceContext:
             self.max_pages,
         ).__aiter__()
         while True:
-            await self._paced(service)
+            await self.limiter.paced(service)
             async with self.limiter:
                 try:
                     page = await pages.__anext__()

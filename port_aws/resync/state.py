@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from port_aws.aws.accounts import Account, Discovery, discover_accounts
 from port_aws.aws.arn import PARTITIONS
+from port_aws.aws.bounds import Throttle
 from port_aws.aws.clients import CachedSliceContext, ClientCache
 from port_aws.aws.credentials import CredentialSource, resolve_source
 from port_aws.aws.regions import Regions, enabled_regions
@@ -102,7 +103,7 @@ class ResyncRun:
     """Accounts handed over by discovery so far, in order (their roles assumed)."""
     _change: "asyncio.Future[None] | None" = None
     _regions: dict[str, asyncio.Task[Regions]] = field(default_factory=dict)
-    _limiters: dict[tuple[str, str, str], asyncio.Semaphore] = field(default_factory=dict)
+    _limiters: dict[tuple[str, str, str], Throttle] = field(default_factory=dict)
     _region_bound: asyncio.Semaphore | None = None
     slice_bound: asyncio.Semaphore = field(init=False)
     ahead: AheadGate = field(init=False)
@@ -207,13 +208,13 @@ class ResyncRun:
                 account.session, self.settings.partition, self.settings.limits.call_timeout
             )
 
-    def limiter(self, account_id: str, region: str, service: str) -> asyncio.Semaphore:
+    def limiter(self, account_id: str, region: str, service: str) -> Throttle:
         key = (account_id, region, service)
         if key not in self._limiters:
             bound = self.settings.limits.max_concurrency_per_service
             if service == cloudcontrol.SERVICE:
                 bound = min(bound, cloudcontrol.CLOUDCONTROL_CONCURRENCY)
-            self._limiters[key] = asyncio.Semaphore(bound)
+            self._limiters[key] = Throttle(bound)
         return self._limiters[key]
 
     def slice_context(

@@ -1,7 +1,6 @@
 """``doctor``'s checks of the mapping's kinds: each read as the resync reads it, up to its first
 page, in one region of every account it is read in; generic kinds through Cloud Control."""
 
-import asyncio
 import dataclasses
 import functools
 from collections.abc import Awaitable, Callable, Sequence
@@ -12,7 +11,7 @@ from port_aws.aws.accounts import (
     Discovery,
 )
 from port_aws.aws.arn import PARTITIONS
-from port_aws.aws.bounds import all_of
+from port_aws.aws.bounds import Throttle, all_of
 from port_aws.aws.errors import ConfigError, classify, error_code, error_message
 from port_aws.aws.regions import Regions, service_regions
 from port_aws.catalog import cloudcontrol, resource_type
@@ -117,7 +116,7 @@ async def _first_page(
         region,
         settings.partition,
         options,
-        asyncio.Semaphore(settings.limits.max_concurrency_per_service),
+        Throttle(settings.limits.max_concurrency_per_service),
         discovery,
         call_timeout=settings.limits.call_timeout,
     )
