@@ -22,14 +22,13 @@ from port_aws.live.events import (
     BadEvent,
     apply_event,
     cloudtrail_payload,
-    forget_run,
     key_matches,
     kinds_for,
     parse_event,
     read_again,
     resource_ids,
 )
-from port_aws.resync.state import ResyncRun
+from port_aws.resync.state import ResyncRun, forget_run
 from port_aws.resync.stats import KindStats, current_stats
 from tests.kinds.seed import lambda_zip, service_role
 from tests.rig import DEFAULT_ACCOUNT, ROOT, STATIC, mapping_for, stream_kind

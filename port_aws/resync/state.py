@@ -6,12 +6,16 @@ regions are resolved once; every kind reuses both.
 """
 
 import asyncio
+import contextlib
+import contextvars
 import gc
 import time
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from loguru import logger
 
 from port_aws.aws.accounts import Account, Discovery, discover_accounts
 from port_aws.aws.arn import PARTITIONS
@@ -23,7 +27,7 @@ from port_aws.aws.tls import SharedConnections
 from port_aws.catalog import cloudcontrol
 from port_aws.catalog.model import Item, KindOptions, ResourceType
 from port_aws.config.settings import Settings, load_settings
-from port_aws.resync.readers.pool import AUTO_AFTER_SLICES, Readers, reader_count
+from port_aws.resync.readers.pool import AUTO_AFTER_SLICES, Readers, reader_count, without_readers
 from port_aws.resync.stats import HOOKS, KindStats
 
 COLLECTOR_THRESHOLDS = (50_000, 20, 20)
@@ -292,3 +296,121 @@ def forget() -> None:
     """Drop the latest run (its accounts, sessions and figures)."""
     global _current
     _current = None
+
+
+# The run live events share (one per process), refreshed in the background.
+
+RUN_TTL_SECONDS = 900.0
+"""Seconds a live run's discovery of the accounts is used before it is done again."""
+REFRESH_RETRY_SECONDS = 60.0
+"""Seconds before a failed discovery of the live events' accounts is tried again."""
+
+
+class LiveRuns:
+    """The run live events share: its accounts discovered for the first event, then again every
+    ``RUN_TTL_SECONDS`` in the background (new and removed accounts) while events go on with
+    the last good discovery, so a large organization's walk never holds an event (nor eats its
+    processing budget); a new run when the settings change. A live run never starts reader
+    processes, and a replaced run is closed once the events using it are done."""
+
+    def __init__(self) -> None:
+        self._current: ResyncRun | None = None
+        self._settings: Settings | None = None
+        """The settings ``_current`` was made for, as configured."""
+        self._discovered_at = 0.0
+        self._refresh: asyncio.Task[None] | None = None
+        self._users: dict[int, int] = {}
+        """Events using each run (by id)."""
+        self._retired: dict[int, ResyncRun] = {}
+        """Replaced runs still in use by an event: closed when it is done."""
+        self._closing: set[asyncio.Task[None]] = set()
+
+    @contextlib.asynccontextmanager
+    async def use(self, settings: Settings) -> AsyncIterator[ResyncRun]:
+        run = self._run_for(settings)
+        self._users[id(run)] = self._users.get(id(run), 0) + 1
+        try:
+            yield run
+        finally:
+            self._users[id(run)] -= 1
+            if not self._users[id(run)]:
+                del self._users[id(run)]
+                if id(run) in self._retired:
+                    self._close(self._retired.pop(id(run)))
+
+    def _run_for(self, settings: Settings) -> ResyncRun:
+        if self._current is None or self._settings != settings:
+            # No discovery of these settings yet: the event waits for the first one.
+            self._replace(ResyncRun(without_readers(settings)), settings)
+            assert self._current is not None
+            return self._current
+        discovery = self._current.start_discovery()
+        failed = discovery.done() and (discovery.cancelled() or discovery.exception() is not None)
+        due = REFRESH_RETRY_SECONDS if failed else RUN_TTL_SECONDS
+        idle = self._refresh is None or self._refresh.done()
+        if idle and time.monotonic() - self._discovered_at > due:
+            # Outside any event: its own task, in an empty context (no event's figures).
+            self._refresh = asyncio.get_running_loop().create_task(
+                self._rediscover(settings), context=contextvars.Context()
+            )
+        return self._current
+
+    async def _rediscover(self, settings: Settings) -> None:
+        run = ResyncRun(without_readers(settings))
+        try:
+            await run.discovery()
+        except Exception as error:
+            logger.warning(
+                f"Live events: discovering the accounts again failed ({type(error).__name__}: "
+                f"{error}); events go on with the accounts discovered before, tried again in "
+                f"{REFRESH_RETRY_SECONDS:g} s"
+            )
+            self._discovered_at = time.monotonic() - RUN_TTL_SECONDS + REFRESH_RETRY_SECONDS
+            await run.aclose()
+            return
+        if self._settings != settings:  # replaced meanwhile by a run of other settings
+            await run.aclose()
+            return
+        self._replace(run, settings)
+
+    def _replace(self, run: ResyncRun, settings: Settings) -> None:
+        old, self._current, self._settings = self._current, run, settings
+        self._discovered_at = time.monotonic()
+        if old is None:
+            return
+        if id(old) in self._users:
+            self._retired[id(old)] = old
+        else:
+            self._close(old)
+
+    def _close(self, run: ResyncRun) -> None:
+        discovery = run.start_discovery()
+        if not discovery.done():
+            discovery.cancel()
+        closing = asyncio.ensure_future(run.aclose())
+        self._closing.add(closing)
+        closing.add_done_callback(self._closing.discard)
+
+    async def aclose(self) -> None:
+        """Close every run (the current one, those replaced) and stop a refresh."""
+        if self._refresh is not None:
+            self._refresh.cancel()
+            with contextlib.suppress(BaseException):
+                await self._refresh
+        for run in [*self._retired.values(), *filter(None, [self._current])]:
+            self._close(run)
+        self._current, self._settings, self._retired = None, None, {}
+        await asyncio.gather(*self._closing, return_exceptions=True)
+
+
+_runs = LiveRuns()
+
+
+def live_runs() -> LiveRuns:
+    return _runs
+
+
+def forget_run() -> None:
+    """Start afresh (tests: each harness its own runs)."""
+    global _runs
+    _runs = LiveRuns()
