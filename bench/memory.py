@@ -42,7 +42,7 @@ OWNERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "Ocean",
         (
-            "/port_aws/processor.py",
+            "/port_aws/ocean/processor.py",
             "/site-packages/port_ocean/",
             "/site-packages/pydantic",
             "/site-packages/httpx/",
