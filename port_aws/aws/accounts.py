@@ -21,31 +21,15 @@ from port_aws.aws.bounds import all_of, guarded_pages
 from port_aws.aws.credentials import CredentialSource
 from port_aws.aws.errors import (
     ACCESS_DENIED,
-    NOT_REGISTERED,
+    NO_ORGANIZATION,
     OU_NOT_FOUND,
+    PARENT_NOT_FOUND,
     error_code,
     error_message,
+    not_an_administrator,
     unreachable,
 )
 from port_aws.config.settings import Settings, in_shard
-
-NO_ORGANIZATION = "AWSOrganizationsNotInUseException"
-"""The only answer that proves the role's account is in no organization."""
-NOT_AN_ADMINISTRATOR = "You don't have permissions to access this resource."
-"""The message of the AccessDeniedException Organizations itself gives a member account that is
-not a delegated administrator (for ListRoots, ListAccounts, …). A denial by the role's IAM
-policy or by an SCP is an AccessDeniedException too, but its message names the principal and
-the action ("User: arn:… is not authorized to perform: organizations:ListRoots … because no
-identity-based policy allows …" / "… with an explicit deny in a service control policy")."""
-
-
-def not_an_administrator(error: BaseException) -> bool:
-    """Whether Organizations itself said the caller's account is not a delegated administrator
-    (never an IAM or SCP denial, which must fail discovery instead)."""
-    code = error_code(error)
-    if code == NOT_REGISTERED:
-        return True
-    return code in ACCESS_DENIED and error_message(error).strip() == NOT_AN_ADMINISTRATOR
 
 
 @dataclass
@@ -559,7 +543,7 @@ def _organizations_failed(
             f"{ORGANIZATIONS_FAILED}grant it to the role (update the stack to the current "
             "template) or set accountDiscovery=single for a single-account installation"
         )
-    if code == "ParentNotFoundException":
+    if code == PARENT_NOT_FOUND:
         hint = "every ouId must exist in the organization"
     elif code == NO_ORGANIZATION:
         hint = (

@@ -147,7 +147,16 @@ RETRIED_BY_LIVE_EVENTS = frozenset(
 """Answers after which a live event's read is tried again (the event's resource is still there)."""
 NOT_REGISTERED = "AccountNotRegisteredException"
 """Organizations' own "the specified account is not a delegated administrator"."""
-OU_NOT_FOUND = frozenset({"OrganizationalUnitNotFoundException", "ParentNotFoundException"})
+NO_ORGANIZATION = "AWSOrganizationsNotInUseException"
+"""The only answer that proves the role's account is in no organization."""
+NOT_AN_ADMINISTRATOR = "You don't have permissions to access this resource."
+"""The message of the AccessDeniedException Organizations itself gives a member account that is
+not a delegated administrator (for ListRoots, ListAccounts, …). A denial by the role's IAM
+policy or by an SCP is an AccessDeniedException too, but its message names the principal and
+the action ("User: arn:… is not authorized to perform: organizations:ListRoots … because no
+identity-based policy allows …" / "… with an explicit deny in a service control policy")."""
+PARENT_NOT_FOUND = "ParentNotFoundException"
+OU_NOT_FOUND = frozenset({"OrganizationalUnitNotFoundException", PARENT_NOT_FOUND})
 """Organizations does not know the OU (or root) id asked about."""
 TYPE_NOT_LISTABLE = frozenset(
     {"TypeNotFoundException", "UnsupportedActionException", "InvalidRequestException"}
@@ -177,3 +186,12 @@ def classify(problem_code: str, confirmed: bool) -> str:
     if problem_code in NOT_SUBSCRIBED or (problem_code in CREDENTIALS_REFUSED and not confirmed):
         return "unavailable"
     return "denied" if problem_code in DENIED else "failed"
+
+
+def not_an_administrator(error: BaseException) -> bool:
+    """Whether Organizations itself said the caller's account is not a delegated administrator
+    (never an IAM or SCP denial, which must fail discovery instead)."""
+    code = error_code(error)
+    if code == NOT_REGISTERED:
+        return True
+    return code in ACCESS_DENIED and error_message(error).strip() == NOT_AN_ADMINISTRATOR
