@@ -29,6 +29,7 @@ import httpx
 from pydantic import ValidationError
 
 from port_aws.aws.arn import split_list
+from port_aws.aws.credentials import resolve_source
 from port_aws.aws.errors import ConfigError
 from port_aws.config.settings import (
     CONFIG_PREFIX,
@@ -115,8 +116,6 @@ def check_settings(
     from port_ocean.config.dynamic import default_config_factory
     from port_ocean.config.settings import IntegrationConfiguration
     from port_ocean.utils.misc import get_spec_file
-
-    from port_aws.aws.credentials import resolve_source
 
     try:
         config, merged = config_from_environment(environ, env_file)
