@@ -41,7 +41,7 @@ bench-sweep: install
 	$(PY) -m bench.run --sweep
 
 run: install  ## ocean sail; stops with one line when Port's credentials are not set
-	@$(PY) -m port_aws.port_credentials
+	@$(PY) -m port_aws.config.port_credentials
 	$(VENV)/bin/ocean sail
 
 demo: install
@@ -51,7 +51,7 @@ preview: install
 	$(PY) -m port_aws preview
 
 policy: install  ## regenerate the IAM permissions in cloudformation/*.yaml from the kind catalog
-	$(PY) -m port_aws.policy
+	$(PY) -m port_aws.commands.policy
 
 doctor: install  ## check the configured credentials, roles, Organizations and permissions
 	$(PY) -m port_aws doctor

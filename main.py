@@ -9,14 +9,14 @@ from port_ocean.context.ocean import ocean
 from port_ocean.context.resource import resource as current_resource
 from port_ocean.core.ocean_types import ASYNC_GENERATOR_RESYNC_TYPE
 
+from port_aws.aws.errors import ConfigError
 from port_aws.catalog import resource_type
-from port_aws.errors import ConfigError
-from port_aws.jq_check import InvalidJQError, invalid_expression
-from port_aws.live import WEBHOOK_PATH, LiveEventProcessor
-from port_aws.resync import close_run, finish_kind, kind_read, run_for
-from port_aws.run import ResyncRun
-from port_aws.settings import load_settings
-from port_aws.stats import KindStats, SliceProblem
+from port_aws.config.settings import load_settings
+from port_aws.live.events import WEBHOOK_PATH, LiveEventProcessor
+from port_aws.ocean.jq_check import InvalidJQError, invalid_expression
+from port_aws.resync.kinds import close_run, finish_kind, kind_read
+from port_aws.resync.state import ResyncRun, run_for
+from port_aws.resync.stats import KindStats, SliceProblem
 
 # Mappings are data from Port: a JQ expression must not read this process's environment (its
 # secrets: the live-events key, AWS keys). Ocean allows it unless told otherwise.

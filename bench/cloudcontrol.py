@@ -79,8 +79,8 @@ def _mapping(kind: str) -> dict[str, Any]:
 
 
 async def _run(regions: list[str], per_region: int, rate: float, page_size: int) -> None:
-    from port_aws.emulator import Emulator
-    from port_aws.resync import current_run
+    from emulation.emulator import Emulator
+    from port_aws.resync.state import current_run
     from tests.rig import STATIC, resync
 
     emulator = Emulator.start()

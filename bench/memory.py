@@ -9,7 +9,7 @@ also runs ``tracemalloc`` and, at most every ``interval`` seconds when Ocean tak
 once at the delete phase, charges every live allocation to the innermost frame of a known owner:
 
 - *Ocean*: ``port_ocean`` (its mapping, upsert and retained entities), the batch entity
-  processor (``port_aws/processor.py``, which Ocean calls per batch), pydantic, httpx;
+  processor (``port_aws/ocean/processor.py``, which Ocean calls per batch), pydantic, httpx;
 - *integration*: the rest of ``port_aws``, ``main.py``, botocore, aiobotocore, aiohttp (clients,
   pages, buffers, models);
 - *harness*: Ocean's test harness and ``bench/``;
@@ -42,7 +42,7 @@ OWNERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "Ocean",
         (
-            "/port_aws/processor.py",
+            "/port_aws/ocean/processor.py",
             "/site-packages/port_ocean/",
             "/site-packages/pydantic",
             "/site-packages/httpx/",

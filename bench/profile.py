@@ -34,14 +34,14 @@ PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "mapping",
         (
-            "/port_aws/processor.py",
+            "/port_aws/ocean/processor.py",
             "/site-packages/jq",
             "/port_ocean/core/handlers/entity_processor/",
         ),
     ),
     (
         "AWS calls (botocore, aiohttp)",
-        (*AWS_LIBRARIES, "/port_aws/tls.py"),
+        (*AWS_LIBRARIES, "/port_aws/aws/tls.py"),
     ),
     ("engine", ("/port_aws/", "/main.py")),
     (

@@ -137,10 +137,10 @@ class ReaderPeaks:
         self._thread = threading.Thread(target=self._run, name="bench-readers", daemon=True)
 
     def _run(self) -> None:
-        from port_aws import resync as current
+        from port_aws.resync.state import current_run
 
         while not self._stop.wait(self.interval):
-            run = current._current[1] if current._current else None
+            run = current_run()
             for pid in run.readers.pids if run and run.readers else []:
                 if (peak := status_mb("VmHWM", pid)) is not None:
                     self.peaks[pid] = max(self.peaks.get(pid, 0.0), peak)
@@ -304,10 +304,10 @@ def run_point(
         plane.stop()
         token_file.unlink()
         os.rmdir(token_dir)
-    from port_aws import resync as current
-    from port_aws.stats import render_report
+    from port_aws.resync.state import current_run
+    from port_aws.resync.stats import render_report
 
-    run = current._current[1] if current._current else None
+    run = current_run()
     kind_stats = run.kinds if run else []
     expected = scale.accounts * scale.regions * per_slice * len(kinds)
     bound, worst, per_kind = rate_bound(stats, scale.latency)
@@ -459,9 +459,9 @@ def mapping_speedup(items: int = 2_000, rounds: int = 3) -> tuple[float, float, 
     from port_ocean.core.handlers.entity_processor.jq_entity_processor import JQEntityProcessor
     from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
-    from integration import AWSResourceConfig
-    from port_aws.engine import BATCH_SIZE
-    from port_aws.processor import BatchJQEntityProcessor
+    from port_aws.mapping import AWSResourceConfig
+    from port_aws.ocean.processor import BatchJQEntityProcessor
+    from port_aws.resync.engine import BATCH_SIZE
 
     mapping = yaml.safe_load((ROOT / ".port/resources/port-app-config.yml").read_text())
     resource = next(r for r in mapping["resources"] if r["kind"] == "AWS::EC2::Instance")

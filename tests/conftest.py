@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from port_aws.emulator import Emulator
+from emulation.emulator import Emulator
 
 
 @pytest.fixture(scope="session")

@@ -18,8 +18,8 @@ from unittest.mock import patch
 import jq
 import yaml
 
-from port_aws import engine
-from port_aws.items import raw_item
+from port_aws.resync import engine
+from port_aws.resync.items import raw_item
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

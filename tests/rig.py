@@ -1,6 +1,7 @@
 """The test rig: the emulator process, seeding through AWS APIs, and resyncs through Ocean."""
 
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +13,13 @@ from port_ocean.integration_testing import (
     ResyncResult,
 )
 
-from port_aws import resync as resync_state
+from emulation.emulator import Emulator
+from emulation.organization import MANAGEMENT_ACCOUNT
 from port_aws.catalog import ENGINE_ACTIONS, iam_action, resource_type
-from port_aws.emulated_org import MANAGEMENT_ACCOUNT
-from port_aws.emulator import Emulator
-from port_aws.resync import current_run
+from port_aws.catalog.model import Item, KindOptions, ResourceType
+from port_aws.resync import state as resync_state
+from port_aws.resync.engine import KindRead
+from port_aws.resync.state import ResyncRun, current_run
 from tests.examples import recording
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,3 +127,15 @@ def webhook_destination(
             InvocationRateLimitPerSecond=20,
         )["ApiDestinationArn"]
     )
+
+
+async def stream_kind(
+    rt: ResourceType, options: KindOptions, run: ResyncRun
+) -> AsyncIterator[list[Item]]:
+    """Every item of one kind, in batches, read at once (no read-ahead); the run's clients
+    and connections are closed at the end."""
+    try:
+        async for batch in KindRead(rt, options, run, current=True).stream():
+            yield batch
+    finally:
+        await run.aclose()

@@ -6,10 +6,9 @@ from typing import Any
 
 import pytest
 
-from port_aws.emulated_org import EmulatedOrg, create_organization, emulator_clients
-from port_aws.resync import current_run
-from port_aws.run import ResyncRun
-from port_aws.settings import load_settings
+from emulation.organization import EmulatedOrg, create_organization, emulator_clients
+from port_aws.config.settings import load_settings
+from port_aws.resync.state import ResyncRun, current_run
 from tests.rig import STATIC, Emulator, by_blueprint, by_identifier, mapping_for, resync
 
 ROLE = "port-integration"

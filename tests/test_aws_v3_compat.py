@@ -18,8 +18,8 @@ import yaml
 from port_ocean.integration_testing import ResyncResult
 from pydantic.v1 import ValidationError as PydanticV1Error
 
-from integration import AWSPortAppConfig, mapping_error
 from port_aws.catalog import RESOURCE_TYPES
+from port_aws.mapping import AWSPortAppConfig, mapping_error
 from tests.kinds.seed import (
     auto_enable_io_answer,
     codebuild_project_with_builds,

@@ -48,12 +48,12 @@ def test_sampled_size_of_retained_entities_matches_the_full_walk() -> None:
 
 def test_owner_is_the_innermost_known_frame() -> None:
     site = "/x/.venv/lib/python3.12/site-packages"
-    engine = "/w/port_aws/engine.py"
+    engine = "/w/port_aws/resync/engine.py"
     assert owner_of([f"{site}/port_ocean/core/x.py", engine, f"{site}/botocore/p.py"]) == (
         "integration"
     )
     assert owner_of([engine, f"{site}/port_ocean/core/x.py", "/usr/lib/json/d.py"]) == "Ocean"
-    assert owner_of([f"{site}/port_ocean/core/x.py", "/w/port_aws/processor.py"]) == "Ocean"
+    assert owner_of([f"{site}/port_ocean/core/x.py", "/w/port_aws/ocean/processor.py"]) == "Ocean"
     assert owner_of(["/usr/lib/python3.12/asyncio/events.py"]) == "other"
 
 

@@ -10,8 +10,8 @@ import botocore.session
 import yaml
 from botocore import xform_name
 
-from port_aws import resync as resync_state
 from port_aws.catalog import ENGINE_ACTIONS, RESOURCE_TYPES, iam_action
+from port_aws.resync import state as resync_state
 from tests.kinds.seed import auto_enable_io_answer, lambda_zip
 from tests.rig import DEFAULT_ACCOUNT, ROOT, STATIC, Emulator, default_mapping, resync
 

@@ -1,5 +1,5 @@
 """Generic kinds: CloudFormation types the catalog does not declare, read through Cloud Control
-(a stand-in speaking its wire format, port_aws/cloudcontrol_standin.py), with the engine's
+(a stand-in speaking its wire format, emulation/cloudcontrol_standin.py), with the engine's
 bounds and failure semantics: a slice that cannot be read completely never deletes."""
 
 import asyncio
@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from integration import AWSPortAppConfig, MappingError, mapping_error
 from port_aws.catalog import RESOURCE_TYPES, resource_type
-from port_aws.catalog.cloudcontrol import generic, scrub
+from port_aws.catalog.cloudcontrol import generic
 from port_aws.catalog.model import Scope
-from port_aws.items import REDACTED
+from port_aws.mapping import AWSPortAppConfig, MappingError, mapping_error
+from port_aws.resync.items import REDACTED
+from port_aws.resync.items import scrub_by_names as scrub
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, resync
 
 REGIONS = ["us-east-1", "eu-west-1"]
@@ -426,9 +427,9 @@ async def test_a_type_no_region_can_list_is_one_mapping_error_and_deletes_nothin
 async def test_calls_are_paced_under_cloud_controls_rate_in_every_account_and_region(
     seeded: Emulator,
 ) -> None:
+    from emulation.cloudcontrol_standin import OBSERVED_RATE_CEILING as STANDIN_CEILING
     from port_aws.catalog.cloudcontrol import CLOUDCONTROL_RATE, OBSERVED_RATE_CEILING
-    from port_aws.cloudcontrol_standin import OBSERVED_RATE_CEILING as STANDIN_CEILING
-    from port_aws.resync import current_run
+    from port_aws.resync.state import current_run
 
     assert STANDIN_CEILING == OBSERVED_RATE_CEILING > CLOUDCONTROL_RATE
     resources = [{"Identifier": f"ce-{n}", "Properties": {"N": n}} for n in range(24)]
@@ -475,7 +476,7 @@ def test_extra_read_actions_parameter_refuses_write_and_data_plane(
 ) -> None:
     import re
 
-    from port_aws.policy import DATA_PLANE_ACTIONS, EXTRA_READ_PATTERN, template_paths
+    from port_aws.commands.policy import DATA_PLANE_ACTIONS, EXTRA_READ_PATTERN, template_paths
 
     assert bool(re.match(EXTRA_READ_PATTERN, actions)) is allowed
     assert not any(re.match(EXTRA_READ_PATTERN, a) for a in DATA_PLANE_ACTIONS)

@@ -21,17 +21,16 @@ from typing import Any
 
 import pytest
 
-from port_aws import credentials
 from port_aws.__main__ import main
-from port_aws.accounts import Account, DiscoveryError, discover_accounts, read_organization
-from port_aws.arn import parse_role_arn
-from port_aws.bounds import CallTimeout
-from port_aws.catalog import model
-from port_aws.credentials import resolve_source
-from port_aws.errors import ConfigError
-from port_aws.preflight import preflight
-from port_aws.run import ResyncRun
-from port_aws.settings import load_settings
+from port_aws.aws import credentials
+from port_aws.aws.accounts import Account, DiscoveryError, discover_accounts, read_organization
+from port_aws.aws.arn import parse_role_arn
+from port_aws.aws.bounds import CallTimeout
+from port_aws.aws.credentials import resolve_source
+from port_aws.aws.errors import ConfigError
+from port_aws.aws.preflight import preflight
+from port_aws.config.settings import load_settings
+from port_aws.resync.state import ResyncRun
 from tests.loopback import loopback_server
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, mapping_for, resync
 from tests.test_cloudcontrol import SEED, mapping
@@ -192,7 +191,8 @@ async def test_service_bounds_and_pacers_are_bounded_by_the_slices_in_flight(
 
     def counted(run: ResyncRun, account_id: str, region: str, service: str) -> Any:
         bound = limiter(run, account_id, region, service)
-        sizes.append((len(run._limiters), len(model._pacers)))
+        throttles = list(run._limiters.values())
+        sizes.append((len(throttles), sum(len(t._pacers) for t in throttles)))
         if run not in runs:
             runs.append(run)
         return bound

@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from port_aws.pipeline import DEFAULT_MAPPING
-from port_aws.posture import CatalogPreview
+from port_aws.ocean.offline import DEFAULT_MAPPING
+from port_aws.ocean.posture import CatalogPreview
 from tests.rig import ROOT, Emulator
 
 
@@ -281,7 +281,7 @@ def test_preview_rejects_bad_configuration_in_one_line(aws: Emulator) -> None:
 def test_the_summary_is_one_table_of_kinds_by_account_with_totals_and_failures_last() -> None:
     from collections import Counter
 
-    from port_aws.pipeline import PipelineResult, render_summary
+    from port_aws.ocean.offline import PipelineResult, render_summary
 
     def resource(kind: str, blueprint: str) -> dict[str, Any]:
         return {"kind": kind, "port": {"entity": {"mappings": {"blueprint": f'"{blueprint}"'}}}}

@@ -17,9 +17,8 @@ from aiobotocore.config import AioConfig
 from botocore.exceptions import ClientError
 
 from port_aws.__main__ import main
-from port_aws.accounts import not_an_administrator
-from port_aws.errors import unreachable
-from port_aws.regions import RegionsUnknown, enabled_regions, partition_regions
+from port_aws.aws.errors import not_an_administrator, unreachable
+from port_aws.aws.regions import RegionsUnknown, enabled_regions, partition_regions
 from tests.rig import STATIC, Emulator
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from port_aws.__main__ import main
-from port_aws.settings import config_from_environment
+from port_aws.config.settings import config_from_environment
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator
 
 ROLE = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/port-reader"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from port_aws.__main__ import main
-from port_aws.policy import organizations_document, read_only_document
+from port_aws.commands.policy import organizations_document, read_only_document
 from tests.rig import DEFAULT_ACCOUNT, Emulator
 
 ROLE = "port-reader"

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from port_aws.live_rules import event_patterns, rule_patterns
+from port_aws.live.rules import event_patterns, rule_patterns
 from tests.rig import STATIC, Emulator, webhook_destination
 from tests.test_doctor import _doctor
 

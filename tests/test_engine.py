@@ -280,8 +280,8 @@ async def test_lambda_calls_start_at_its_published_rate_and_meet_no_throttling(
     from bench.control_plane import Options
     from bench.plane import PlaneProcess
     from bench.synthetic import Org
-    from port_aws.catalog.model import CALLS_PER_SECOND
-    from port_aws.resync import current_run
+    from port_aws.aws.bounds import CALLS_PER_SECOND
+    from port_aws.resync.state import current_run
 
     functions = 45
     org = Org(seed=5, accounts=1, regions=("us-east-1",), per_slice=functions)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from port_aws.pipeline import run_pipeline
+from port_aws.ocean.offline import run_pipeline
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, mapping_for, resync
 
 KEY = "live-key-that-must-not-leak-0123"

@@ -11,11 +11,11 @@ import pytest
 import yaml
 from botocore.exceptions import ClientError
 
-from port_aws import policy
 from port_aws.__main__ import main
-from port_aws.commands.doctor_live import rule_events
-from port_aws.live import cloudtrail_payload
-from port_aws.live_rules import event_patterns, rule_patterns
+from port_aws.commands import policy
+from port_aws.commands.doctor.live import rule_events
+from port_aws.live.events import cloudtrail_payload
+from port_aws.live.rules import event_patterns, rule_patterns
 from tests.cfn_eval import Stack, load, loads
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, webhook_destination
 from tests.test_doctor import _doctor
@@ -559,7 +559,7 @@ def test_quick_create_checks_live_events_regions_as_a_list(
 def test_test_events_are_bounded_and_the_line_says_what_was_left(
     aws: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from port_aws.commands import doctor_live
+    from port_aws.commands.doctor import live as doctor_live
 
     monkeypatch.setattr(doctor_live, "MAX_TEST_EVENTS", 3)
     aws.list_regions([HOME])

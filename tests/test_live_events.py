@@ -13,27 +13,25 @@ import httpx
 import pytest
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
+from emulation.emulator import Emulator
+from emulation.seeds import errors_alarm, pipeline_definition
 from port_aws.catalog import ENGINE_ACTIONS, RESOURCE_TYPES, iam_action
 from port_aws.catalog.model import EC2_STATE_CHANGE, TAG_CHANGE, KindOptions, ResourceType
-from port_aws.emulator import Emulator
-from port_aws.emulator_seeds import errors_alarm, pipeline_definition
-from port_aws.engine import stream_kind
-from port_aws.live import (
+from port_aws.config.settings import load_settings
+from port_aws.live.events import (
     BadEvent,
     apply_event,
     cloudtrail_payload,
-    forget_run,
     key_matches,
     kinds_for,
     parse_event,
     read_again,
     resource_ids,
 )
-from port_aws.run import ResyncRun
-from port_aws.settings import load_settings
-from port_aws.stats import KindStats, current_stats
+from port_aws.resync.state import ResyncRun, forget_run
+from port_aws.resync.stats import KindStats, current_stats
 from tests.kinds.seed import lambda_zip, service_role
-from tests.rig import DEFAULT_ACCOUNT, ROOT, STATIC, mapping_for
+from tests.rig import DEFAULT_ACCOUNT, ROOT, STATIC, mapping_for, stream_kind
 
 REGION = "us-east-1"
 QUEUE = RESOURCE_TYPES["AWS::SQS::Queue"]

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from port_aws.catalog import RESOURCE_TYPES
-from port_aws.live import fallback_ids, forget_run, parse_event
+from port_aws.live.events import fallback_ids, parse_event
+from port_aws.resync.state import forget_run
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, mapping_for, resync
 from tests.test_live_events import REGION, cloudtrail, webhook_app
 from tests.test_live_safety import KEY, TWO_ACCOUNTS, B, _existing, _post_all

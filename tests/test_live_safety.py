@@ -16,22 +16,19 @@ from typing import Any
 import httpx
 import pytest
 
-from port_aws import live
-from port_aws import run as run_module
-from port_aws.accounts import discover_accounts
-from port_aws.arn import Owner, owner_of
+from port_aws.aws.accounts import discover_accounts
+from port_aws.aws.arn import Owner, owner_of
 from port_aws.catalog import RESOURCE_TYPES
 from port_aws.catalog.model import KindOptions, Scope
-from port_aws.live import (
+from port_aws.config.settings import Settings, load_settings
+from port_aws.live.events import (
     API_KEY_HEADER,
     WEBHOOK_PATH,
-    LiveRuns,
     apply_event,
-    forget_run,
     parse_event,
 )
-from port_aws.run import ResyncRun
-from port_aws.settings import Settings, load_settings
+from port_aws.resync import state as run_module
+from port_aws.resync.state import LiveRuns, ResyncRun, forget_run
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, mapping_for, resync
 from tests.test_live_events import SEEDERS, _until, cloudtrail, webhook_app
 
@@ -278,9 +275,9 @@ async def test_live_runs_start_no_reader_and_close_the_runs_they_replace(
         changed = load_settings({**config, "progress_interval_seconds": 30})
         second = await _event_work(runs, changed, url)  # replaced: the settings changed
         assert second is not first
-        monkeypatch.setattr(live, "RUN_TTL_SECONDS", 0.0)
+        monkeypatch.setattr(run_module, "RUN_TTL_SECONDS", 0.0)
         assert await _event_work(runs, changed, url) is second  # the refresh starts aside
-        monkeypatch.setattr(live, "RUN_TTL_SECONDS", 900.0)
+        monkeypatch.setattr(run_module, "RUN_TTL_SECONDS", 900.0)
         await _until(lambda: first.clients.closed and second.clients.closed)
         third = await _event_work(runs, changed, url)
         assert third not in (first, second) and not third.clients.closed
@@ -315,21 +312,21 @@ async def test_discovery_is_refreshed_outside_events(
     runs = LiveRuns()
     try:
         first = await _event_work(runs, settings, url)
-        monkeypatch.setattr(live, "RUN_TTL_SECONDS", 0.0)
+        monkeypatch.setattr(run_module, "RUN_TTL_SECONDS", 0.0)
         during = await _event_work(runs, settings, url)  # starts the refresh, not held by it
         assert during is first and len(walks) == 2 and not held.is_set()
         assert await _event_work(runs, settings, url) is first  # one refresh at a time
         assert len(walks) == 2
-        monkeypatch.setattr(live, "RUN_TTL_SECONDS", 900.0)
+        monkeypatch.setattr(run_module, "RUN_TTL_SECONDS", 900.0)
         held.set()
         await _until(lambda: first.clients.closed)
         refreshed = await _event_work(runs, settings, url)
         assert refreshed is not first
 
-        monkeypatch.setattr(live, "RUN_TTL_SECONDS", 0.0)
+        monkeypatch.setattr(run_module, "RUN_TTL_SECONDS", 0.0)
         assert await _event_work(runs, settings, url) is refreshed  # this refresh fails
         await _until(lambda: any("discovering the accounts again failed" in x for x in logs))
-        monkeypatch.setattr(live, "RUN_TTL_SECONDS", 900.0)
+        monkeypatch.setattr(run_module, "RUN_TTL_SECONDS", 900.0)
         assert await _event_work(runs, settings, url) is refreshed
         assert not refreshed.clients.closed
     finally:

@@ -11,7 +11,8 @@ import httpx
 from port_ocean.core.handlers.webhook.webhook_event import WebhookEvent
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
-from port_aws.live import API_KEY_HEADER, MAX_BODY_BYTES, WEBHOOK_PATH, forget_run
+from port_aws.live.events import API_KEY_HEADER, MAX_BODY_BYTES, WEBHOOK_PATH
+from port_aws.resync.state import forget_run
 from tests.rig import ROOT, STATIC, Emulator, mapping_for
 from tests.test_live_events import cloudtrail
 

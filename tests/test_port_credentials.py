@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from port_aws.port_credentials import REQUIRED, missing
+from port_aws.config.port_credentials import REQUIRED, missing
 from tests.rig import ROOT
 
 ID, SECRET = REQUIRED
@@ -34,7 +34,7 @@ def test_missing_reads_environment_and_env_file(
 
 def test_the_check_is_one_line_and_exit_2(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "port_aws.port_credentials"],
+        [sys.executable, "-m", "port_aws.config.port_credentials"],
         cwd=tmp_path,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -52,4 +52,4 @@ def test_the_check_is_one_line_and_exit_2(tmp_path: Path) -> None:
 def test_make_run_checks_before_sailing() -> None:
     makefile = (ROOT / "Makefile").read_text()
     recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    assert recipe.index("-m port_aws.port_credentials") < recipe.index("/bin/ocean sail")
+    assert recipe.index("-m port_aws.config.port_credentials") < recipe.index("/bin/ocean sail")

@@ -10,8 +10,8 @@ import yaml
 from port_ocean.core.defaults.common import get_port_integration_defaults
 from port_ocean.core.handlers.port_app_config.models import PortAppConfig
 
-from port_aws.pipeline import DEFAULT_MAPPING
-from port_aws.posture import (
+from port_aws.ocean.offline import DEFAULT_MAPPING
+from port_aws.ocean.posture import (
     LEVELS,
     OPERATORS,
     CatalogPreview,

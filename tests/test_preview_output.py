@@ -13,8 +13,8 @@ from port_ocean.core.handlers.port_app_config.models import ResourceConfig
 from port_ocean.core.models import Entity
 from port_ocean.core.ocean_types import CalculationResult, EntitySelectorDiff
 
-from port_aws.emulated_org import create_organization, emulator_clients
-from port_aws.pipeline import (
+from emulation.organization import create_organization, emulator_clients
+from port_aws.ocean.offline import (
     EntitySink,
     MappingReport,
     PipelineResult,

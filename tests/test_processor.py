@@ -26,9 +26,9 @@ from port_ocean.core.models import Entity
 from port_ocean.core.ocean_types import CalculationResult
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
-from integration import AWSResourceConfig
-from port_aws import processor
-from port_aws.processor import BatchJQEntityProcessor, Results
+from port_aws.mapping import AWSResourceConfig
+from port_aws.ocean import processor
+from port_aws.ocean.processor import BatchJQEntityProcessor, Results
 from tests.rig import ROOT, default_mapping
 
 AWS_V3 = ROOT.parent / "shared" / "aws-v3-examples"

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from port_aws.__main__ import main
-from port_aws.policy import MULTI, SINGLE
+from port_aws.commands.policy import MULTI, SINGLE
 
 TEMPLATE = "https://port-templates.s3.eu-west-1.amazonaws.com/aws/single-account.yaml"
 MULTI_URL = "https://s3.amazonaws.com/port-templates/aws/multi-account.yaml"

@@ -8,9 +8,9 @@ import gc
 from collections.abc import AsyncIterator
 
 from port_aws.catalog.model import Item, KindOptions, ResourceType, Scope, SliceContext
-from port_aws.engine import BATCH_SIZE, KindRead
-from port_aws.run import COLLECTOR_THRESHOLDS, ResyncRun
-from port_aws.settings import load_settings
+from port_aws.config.settings import load_settings
+from port_aws.resync.engine import BATCH_SIZE, KindRead
+from port_aws.resync.state import COLLECTOR_THRESHOLDS, ResyncRun
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, mapping_for, resync
 from tests.test_safety import ECS, REGIONS, SQS, fault, seed_ecs_and_sqs
 
@@ -43,7 +43,7 @@ async def test_a_kind_read_ahead_that_fails_raises_at_its_turn(aws: Emulator) ->
     text = " | ".join(str(error) for error in faulty.errors)
     assert len(faulty.errors) == 1 and SQS in text and f"{DEFAULT_ACCOUNT}/eu-west-1" in text
     assert ECS not in text, "the kind before it is complete"
-    from port_aws.resync import current_run
+    from port_aws.resync.state import current_run
 
     run = current_run()
     assert run is not None

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from port_aws import readers
-from port_aws.errors import ConfigError
-from port_aws.readers import Readers
-from port_aws.resync import current_run
-from port_aws.settings import load_settings
+from port_aws.aws.errors import ConfigError
+from port_aws.config.settings import load_settings
+from port_aws.resync.readers import pool as readers
+from port_aws.resync.readers.pool import Readers
+from port_aws.resync.state import current_run
 from tests.rig import STATIC, Emulator, by_identifier, mapping_for, resync
 from tests.test_safety import ECS, REGIONS, ROWS, SQS, Row, seed_ecs_and_sqs, two_phases
 
@@ -115,7 +115,7 @@ async def test_auto_starts_readers_only_for_a_large_resync(
     assert run is not None and run.readers is None
 
     monkeypatch.setattr(readers, "AUTO_AFTER_SLICES", 1)
-    monkeypatch.setattr("port_aws.run.AUTO_AFTER_SLICES", 1)
+    monkeypatch.setattr("port_aws.resync.state.AUTO_AFTER_SLICES", 1)
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
     result = await resync(STATIC, mapping_for(ECS, SQS))
     assert result.errors == [] and len(result.upserted_entities) == 6

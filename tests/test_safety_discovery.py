@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from port_ocean.integration_testing import ResyncResult
 
+from emulation.organization import EmulatedOrg
 from port_aws.__main__ import main
-from port_aws.emulated_org import EmulatedOrg
-from port_aws.errors import ConfigError
-from port_aws.settings import load_settings
+from port_aws.aws.errors import ConfigError
+from port_aws.config.settings import load_settings
 from tests.rig import Emulator, by_identifier, mapping_for, resync
 from tests.test_accounts import KINDS, ROLE, org, role, synced_accounts
 

@@ -16,11 +16,11 @@ import pytest
 import yaml
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
-from port_aws import resync as resync_state
+from emulation.seeds import pipeline_definition
 from port_aws.catalog import RESOURCE_TYPES
 from port_aws.commands.blueprint import blueprint_and_mapping, left_out
-from port_aws.emulator_seeds import pipeline_definition
-from port_aws.items import GENERIC, REDACTED, scrub, scrub_by_names
+from port_aws.resync import state as resync_state
+from port_aws.resync.items import GENERIC, REDACTED, redact_paths, scrub_by_names
 from tests.kinds.seed import lambda_zip, service_role
 from tests.rig import DEFAULT_ACCOUNT, ROOT, STATIC, Emulator, mapping_for
 
@@ -492,7 +492,7 @@ def test_every_declared_secret_path_is_well_formed() -> None:
     for rt in RESOURCE_TYPES.values():
         for path in rt.secrets:
             item = _plant(path.split("."))
-            scrub(item, (path,))
+            redact_paths(item, (path,))
             assert SENTINEL not in json.dumps(item), (rt.kind, path)
 
 
@@ -563,7 +563,7 @@ def test_documents_in_strings_are_scrubbed_inside_and_kept_otherwise() -> None:
         "Configuration": {"EnvironmentVariables": PLAINTEXT_AND_SSM, "ProjectName": "app"},
     }
     rt = RESOURCE_TYPES["AWS::CodeBuild::Project"]
-    scrub(item, rt.secrets)
+    redact_paths(item, rt.secrets)
     buildspec = yaml.safe_load(item["Source"]["buildspec"])
     assert buildspec["env"]["variables"] == {"DEPLOY_TOKEN": REDACTED}
     assert buildspec["env"]["parameter-store"] == {"DB_PASSWORD": "/app/db-password"}
@@ -571,7 +571,7 @@ def test_documents_in_strings_are_scrubbed_inside_and_kept_otherwise() -> None:
     # a file name is kept as it is; a string that is no document is replaced whole
     assert item["SecondarySources"] == [{"buildspec": "ci/buildspec.yml"}, {"buildspec": REDACTED}]
 
-    scrub(item, RESOURCE_TYPES["AWS::CodePipeline::Action"].secrets)
+    redact_paths(item, RESOURCE_TYPES["AWS::CodePipeline::Action"].secrets)
     assert json.loads(item["Configuration"]["EnvironmentVariables"]) == [
         {"name": "SIGNING_KEY", "value": REDACTED, "type": "PLAINTEXT"},
         {"name": "FROM_SSM", "value": "/app/signing-key", "type": "PARAMETER_STORE"},

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from port_aws.arn import parse_account_ids, parse_ou_ids, parse_role_arn
-from port_aws.errors import ConfigError
-from port_aws.settings import MAXIMA, config_from_environment, load_settings, snake
+from port_aws.aws.arn import parse_account_ids, parse_ou_ids, parse_role_arn
+from port_aws.aws.errors import ConfigError
+from port_aws.config.settings import MAXIMA, config_from_environment, load_settings, snake
 
 ROLE = "arn:aws:iam::111111111111:role/port-integration"
 

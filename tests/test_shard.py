@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from port_aws.errors import ConfigError
-from port_aws.settings import in_shard, load_settings
+from port_aws.aws.errors import ConfigError
+from port_aws.config.settings import in_shard, load_settings
 from tests.rig import STATIC
 
 

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import pytest
 from port_ocean.integration_testing import IntegrationTestHarness, InterceptTransport
 
-from port_aws.port_credentials import ATTEMPTS, StartError, check_before_sail, check_port
+from port_aws.config.port_credentials import ATTEMPTS, StartError, check_before_sail, check_port
 from tests.rig import ROOT, default_mapping
 
 
@@ -180,10 +180,10 @@ def test_a_bad_setting_is_one_line_before_port_is_contacted(
 
 def test_an_env_file_that_is_not_utf8_stops_make_run_with_one_line(tmp_path: Path) -> None:
     """Ocean reads .env before it loads any of the integration's code, so ``make run`` checks
-    it first (``python -m port_aws.port_credentials``)."""
+    it first (``python -m port_aws.config.port_credentials``)."""
     (tmp_path / ".env").write_bytes("OCEAN__PORT__CLIENT_ID=caf\xe9\n".encode("latin-1"))
     done = subprocess.run(
-        [sys.executable, "-m", "port_aws.port_credentials"],
+        [sys.executable, "-m", "port_aws.config.port_credentials"],
         cwd=tmp_path,
         env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT)},
         capture_output=True,

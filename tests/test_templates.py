@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from cfnlint.api import ManualArgs, lint_file
 
-from port_aws import live_rules, policy
 from port_aws.catalog import RESOURCE_TYPES, required_actions
+from port_aws.commands import policy
+from port_aws.live import rules as live_rules
 from tests.cfn_eval import Stack, combinations, load, loads
 
 TEMPLATES = [policy.SINGLE, policy.MEMBER, policy.MULTI]

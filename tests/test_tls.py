@@ -25,10 +25,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from port_aws.arn import parse_role_arn
-from port_aws.credentials import resolve_source
-from port_aws.settings import load_settings
-from port_aws.tls import SHARED_CONNECTIONS, SharedConnections
+from port_aws.aws.arn import parse_role_arn
+from port_aws.aws.credentials import resolve_source
+from port_aws.aws.tls import SHARED_CONNECTIONS, SharedConnections
+from port_aws.config.settings import load_settings
 from tests.loopback import loopback_server
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator
 

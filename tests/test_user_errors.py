@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from emulation.organization import create_organization, emulator_clients
 from port_aws.__main__ import main
-from port_aws.emulated_org import create_organization, emulator_clients
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, mapping_for, resync
 
 ROLE = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/port-reader"

@@ -14,7 +14,7 @@ from botocore import UNSIGNED
 from botocore.hooks import EventAliaser, HierarchicalEmitter, _PrefixTrie
 from botocore.utils import parse_timestamp
 
-from port_aws.credentials import (
+from port_aws.aws.credentials import (
     USER_AGENT,
     _session,
     _SharedTrie,
@@ -23,8 +23,8 @@ from port_aws.credentials import (
     parse_aws_timestamp,
     sts_config,
 )
-from port_aws.settings import load_settings
-from port_aws.tls import SharedTLSSession
+from port_aws.aws.tls import SharedTLSSession
+from port_aws.config.settings import load_settings
 
 SAMPLES = [
     "2024-05-01T12:30:00Z",

@@ -4,9 +4,9 @@ import importlib
 import pkgutil
 from types import ModuleType
 
+from port_aws.aws.iam import iam_action
 from port_aws.catalog import cloudcontrol
 from port_aws.catalog.model import ResourceType
-from port_aws.iam import iam_action
 
 __all__ = ["ENGINE_ACTIONS", "RESOURCE_TYPES", "iam_action", "required_actions"]
 

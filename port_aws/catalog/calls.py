@@ -11,7 +11,8 @@ from typing import Any
 import jmespath
 from botocore.exceptions import ClientError
 
-from port_aws.bounds import PageGuard, each_at_once
+from port_aws.aws.bounds import PageGuard, each_at_once
+from port_aws.aws.errors import is_not_found
 from port_aws.catalog.model import (
     Enrichment,
     Fetch,
@@ -19,9 +20,8 @@ from port_aws.catalog.model import (
     Item,
     ReadOne,
     SliceContext,
-    is_not_found,
 )
-from port_aws.items import tag_list
+from port_aws.resync.items import tag_list
 
 
 async def describe_each[E](
@@ -36,13 +36,13 @@ def each_item(key: str, fields: Callable[[SliceContext, Item], Awaitable[Item | 
     """An enrichment read one item at a time (AWS has no batch form): ``fields`` gives the
     properties to merge into one item (None: nothing to add), returned under its ``key`` (the
     kind's ``id``). An item found deleted meanwhile is returned as None and dropped; any other
-    failure fails the slice (``SliceContext.each``)."""
+    failure fails the slice (``each_listed``)."""
 
     async def one(sc: SliceContext, item: Item) -> Item:
         return await fields(sc, item) or {}
 
     async def fetch(sc: SliceContext, items: list[Item]) -> dict[str, Item | None]:
-        found = await sc.each(items, lambda item: one(sc, item))
+        found = await each_listed(items, lambda item: one(sc, item))
         return {str(i[key]): f for i, f in zip(items, found, strict=True)}
 
     return fetch
@@ -117,9 +117,8 @@ def tags_of(prop: str = "Tags", native: Any = None) -> Callable[[Item, SliceCont
 async def each_listed[E, T](
     items: list[E], fetch: Callable[[E], Awaitable[T | None]]
 ) -> list[T | None]:
-    """Per-item calls that make up the listing itself (children, details of listed items).
-
-    Unlike ``SliceContext.each`` (for enrichments), a failure fails the slice, so Ocean keeps
+    """Per-item calls where AWS has no batch form: of the listing itself (children, details of
+    listed items) or of an enrichment (``each_item``). A failure fails the slice, so Ocean keeps
     entities it could not confirm instead of deleting them; an item deleted meanwhile gives
     None. Each call is bounded by the slice's service limiter inside ``SliceContext.call``.
     """

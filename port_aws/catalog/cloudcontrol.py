@@ -27,17 +27,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from port_aws.catalog.calls import each_listed
-from port_aws.catalog.model import (
-    CALLS_PER_SECOND,
-    Item,
-    ResourceType,
-    Scope,
-    SliceContext,
-    operation_action,
-)
-from port_aws.items import scrub_by_names
-from port_aws.stats import SliceProblem
+from port_aws.aws.bounds import CALLS_PER_SECOND
+from port_aws.aws.errors import TYPE_NOT_LISTABLE, TYPE_UNKNOWN, read_denied
+from port_aws.catalog.calls import each_listed, token_pages
+from port_aws.catalog.model import Item, ResourceType, Scope, SliceContext, operation_action
+from port_aws.resync.items import scrub_by_names
+from port_aws.resync.stats import SliceProblem
 
 TYPE_NAME = re.compile(r"^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$")
 """``AWS::Glue::Job``; third-party registry types share the shape (``Org::Service::Type``)."""
@@ -67,19 +62,11 @@ thirds of ``OBSERVED_RATE_CEILING``, leaving room for the account's other caller
 Terraform, other tools share the same limit). Every slice's calls are paced at it
 (``SliceContext.call``)."""
 
-MAX_PAGES = 10_000
-"""A list that has not ended after this many pages is a broken answer, not a big account."""
-
 GLOBAL_SERVICES = frozenset({"IAM", "Organizations", "Route53", "CloudFront"})
 """Services whose resources are global and whose control plane is the partition's home region
 (us-east-1 in aws): read once per account, there. Global Accelerator is not among them: its
 control plane is us-west-2 only, so its types are read per region (a regionPolicy allowing
 us-west-2 reads them once)."""
-
-NOT_AVAILABLE_CODES = frozenset(
-    {"TypeNotFoundException", "UnsupportedActionException", "InvalidRequestException"}
-)
-"""Cloud Control's answers when it cannot list this type in this region."""
 
 
 class TypeNotAvailable(Exception):
@@ -115,18 +102,11 @@ def is_global(kind: str) -> bool:
     return kind.split("::")[1] in GLOBAL_SERVICES
 
 
-def scrub(value: Any) -> Any:
-    """The model without secrets: the ``secrets`` path ``items.GENERIC`` (the name rule,
-    ``items.scrub_by_names``), applied as each model is parsed; names are kept so a mapping can
-    still show which exist."""
-    return scrub_by_names(value)
-
-
 def _model(identifier: str, properties: str | None) -> Item:
     model = json.loads(properties) if properties else {}
     if not isinstance(model, dict):
         raise ValueError(f"resource {identifier!r}: Properties is not a JSON object")
-    cleaned: Item = scrub(model)
+    cleaned: Item = scrub_by_names(model)  # names kept, so a mapping can show which exist
     cleaned.setdefault("Identifier", identifier)
     return cleaned
 
@@ -134,33 +114,26 @@ def _model(identifier: str, properties: str | None) -> Item:
 def _lister(kind: str) -> Any:
     async def lister(sc: SliceContext) -> AsyncIterator[list[Item]]:
         await _check_registry(sc, kind)
-        params: dict[str, Any] = {"TypeName": kind}
-        seen: set[str] = set()
+        pages = token_pages(sc, SERVICE, "list_resources", TypeName=kind)
         complete: bool | None = None  # whether the list answers whole models: not known yet
-        for _ in range(MAX_PAGES):
+        while True:
             try:
-                answer = await sc.call(SERVICE, "list_resources", **params)
+                answer = await anext(pages, None)
             except ClientError as error:
                 code = error.response.get("Error", {}).get("Code", "")
-                if code in NOT_AVAILABLE_CODES:
+                if code in TYPE_NOT_LISTABLE:
                     raise TypeNotAvailable(
                         f"{kind} is not available there: Cloud Control cannot list it in "
                         f"{sc.region} ({code})"
                     ) from None
                 raise
+            if answer is None:
+                return
             found = answer.get("ResourceDescriptions") or []
             listed = [(str(d["Identifier"]), d.get("Properties")) for d in found]
             page, complete = await _models(sc, kind, listed, complete)
             if page:
                 yield page
-            token = answer.get("NextToken")
-            if not token:
-                return
-            if token in seen:
-                raise RuntimeError(f"{kind}: ListResources repeated a NextToken")
-            seen.add(token)
-            params["NextToken"] = token
-        raise RuntimeError(f"{kind}: ListResources did not end after {MAX_PAGES} pages")
 
     return lister
 
@@ -232,7 +205,7 @@ async def _get(sc: SliceContext, kind: str, identifier: str) -> Item | None:
         answer = await sc.call(SERVICE, "get_resource", TypeName=kind, Identifier=identifier)
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
-        if "AccessDenied" in code or code in ("UnauthorizedOperation", "Forbidden"):
+        if read_denied(code):
             raise ReadDenied(
                 f"{kind}: cloudformation:GetResource (or the type's read handler permissions) "
                 f"denied for a listed resource in {sc.region} ({code}); allow the type's read "
@@ -270,7 +243,7 @@ async def registry_schema(client: Any, kind: str) -> dict[str, Any] | None:
     try:
         answer = await client.describe_type(Type="RESOURCE", TypeName=kind)
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in ("TypeNotFoundException", "CFNRegistry"):
+        if error.response.get("Error", {}).get("Code") in TYPE_UNKNOWN:
             return None
         raise
     schema: dict[str, Any] = json.loads(answer.get("Schema") or "{}")

@@ -29,7 +29,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
-from port_aws.items import pascal_keys
+from port_aws.resync.items import pascal_keys
 
 
 def _pipeline_arn(sc: SliceContext, name: str) -> str:

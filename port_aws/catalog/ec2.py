@@ -4,7 +4,8 @@ from collections.abc import Mapping
 
 from botocore.exceptions import ClientError
 
-from port_aws.bounds import each_at_once
+from port_aws.aws.bounds import each_at_once
+from port_aws.aws.errors import is_not_found
 from port_aws.catalog.calls import chunks, per_item
 from port_aws.catalog.model import (
     EC2_STATE_CHANGE,
@@ -13,7 +14,6 @@ from port_aws.catalog.model import (
     LiveEvents,
     ResourceType,
     SliceContext,
-    is_not_found,
 )
 
 STATUS_IDS_PER_CALL = 100

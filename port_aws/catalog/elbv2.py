@@ -10,7 +10,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
-from port_aws.items import tag_list
+from port_aws.resync.items import tag_list
 
 TAGS_PER_CALL = 20
 """DescribeTags takes at most 20 resource ARNs per call."""

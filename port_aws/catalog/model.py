@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import cache
-from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
+from typing import Any
 
 import botocore.session
 import jmespath
@@ -24,13 +23,18 @@ from botocore import xform_name
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, Field
 
-from port_aws.accounts import Account, Discovery
-from port_aws.bounds import MAX_PAGES, CallTimeout, UnboundedListing, each_at_once, guarded_pages
-from port_aws.iam import iam_action
-from port_aws.regions import RegionPolicy
+from port_aws.aws.accounts import Account, Discovery
+from port_aws.aws.bounds import (
+    MAX_PAGES,
+    CallTimeout,
+    Throttle,
+    UnboundedListing,
+    guarded_pages,
+)
+from port_aws.aws.iam import iam_action
+from port_aws.aws.regions import RegionPolicy
 
 Item = dict[str, Any]
-T = TypeVar("T")
 
 
 class KindOptions(BaseModel):
@@ -44,55 +48,6 @@ class KindOptions(BaseModel):
     full_models: bool = True
     """Generic kinds: each resource's model as GetResource answers it, unless the list answer is
     the whole model (``cloudcontrol``); False takes the list answer as it is."""
-
-
-NOT_FOUND = frozenset(
-    {
-        "ResourceNotFoundException",
-        "NotFoundException",
-        "ClusterNotFoundException",
-        "AWS.SimpleQueueService.NonExistentQueue",
-        "QueueDoesNotExist",
-        "NotFound",
-        "NoSuchEntity",
-        "PipelineNotFoundException",
-        "ApplicationDoesNotExistException",
-        "DeploymentGroupDoesNotExistException",
-        "DeploymentDoesNotExistException",
-    }
-)
-"""Codes meaning the item was deleted between listing it and a call about it."""
-
-
-CALLS_PER_SECOND: dict[str, float] = {"lambda": 15.0, "cloudcontrol": 20.0}
-"""Calls a slice starts per second, per service, for services whose request rate is limited per
-account and region: Lambda's control plane (15 a second, AWS's published quota; GetFunction and
-GetPolicy have their own) and Cloud Control (below what was observed: see
-``cloudcontrol.CLOUDCONTROL_RATE``). Started evenly, the calls meet no throttling of their own
-making, where a burst would be throttled, retried after a back-off and, past ``maxAttempts``,
-fail its slice."""
-
-
-class Pacer:
-    """Starts calls at most ``per_second`` a second, evenly spaced: each caller takes the next
-    free start time and sleeps until it."""
-
-    def __init__(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second
-        self.next_start = 0.0
-
-    async def wait(self) -> None:
-        now = asyncio.get_running_loop().time()
-        start = max(now, self.next_start)
-        self.next_start = start + self.interval
-        if start > now:
-            await asyncio.sleep(start - now)
-
-
-_pacers: WeakKeyDictionary[asyncio.Semaphore, dict[str, Pacer]] = WeakKeyDictionary()
-"""The pacers of each service limiter, i.e. of each (account, region, kind's service) of one
-resync (the run keeps the limiter, shared by the kinds of that service, and the pacers live as
-long as it)."""
 
 
 @cache
@@ -140,12 +95,6 @@ def _takes_list(service: str, operation: str, param: str) -> bool:
     return bool(model.input_shape.members[param].type_name == "list")
 
 
-def is_not_found(error: BaseException) -> bool:
-    return isinstance(error, ClientError) and (
-        error.response.get("Error", {}).get("Code") in NOT_FOUND
-    )
-
-
 def _named(error: ClientError, service: str) -> None:
     """Annotate the error with the IAM action of the call that failed (see ``action_of``)."""
     error.iam_action = iam_action(service, error.operation_name or "")  # type: ignore[attr-defined]
@@ -166,7 +115,8 @@ class SliceContext:
     region: str
     partition: str
     options: KindOptions
-    limiter: asyncio.Semaphore
+    limiter: Throttle
+    """The slice's bound on calls to its kind's service (``bounds.Throttle``): in flight and paced."""
     discovery: Discovery | None = None
     stack: AsyncExitStack = field(default_factory=AsyncExitStack)
     clients: dict[str, Any] = field(default_factory=dict)
@@ -189,19 +139,9 @@ class SliceContext:
         client = await self.client(service)
         return iam_action(service, client.meta.method_to_api_mapping.get(operation, operation))
 
-    async def _paced(self, service: str) -> None:
-        """Wait for this call's start time where ``service`` is paced (``CALLS_PER_SECOND``):
-        before taking the limiter, so no slot of it is held while waiting."""
-        rate = CALLS_PER_SECOND.get(service)
-        if rate is not None:
-            pacers = _pacers.setdefault(self.limiter, {})
-            if service not in pacers:
-                pacers[service] = Pacer(rate)
-            await pacers[service].wait()
-
     async def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
         client = await self.client(service)
-        await self._paced(service)
+        await self.limiter.paced(service)
         try:
             async with self.limiter, asyncio.timeout(self.call_timeout):
                 answer: dict[str, Any] = await getattr(client, operation)(**params)
@@ -228,7 +168,7 @@ class SliceContext:
             self.max_pages,
         ).__aiter__()
         while True:
-            await self._paced(service)
+            await self.limiter.paced(service)
             async with self.limiter:
                 try:
                     page = await pages.__anext__()
@@ -245,25 +185,6 @@ class SliceContext:
         region = self.region if region is None else region
         account = self.account.id if account is None else account
         return f"arn:{self.partition}:{service}:{region}:{account}:{resource}"
-
-    async def each(
-        self, items: list[Item], fetch: Callable[[Item], Awaitable[T]]
-    ) -> list[T | None]:
-        """Per-item calls where AWS has no batch form; bounded by the slice's service limiter.
-
-        An item deleted meanwhile (a not-found answer) gives None; any other failure fails the
-        whole call, and so the slice: an item is never upserted with part of it missing.
-        """
-
-        async def one(item: Item) -> T | None:
-            try:
-                return await fetch(item)
-            except ClientError as error:
-                if is_not_found(error):
-                    return None
-                raise
-
-        return await each_at_once(items, one)
 
     def history_since(self) -> datetime:
         return datetime.now(UTC) - timedelta(days=self.options.history_days)
@@ -415,14 +336,14 @@ class ResourceType:
     shape: Callable[[Item, SliceContext], Item | None] | None = None
     """Per-item adjustment after PascalCase; returning None drops the item (e.g. another region's)."""
     secrets: tuple[str, ...] = ()
-    """Paths (see ``items.scrub``) of values that may hold secrets, such as environment
+    """Paths (see ``items.redact_paths``) of values that may hold secrets, such as environment
     variables: replaced by a marker before an item leaves the engine, names kept."""
     action_aliases: Mapping[str, str | None] = field(default_factory=dict)
     """Other ``includeActions`` names accepted for this kind (Port's aws-v3 names its options
     by class, e.g. ``GetBucketEncryptionAction``): each maps to one of ``enrichments``, or to
     None where this integration always does that work (tags, the describe calls)."""
     live_events: LiveEvents | None = None
-    """CloudTrail events that update this kind between resyncs (see port_aws/live.py)."""
+    """CloudTrail events that update this kind between resyncs (see port_aws/live/events.py)."""
     no_live_events: str = ""
     """Why a kind without ``live_events`` has none (one short reason, listed in
     docs/kinds.md); every kind has one or the other."""

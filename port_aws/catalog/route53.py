@@ -2,7 +2,7 @@
 
 from port_aws.catalog.calls import chunks, last_part, read_listed
 from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, Scope, SliceContext
-from port_aws.items import tag_list
+from port_aws.resync.items import tag_list
 
 
 def _zone(item: Item, sc: SliceContext) -> Item:

@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator
 
-from port_aws.bounds import each_at_once
+from port_aws.aws.bounds import each_at_once
 from port_aws.catalog.calls import always, each_item
 from port_aws.catalog.model import (
     Elsewhere,

@@ -16,7 +16,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
-from port_aws.items import tag_list
+from port_aws.resync.items import tag_list
 
 
 def _merged(sc: SliceContext, item: Item, detail: dict[str, Any], arn_type: str, name: str) -> Item:

@@ -9,7 +9,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
-from port_aws.items import pascal_keys
+from port_aws.resync.items import pascal_keys
 
 
 async def _describe(sc: SliceContext, item: Item) -> Item:

@@ -12,7 +12,7 @@ import yaml
 from botocore.exceptions import BotoCoreError, ClientError
 
 from port_aws.catalog import cloudcontrol
-from port_aws.items import holds_secrets
+from port_aws.resync.items import holds_secrets
 
 PORT_TYPES = {
     "string": "string",

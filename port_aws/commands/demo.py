@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the demo's modules are imported once moto is known to be installed
     from port_ocean.integration_testing import IntegrationTestHarness
 
-    from port_aws.emulated_org import ClientFactory
+    from emulation.organization import ClientFactory
 
 NEEDS_DEV_INSTALL = (
     "error: the demo needs the development install (the AWS emulator, moto, is a development "
@@ -90,10 +90,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, started: float) -> int:
-    from port_aws.demo_resources import REGIONS, cloudcontrol_seed, generic_mapping, seed_resources
-    from port_aws.emulated_org import create_organization, emulator_clients
-    from port_aws.emulator import Emulator
-    from port_aws.pipeline import DEFAULT_MAPPING, load_mapping, render_summary, run_pipeline
+    from emulation.demo_resources import REGIONS, cloudcontrol_seed, generic_mapping, seed_resources
+    from emulation.emulator import Emulator
+    from emulation.organization import create_organization, emulator_clients
+    from port_aws.ocean.offline import DEFAULT_MAPPING, load_mapping, render_summary, run_pipeline
 
     print("Starting a local AWS emulator on loopback…", flush=True)
     emulator = Emulator.start()
@@ -173,7 +173,7 @@ async def show_live_event(
     import httpx
     from port_ocean.context.ocean import ocean
 
-    from port_aws.live import API_KEY_HEADER, WEBHOOK_PATH, cloudtrail_payload
+    from port_aws.live.events import API_KEY_HEADER, WEBHOOK_PATH, cloudtrail_payload
 
     started = time.monotonic()
     app = ocean.app

@@ -16,8 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from port_aws.errors import ConfigError
-from port_aws.pipeline import (
+from port_aws.aws.errors import ConfigError
+from port_aws.aws.preflight import preflight
+from port_aws.config.settings import config_from_environment, env_file, load_settings
+from port_aws.ocean.offline import (
     DEFAULT_MAPPING,
     MappingFileError,
     load_mapping,
@@ -25,8 +27,6 @@ from port_aws.pipeline import (
     run_pipeline,
     selects_no_region,
 )
-from port_aws.preflight import preflight
-from port_aws.settings import config_from_environment, env_file, load_settings
 
 
 def register(subparsers: Any) -> None:

@@ -23,8 +23,8 @@ from urllib.parse import quote, urlencode, urlsplit
 import yaml
 from botocore.session import get_session
 
-from port_aws.arn import PARTITIONS
-from port_aws.errors import ConfigError
+from port_aws.aws.arn import PARTITIONS
+from port_aws.aws.errors import ConfigError
 
 CONSOLES = {
     "aws": "https://{region}.console.aws.amazon.com",

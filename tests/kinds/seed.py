@@ -5,7 +5,7 @@ import json
 import zipfile
 from typing import Any
 
-from port_aws import emulator_seeds as seeds
+from emulation import seeds as seeds
 from tests.rig import DEFAULT_ACCOUNT, Emulator
 
 

@@ -1,6 +1,6 @@
 """Global services read once per account: Route 53 hosted zones and CloudFront distributions."""
 
-from port_aws.emulator_seeds import cloudfront_site
+from emulation.seeds import cloudfront_site
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, mapping_for, resync
 
 

@@ -1,0 +1,1 @@
+"""The integration's configuration (the spec's settings) and Port's credentials."""

@@ -1,0 +1,1 @@
+"""Live events: CloudTrail events delivered by EventBridge, and the rules that deliver them."""

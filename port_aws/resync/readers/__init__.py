@@ -1,0 +1,1 @@
+"""Reader processes: the parent's pool, the child's worker and the protocol between them."""
