@@ -2,8 +2,8 @@
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import always, each_item
 from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, Scope, SliceContext
+from port_aws.catalog.parts import always, each_item
 
 
 async def _account_info(sc: SliceContext) -> AsyncIterator[list[Item]]:

@@ -1,7 +1,7 @@
 """Certificate Manager: certificates of every key type, with tags; full details optional."""
 
-from port_aws.catalog.calls import each_item, field_is, read_listed, tagged, without_metadata
 from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.parts import each_item, field_is, read_listed, tagged, without_metadata
 
 KEY_TYPES = [
     "RSA_1024",

@@ -5,7 +5,6 @@ With ``GetResources``/``GetIntegrations``, the Lambda functions an API's integra
 import re
 
 from port_aws.catalog.awslambda import unqualified
-from port_aws.catalog.calls import each_item, last_part, normalise_tags, without_metadata
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Enrichment,
@@ -15,6 +14,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
+from port_aws.catalog.parts import each_item, last_part, normalise_tags, without_metadata
 
 TAGGED = "requestParameters.resourceArn"
 """Where ``TagResource`` and ``UntagResource`` name the API (``arn:…:apigateway:<region>::/restapis/<id>``)."""

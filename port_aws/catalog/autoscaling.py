@@ -1,7 +1,7 @@
 """Auto Scaling: groups (tags come with the describe answer)."""
 
-from port_aws.catalog.calls import tags_of
 from port_aws.catalog.model import LiveEvents, ResourceType
+from port_aws.catalog.parts import tags_of
 
 LIVE_EVENTS = LiveEvents(
     source="autoscaling.amazonaws.com",

@@ -3,7 +3,6 @@ batch tag read). Code is never downloaded."""
 
 from collections.abc import Mapping
 
-from port_aws.catalog.calls import always, per_item, read_listed, tagged
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Enrichment,
@@ -12,6 +11,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
+from port_aws.catalog.parts import always, per_item, read_listed, tagged
 
 
 def _kms_key_arn(item: Item, _: SliceContext) -> Item:

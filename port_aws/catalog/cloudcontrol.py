@@ -29,8 +29,8 @@ from botocore.exceptions import ClientError
 
 from port_aws.aws.bounds import CALLS_PER_SECOND
 from port_aws.aws.errors import TYPE_NOT_LISTABLE, TYPE_UNKNOWN, read_denied
-from port_aws.catalog.calls import each_listed, token_pages
 from port_aws.catalog.model import Item, ResourceType, Scope, SliceContext, operation_action
+from port_aws.catalog.parts import each_listed, token_pages
 from port_aws.resync.items import scrub_by_names
 from port_aws.resync.stats import SliceProblem
 

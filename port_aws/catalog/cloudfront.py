@@ -1,6 +1,5 @@
 """CloudFront: distributions, a global service read once per account; tags per distribution."""
 
-from port_aws.catalog.calls import last_part, read_listed, tagged
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Item,
@@ -9,6 +8,7 @@ from port_aws.catalog.model import (
     Scope,
     SliceContext,
 )
+from port_aws.catalog.parts import last_part, read_listed, tagged
 
 
 async def _distribution(sc: SliceContext, identifier: str) -> Item:

@@ -1,7 +1,7 @@
 """CloudWatch: metric and composite alarms, listed with their data; tags per alarm."""
 
-from port_aws.catalog.calls import last_part, tagged
 from port_aws.catalog.model import LiveEvents, ResourceType
+from port_aws.catalog.parts import last_part, tagged
 
 ALARM_TYPES = ["MetricAlarm", "CompositeAlarm"]
 ALARMS = "[MetricAlarms[], CompositeAlarms[]][]"

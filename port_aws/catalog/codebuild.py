@@ -6,8 +6,8 @@ described 100 at a time (across projects); builds started before ``historyDays``
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import always, chunks, each_listed, is_recent, last_part
 from port_aws.catalog.model import Describe, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.parts import always, chunks, each_listed, is_recent, last_part
 
 
 def _project(item: Item, _: SliceContext) -> Item:

@@ -10,13 +10,6 @@ is built in ARN form under the deployment id.
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-from port_aws.catalog.calls import (
-    always,
-    chunks,
-    each_listed,
-    last_part,
-    tagged,
-)
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Describe,
@@ -25,6 +18,13 @@ from port_aws.catalog.model import (
     LiveEvents,
     ResourceType,
     SliceContext,
+)
+from port_aws.catalog.parts import (
+    always,
+    chunks,
+    each_listed,
+    last_part,
+    tagged,
 )
 
 APPLICATION_ARN = "application:{}"

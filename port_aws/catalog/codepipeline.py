@@ -11,15 +11,6 @@ which AWS gives no ARN, get one in ARN form under the pipeline's
 from collections.abc import AsyncIterator
 from typing import Any
 
-from port_aws.catalog.calls import (
-    always,
-    each_item,
-    each_listed,
-    is_recent,
-    last_part,
-    tagged,
-    without_metadata,
-)
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Enrichment,
@@ -28,6 +19,15 @@ from port_aws.catalog.model import (
     LiveEvents,
     ResourceType,
     SliceContext,
+)
+from port_aws.catalog.parts import (
+    always,
+    each_item,
+    each_listed,
+    is_recent,
+    last_part,
+    tagged,
+    without_metadata,
 )
 from port_aws.resync.items import pascal_keys
 

@@ -3,7 +3,6 @@ batch tag read). Table items are never read."""
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import always, describe_each, last_part, per_item, tagged
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Enrichment,
@@ -12,6 +11,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
+from port_aws.catalog.parts import always, describe_each, last_part, per_item, tagged
 
 
 async def _table(sc: SliceContext, identifier: str) -> Item:

@@ -6,7 +6,6 @@ from botocore.exceptions import ClientError
 
 from port_aws.aws.bounds import each_at_once
 from port_aws.aws.errors import is_not_found
-from port_aws.catalog.calls import chunks, per_item
 from port_aws.catalog.model import (
     EC2_STATE_CHANGE,
     Enrichment,
@@ -15,6 +14,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
+from port_aws.catalog.parts import chunks, per_item
 
 STATUS_IDS_PER_CALL = 100
 """DescribeInstanceStatus takes at most 100 instance ids per call."""

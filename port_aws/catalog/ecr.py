@@ -2,12 +2,6 @@
 
 from botocore.exceptions import ClientError
 
-from port_aws.catalog.calls import (
-    always,
-    each_item,
-    tagged,
-    without_metadata,
-)
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Enrichment,
@@ -16,6 +10,12 @@ from port_aws.catalog.model import (
     LiveEvents,
     ResourceType,
     SliceContext,
+)
+from port_aws.catalog.parts import (
+    always,
+    each_item,
+    tagged,
+    without_metadata,
 )
 
 

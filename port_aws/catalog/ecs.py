@@ -5,7 +5,6 @@ Tags come with every describe answer (``include=["TAGS"]``).
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import always, describe_each, renamed, tags_of
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Describe,
@@ -15,6 +14,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
+from port_aws.catalog.parts import always, describe_each, renamed, tags_of
 
 SERVICES_PER_DESCRIBE = 10
 """DescribeServices takes at most 10 services per call."""

@@ -3,8 +3,8 @@ no batch describe; tags come with each description)."""
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import always, describe_each, last_part, tags_of
 from port_aws.catalog.model import ARN_TAG_CHANGE, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.parts import always, describe_each, last_part, tags_of
 
 
 async def _cluster_names(sc: SliceContext) -> AsyncIterator[list[str]]:

@@ -1,7 +1,6 @@
 """Elastic Load Balancing v2: load balancers and target groups (tags read in batches of 20 ARNs
 with DescribeTags, matched back by ARN)."""
 
-from port_aws.catalog.calls import each_item
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Enrichment,
@@ -10,6 +9,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
+from port_aws.catalog.parts import each_item
 from port_aws.resync.items import tag_list
 
 TAGS_PER_CALL = 20

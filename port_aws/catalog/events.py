@@ -3,7 +3,6 @@ of each rule's targets (never their input, transformers or HTTP parameters)."""
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import each_item, read_listed, tagged, token_pages
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Enrichment,
@@ -12,6 +11,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
+from port_aws.catalog.parts import each_item, read_listed, tagged, token_pages
 
 
 async def _rules(sc: SliceContext) -> AsyncIterator[list[Item]]:

@@ -3,8 +3,8 @@
 The list answers omit tags; IAM has no batch tag read, so tags are read per entity.
 """
 
-from port_aws.catalog.calls import field_is, per_item_tags, read_listed
 from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, Scope, SliceContext
+from port_aws.catalog.parts import field_is, per_item_tags, read_listed
 
 
 def _named(

@@ -3,8 +3,8 @@
 Only stream metadata is read; no records.
 """
 
-from port_aws.catalog.calls import each_item, last_part, read_listed, tagged
 from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.parts import each_item, last_part, read_listed, tagged
 
 
 async def _summary(sc: SliceContext, item: Item) -> Item:

@@ -5,7 +5,6 @@ Only key metadata is read; nothing is encrypted or decrypted.
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import each_listed, last_part, per_item, tagged
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Enrichment,
@@ -14,6 +13,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
+from port_aws.catalog.parts import each_listed, last_part, per_item, tagged
 
 
 async def _key(sc: SliceContext, listed: Item) -> Item:

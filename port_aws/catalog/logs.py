@@ -1,7 +1,7 @@
 """CloudWatch Logs: log groups (metadata only; log events are never read), tags per group."""
 
-from port_aws.catalog.calls import field_is, read_listed, tagged
 from port_aws.catalog.model import ARN_TAG_CHANGE, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.parts import field_is, read_listed, tagged
 
 
 def _group(item: Item, _: SliceContext) -> Item:

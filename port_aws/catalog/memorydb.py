@@ -1,6 +1,5 @@
 """MemoryDB: users (tags per user: no batch tag read)."""
 
-from port_aws.catalog.calls import always, last_part, tagged
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Item,
@@ -8,6 +7,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
+from port_aws.catalog.parts import always, last_part, tagged
 
 
 def _user_gone(identifier: str, sc: SliceContext) -> Item:

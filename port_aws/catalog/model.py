@@ -275,7 +275,7 @@ class LiveEvents:
     sizes. An answer listing nothing says the resource is gone."""
     filter_value: Callable[[str], str] | None = None
     """The ``filter`` value of an identifier from an event, where they differ (a name from an
-    ARN, ``calls.last_part``)."""
+    ARN, ``parts.last_part``)."""
     gone_if: Callable[[Item], bool] | None = None
     """True for an answer that describes a deleted resource (CloudFormation's stack in
     ``DELETE_COMPLETE``): it is gone."""

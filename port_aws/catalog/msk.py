@@ -2,8 +2,8 @@
 
 import re
 
-from port_aws.catalog.calls import always, read_listed, tags_of
 from port_aws.catalog.model import ARN_TAG_CHANGE, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.parts import always, read_listed, tags_of
 
 _tags = tags_of(native={})
 _NAMED = re.compile(r":(?:serverless-)?cluster/([^/]+)/[^/]+$")

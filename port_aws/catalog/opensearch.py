@@ -2,8 +2,8 @@
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import chunks, last_part, tagged
 from port_aws.catalog.model import Gone, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.parts import chunks, last_part, tagged
 
 
 async def _described(sc: SliceContext, names: list[str]) -> list[Item]:

@@ -1,7 +1,7 @@
 """RDS: DB instances and DB clusters (tags come with each describe answer as TagList)."""
 
-from port_aws.catalog.calls import always, renamed, tags_of
 from port_aws.catalog.model import ARN_TAG_CHANGE, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.parts import always, renamed, tags_of
 
 TAGGED = "requestParameters.resourceName"
 """Where ``AddTagsToResource`` and ``RemoveTagsFromResource`` name the resource (an ARN)."""

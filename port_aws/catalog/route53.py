@@ -1,7 +1,7 @@
 """Route 53: hosted zones, a global service read once per account; tags ten zones per call."""
 
-from port_aws.catalog.calls import chunks, last_part, read_listed
 from port_aws.catalog.model import Enrichment, Item, LiveEvents, ResourceType, Scope, SliceContext
+from port_aws.catalog.parts import chunks, last_part, read_listed
 from port_aws.resync.items import tag_list
 
 

@@ -3,7 +3,6 @@
 from collections.abc import AsyncIterator
 
 from port_aws.aws.bounds import each_at_once
-from port_aws.catalog.calls import always, each_item
 from port_aws.catalog.model import (
     Elsewhere,
     Enrichment,
@@ -14,6 +13,7 @@ from port_aws.catalog.model import (
     Scope,
     SliceContext,
 )
+from port_aws.catalog.parts import always, each_item
 
 
 async def _located(sc: SliceContext, buckets: list[Item]) -> list[Item]:

@@ -2,8 +2,8 @@
 
 import re
 
-from port_aws.catalog.calls import read_listed
 from port_aws.catalog.model import ARN_TAG_CHANGE, Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.parts import read_listed
 
 _ARN_SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
 

@@ -7,7 +7,6 @@ as SES has no batch form.
 from collections.abc import AsyncIterator
 from typing import Any
 
-from port_aws.catalog.calls import always, each_listed, token_pages, without_metadata
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Gone,
@@ -16,6 +15,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
+from port_aws.catalog.parts import always, each_listed, token_pages, without_metadata
 from port_aws.resync.items import tag_list
 
 

@@ -5,7 +5,6 @@ phone numbers or URLs."""
 
 from collections.abc import AsyncIterator
 
-from port_aws.catalog.calls import always, describe_each, each_item, tagged
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Enrichment,
@@ -14,6 +13,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
+from port_aws.catalog.parts import always, describe_each, each_item, tagged
 
 _COUNTS = ("SubscriptionsConfirmed", "SubscriptionsDeleted", "SubscriptionsPending")
 

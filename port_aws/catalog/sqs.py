@@ -4,8 +4,8 @@ SQS has no batch form). Messages are never received."""
 from collections.abc import AsyncIterator
 from typing import Any
 
-from port_aws.catalog.calls import always, describe_each, tagged
 from port_aws.catalog.model import Item, LiveEvents, ResourceType, SliceContext
+from port_aws.catalog.parts import always, describe_each, tagged
 
 
 def attribute_value(name: str, value: str) -> Any:

@@ -1,6 +1,5 @@
 """Step Functions: state machines, tags per machine; the full description is optional."""
 
-from port_aws.catalog.calls import each_item, tagged, without_metadata
 from port_aws.catalog.model import (
     ARN_TAG_CHANGE,
     Enrichment,
@@ -9,6 +8,7 @@ from port_aws.catalog.model import (
     ResourceType,
     SliceContext,
 )
+from port_aws.catalog.parts import each_item, tagged, without_metadata
 from port_aws.resync.items import pascal_keys
 
 

@@ -1,4 +1,4 @@
-"""Building blocks the service modules share: per-item describes, per-item and batch tag reads.
+"""The parts kind declarations are built from: per-item describes, per-item and batch tag reads.
 
 Results are always keyed by the item's identifier, never by position in a list.
 """
