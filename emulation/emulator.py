@@ -105,6 +105,10 @@ class FaultLayer:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.lock = threading.Lock()
+        self.moto_lock = threading.Lock()
+        """moto's backends and response serialiser are not thread-safe (two requests at once can
+        fail with "dictionary changed size during iteration"): one request at a time reaches
+        them, its answer read whole before the next. Faults and delays are applied before."""
         self.rules: list[dict[str, Any]] = []
         self.answers: list[dict[str, Any]] = []
         self.regions: list[dict[str, str]] | None = None
@@ -370,7 +374,14 @@ class FaultLayer:
         """moto's own answer, the request's body (already read here) handed over again."""
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
-        return self.app(environ, start_response)
+        with self.moto_lock:
+            answer = self.app(environ, start_response)
+            try:
+                return [b"".join(answer)]
+            finally:
+                close = getattr(answer, "close", None)
+                if close is not None:
+                    close()
 
 
 @dataclass
