@@ -4,11 +4,14 @@ linear in the mapping's entries, account names, every null field on request, sta
 import cProfile
 import json
 import pstats
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+from loguru import logger
 from port_ocean.core.handlers.port_app_config.models import ResourceConfig
 from port_ocean.core.models import Entity
 from port_ocean.core.ocean_types import CalculationResult, EntitySelectorDiff
@@ -18,6 +21,7 @@ from port_aws.ocean.offline import (
     EntitySink,
     MappingReport,
     PipelineResult,
+    _quiet_ocean,
     render_summary,
     run_pipeline,
 )
@@ -243,3 +247,29 @@ def test_the_demo_organization_has_the_same_ids_on_every_run(aws: Emulator) -> N
     second = create_organization(emulator_clients(aws.url), aws.url)
 
     assert (first.root, first.ous, first.accounts) == (second.root, second.ous, second.accounts)
+
+
+def test_a_failure_said_for_one_slice_is_not_said_again_for_the_others(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A type no region knows fails in every region: one line says it, not one a region."""
+    _quiet_ocean(verbose=False)
+    try:
+        for region in ("us-east-1", "eu-west-1", "ap-southeast-2"):
+            logger.error(
+                f"AWS::Foo::Bar: slice failed: 123456789012/{region}: TypeNotListable: "
+                "AWS::Foo::Bar is not available there"
+            )
+        logger.error("AWS::Foo::Bar: slice failed: 123456789012/us-east-1: AccessDenied: no")
+        logger.error("AWS::Baz::Qux: slice failed: 123456789012/us-east-1: AccessDenied: no")
+    finally:
+        logger.remove()
+        logger.add(sys.stderr)
+
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(" ", 1)[1].split(": slice failed: ")[0] for line in lines] == [
+        "AWS::Foo::Bar",
+        "AWS::Foo::Bar",
+        "AWS::Baz::Qux",
+    ]
+    assert sum("TypeNotListable" in line for line in lines) == 1

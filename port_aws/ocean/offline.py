@@ -446,6 +446,10 @@ def _skip_port_metrics() -> None:
 
 PARSING = re.compile(r"Parsing \d+ raw results into entities")
 """Ocean's line for each batch it maps (the integration's processor logs it in Ocean's words)."""
+SLICE_FAILED = ": slice failed: "
+"""The engine's line for a failed slice (``<kind>: slice failed: <account>/<region> …``)."""
+SLICE = re.compile(r"\b\d{12}/[a-z0-9*-]+")
+"""A slice's account and region in such a line."""
 ACCOUNTS = "Accounts: "
 """Discovery's line: reachable and refused accounts."""
 
@@ -453,14 +457,17 @@ ACCOUNTS = "Accounts: "
 def _quiet_ocean(verbose: bool) -> None:
     """Show the integration's own progress and summaries; Ocean's internals only on error.
 
-    Not shown unless ``verbose``: Ocean's per-batch "Parsing N raw results" lines, and
+    Not shown unless ``verbose``: Ocean's per-batch "Parsing N raw results" lines,
     discovery's accounts line when it says again what it said last (the live event's own
-    discovery finding the accounts the resync found)."""
+    discovery finding the accounts the resync found), and a slice's failure said before for
+    another account or region (a type no region knows fails in every one of them; the summary,
+    or the one line of a refused mapping, names them all)."""
     logger.remove()
     if verbose:
         logger.add(sys.stderr, level="DEBUG")
         return
     accounts_said: list[str] = []
+    failures_said: set[str] = set()
 
     def keep(record: Any) -> bool:
         message = str(record["message"])
@@ -474,6 +481,11 @@ def _quiet_ocean(verbose: bool) -> None:
             if accounts_said[-1:] == [message]:
                 return False
             accounts_said.append(message)
+        if SLICE_FAILED in message:
+            failure = SLICE.sub("*", message)
+            if failure in failures_said:
+                return False
+            failures_said.add(failure)
         return bool(record["name"].startswith("port_aws") or record["level"].no >= 40)
 
     def line(record: Any) -> str:
