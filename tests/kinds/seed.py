@@ -17,6 +17,19 @@ def lambda_zip() -> bytes:
     return buffer.getvalue()
 
 
+def lambda_function(aws: Emulator, name: str, role: str) -> str:
+    """A function ``name`` in us-east-1 running as ``role``; returns its ARN."""
+    return str(
+        aws.client("lambda", "us-east-1").create_function(
+            FunctionName=name,
+            Runtime="python3.12",
+            Role=role,
+            Handler="index.handler",
+            Code={"ZipFile": lambda_zip()},
+        )["FunctionArn"]
+    )
+
+
 TRUST = {
     "Version": "2012-10-17",
     "Statement": [

@@ -1,19 +1,13 @@
 """API Gateway: REST APIs (v1) and HTTP APIs (v2), tags from the list answers."""
 
-from tests.kinds.seed import lambda_zip
+from tests.kinds.seed import lambda_function
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, mapping_for, resync
 
 
 async def test_rest_and_http_apis(aws: Emulator) -> None:
     aws.list_regions(["us-east-1"])
     role = aws.client("iam").create_role(RoleName="api", AssumeRolePolicyDocument="{}")
-    function = aws.client("lambda", "us-east-1").create_function(
-        FunctionName="orders",
-        Runtime="python3.12",
-        Role=role["Role"]["Arn"],
-        Handler="index.handler",
-        Code={"ZipFile": lambda_zip()},
-    )["FunctionArn"]
+    function = lambda_function(aws, "orders", role["Role"]["Arn"])
     v1 = aws.client("apigateway")
     rest = v1.create_rest_api(name="orders", tags={"team": "shop"})["id"]
     root = v1.get_resources(restApiId=rest)["items"][0]["id"]

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.kinds.seed import lambda_zip
+from tests.kinds.seed import lambda_function
 from tests.rig import DEFAULT_ACCOUNT, STATIC, Emulator, by_blueprint, mapping_for, resync
 
 
@@ -17,13 +17,7 @@ async def test_rules_of_every_bus(aws: Emulator) -> None:
         Name="paid", EventBusName="orders", EventPattern=json.dumps({"source": ["shop"]})
     )
     role = aws.client("iam").create_role(RoleName="rules", AssumeRolePolicyDocument="{}")
-    function = aws.client("lambda", "us-east-1").create_function(
-        FunctionName="report",
-        Runtime="python3.12",
-        Role=role["Role"]["Arn"],
-        Handler="index.handler",
-        Code={"ZipFile": lambda_zip()},
-    )["FunctionArn"]
+    function = lambda_function(aws, "report", role["Role"]["Arn"])
     aws.client("sqs", "us-east-1").create_queue(QueueName="reports")
     queue = f"arn:aws:sqs:us-east-1:{DEFAULT_ACCOUNT}:reports"
     topic = aws.client("sns", "us-east-1").create_topic(Name="paid")["TopicArn"]
