@@ -133,12 +133,6 @@ class SliceContext:
             )
         return self.clients[service]
 
-    async def action(self, service: str, operation: str) -> str:
-        """The IAM action of a client method, e.g. ``("ecs", "list_clusters")`` ->
-        ``ecs:ListClusters``."""
-        client = await self.client(service)
-        return iam_action(service, client.meta.method_to_api_mapping.get(operation, operation))
-
     async def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
         client = await self.client(service)
         await self.limiter.paced(service)
@@ -147,7 +141,7 @@ class SliceContext:
                 answer: dict[str, Any] = await getattr(client, operation)(**params)
         except TimeoutError:
             raise CallTimeout(
-                iam_action(service, client.meta.method_to_api_mapping.get(operation, operation)),
+                operation_action(service, operation),
                 self.call_timeout,
             ) from None
         except ClientError as error:
@@ -163,7 +157,7 @@ class SliceContext:
         client = await self.client(service)
         pages = guarded_pages(
             client.get_paginator(operation).paginate(**params),
-            iam_action(service, client.meta.method_to_api_mapping.get(operation, operation)),
+            operation_action(service, operation),
             self.call_timeout,
             self.max_pages,
         ).__aiter__()

@@ -20,6 +20,7 @@ from port_aws.catalog.model import (
     Item,
     ReadOne,
     SliceContext,
+    operation_action,
 )
 from port_aws.resync.items import tag_list
 
@@ -145,7 +146,7 @@ async def token_pages(
     """Pages of a list call botocore has no paginator for: the token is followed to the end,
     under the same guard as paginators (a token seen before, or too many pages, fail the slice)."""
     out_token = out_token or token
-    guard = PageGuard(await sc.action(service, operation), sc.max_pages)
+    guard = PageGuard(operation_action(service, operation), sc.max_pages)
     while True:
         answer = await sc.call(service, operation, **params)
         following = answer.get(out_token)
